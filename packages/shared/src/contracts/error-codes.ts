@@ -1,0 +1,36 @@
+/**
+ * Stable error codes. Clients match on these; messages are for people and may change.
+ */
+export const ERROR_CODES = [
+  // source validation
+  "SOURCE_NOT_FOUND",
+  "SOURCE_UNREADABLE",
+  "SOURCE_EMPTY",
+  "SOURCE_NOT_MEDIA",
+  "SOURCE_UNSUPPORTED_FORMAT",
+  "SOURCE_NO_VIDEO",
+  "SOURCE_TOO_SHORT",
+  "SOURCE_TOO_SMALL",
+  "SOURCE_TOO_LARGE",
+  "SOURCE_FETCH_FAILED",
+  "SOURCE_URL_REFUSED",
+  // encoding
+  "ENCODE_FAILED",
+  "ENCODE_TIMEOUT",
+  "ENCODE_STALLED",
+  "ENCODE_ABORTED",
+  "NORMALIZE_FAILED",
+  "VERIFY_FAILED",
+  "INSUFFICIENT_DISK",
+  "FFMPEG_MISSING",
+  // storage
+  "UPLOAD_FAILED",
+  "UPLOAD_MISMATCH",
+  // misc
+  "INVALID_VIDEO_ID",
+  "INVALID_CONFIG",
+  "INVALID_EVENT",
+  "NOT_FOUND",
+  "INTERNAL",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,4 @@
+export * from "./status.js";
+export * from "./events.js";
+export * from "./ids.js";
+export * from "./error-codes.js";
