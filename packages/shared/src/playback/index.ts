@@ -1,0 +1,4 @@
+export * from "./keys.js";
+export * from "./token.js";
+export * from "./path.js";
+export * from "./url.js";

@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { parsePlaybackKeys } from "./keys.js";
+import { parsePlaybackPath, playbackPath } from "./path.js";
+import { signPlaybackToken, verifyPlaybackToken } from "./token.js";
+import { signPlaybackUrl } from "./url.js";
+
+const secretA = "a".repeat(32) + "-first-secret";
+const secretB = "b".repeat(32) + "-second-secret";
+const ring = parsePlaybackKeys(`k1:${secretA}`);
+const now = 1_800_000_000;
+
+describe("playback keys", () => {
+  it("signs with the first key and verifies with all", () => {
+    const both = parsePlaybackKeys(`k2:${secretB}, k1:${secretA}`);
+    expect(both.signingKey.id).toBe("k2");
+    expect([...both.keys.keys()]).toEqual(["k2", "k1"]);
+  });
+
+  it.each([
+    ["", /at least one/],
+    ["nocolon", /kid:secret/],
+    ["bad.kid:" + secretA, /kid:secret/],
+    ["k1:short", /at least 32 characters/],
+    [`k1:${secretA},k1:${secretB}`, /listed twice/],
+  ])("refuses %j", (spec, message) => {
+    expect(() => parsePlaybackKeys(spec)).toThrow(message);
+  });
+
+  it("never puts a secret in an error", () => {
+    const secret = "s".repeat(20);
+    expect(() => parsePlaybackKeys(`k1:${secret}`)).toThrow(expect.objectContaining({ message: expect.not.stringContaining(secret) }));
+  });
+});
+
+describe("playback tokens", () => {
+  it("accepts its own token until the expiry", async () => {
+    const token = await signPlaybackToken(ring, "video-1", now + 60);
+    expect(token).toMatch(/^k1\.[A-Za-z0-9_-]{43}$/);
+    expect(await verifyPlaybackToken(ring, "video-1", now + 60, token, now)).toEqual({ ok: true, keyId: "k1" });
+    expect(await verifyPlaybackToken(ring, "video-1", now + 60, token, now + 60)).toEqual({ ok: false, reason: "expired" });
+  });
+
+  it("refuses a token for another video or another expiry", async () => {
+    const token = await signPlaybackToken(ring, "video-1", now + 60);
+    expect(await verifyPlaybackToken(ring, "video-2", now + 60, token, now)).toEqual({ ok: false, reason: "bad_signature" });
+    expect(await verifyPlaybackToken(ring, "video-1", now + 61, token, now)).toEqual({ ok: false, reason: "bad_signature" });
+  });
+
+  it("refuses a tampered signature", async () => {
+    const token = await signPlaybackToken(ring, "video-1", now + 60);
+    const last = token.at(-2) === "A" ? "B" : "A";
+    const tampered = token.slice(0, -2) + last + token.slice(-1);
+    expect(await verifyPlaybackToken(ring, "video-1", now + 60, tampered, now)).toEqual({ ok: false, reason: "bad_signature" });
+  });
+
+  it("reports a forged token as forged even when it has expired", async () => {
+    const forged = await signPlaybackToken(parsePlaybackKeys(`k1:${secretB}`), "video-1", now - 10);
+    expect(await verifyPlaybackToken(ring, "video-1", now - 10, forged, now)).toEqual({ ok: false, reason: "bad_signature" });
+  });
+
+  it.each(["", "k1", "k1.", "k1.!!!", "k1." + "A".repeat(42), ".abc"])("refuses malformed token %j", async (token) => {
+    expect(await verifyPlaybackToken(ring, "video-1", now + 60, token, now)).toEqual({ ok: false, reason: "malformed" });
+  });
+
+  it("keeps old tokens valid across a key rotation, and refuses them once the key is retired", async () => {
+    const oldToken = await signPlaybackToken(ring, "video-1", now + 60);
+    const rotated = parsePlaybackKeys(`k2:${secretB},k1:${secretA}`);
+    const newToken = await signPlaybackToken(rotated, "video-1", now + 60);
+    expect(newToken.startsWith("k2.")).toBe(true);
+    expect(await verifyPlaybackToken(rotated, "video-1", now + 60, oldToken, now)).toEqual({ ok: true, keyId: "k1" });
+    expect(await verifyPlaybackToken(rotated, "video-1", now + 60, newToken, now)).toEqual({ ok: true, keyId: "k2" });
+    const retired = parsePlaybackKeys(`k2:${secretB}`);
+    expect(await verifyPlaybackToken(retired, "video-1", now + 60, oldToken, now)).toEqual({ ok: false, reason: "unknown_key" });
+  });
+
+  it("refuses to sign for something that is not a video id", async () => {
+    await expect(signPlaybackToken(ring, "../x", now + 60)).rejects.toThrow(/not a video id/);
+  });
+});
+
+describe("playback paths", () => {
+  it("round-trips a signed URL", async () => {
+    const { url, expiresAt } = await signPlaybackUrl(ring, "https://cdn.example.com/", "video-1", 300, now);
+    expect(expiresAt.getTime()).toBe((now + 300) * 1000);
+    const parsed = parsePlaybackPath(new URL(url).pathname);
+    expect(parsed).toMatchObject({ expiry: now + 300, videoId: "video-1", path: "master.m3u8", key: "videos/video-1/master.m3u8" });
+    expect(await verifyPlaybackToken(ring, "video-1", now + 300, parsed!.token, now)).toMatchObject({ ok: true });
+  });
+
+  it("maps nested segment paths under the video's prefix", () => {
+    expect(parsePlaybackPath(playbackPath("v1", 123, "k1.abc", "segments/720p_000.ts"))?.key).toBe("videos/v1/segments/720p_000.ts");
+  });
+
+  it.each([
+    "/v/123/k1.abc/v1/../v2/master.m3u8",
+    "/v/123/k1.abc/v1/..",
+    "/v/123/k1.abc/v1/segments/..%2F..%2Fv2%2Fmaster.m3u8",
+    "/v/123/k1.abc/v1/%2e%2e/master.m3u8",
+    "/v/123/k1.abc/v1/.hidden",
+    "/v/123/k1.abc/v1//master.m3u8",
+    "/v/123/k1.abc/v1/",
+    "/v/123/k1.abc/v1",
+    "/v/0123/k1.abc/v1/master.m3u8",
+    "/v/abc/k1.abc/v1/master.m3u8",
+    "/v/123/nokid/v1/master.m3u8",
+    "/v/123/k1.abc/bad.id/master.m3u8",
+    "/x/123/k1.abc/v1/master.m3u8",
+  ])("refuses %s", (path) => {
+    expect(parsePlaybackPath(path)).toBeNull();
+  });
+});
