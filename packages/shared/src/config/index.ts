@@ -1,2 +1,3 @@
 export * from "./load.js";
 export * from "./fragments.js";
+export * from "./media.js";

@@ -32,5 +32,8 @@ export const ERROR_CODES = [
   "INVALID_EVENT",
   "NOT_FOUND",
   "INTERNAL",
+  // media core
+  "SOURCE_TOO_LONG",
+  "OUTPUT_NOT_EMPTY",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
