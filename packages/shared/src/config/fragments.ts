@@ -36,3 +36,17 @@ export const workDirEnv = {
 };
 
 export type StorageEnv = z.infer<z.ZodObject<typeof storageEnv>>;
+
+/** Read by the gateway (to refuse a sourceUrl early) and the probe service (to refuse every redirect hop). */
+export const sourceUrlEnv = {
+  /** Allow sourceUrl to reach private, loopback and link-local addresses (local development only). */
+  SOURCE_URL_ALLOW_PRIVATE: envBoolean(false),
+  MAX_SOURCE_BYTES: envInt(20 * 1024 ** 3, 1),
+};
+
+/** Read by the probe, encoder and uploader services. */
+export const workerEnv = {
+  /** A video left in a work status or its in-progress status this long without an update is re-queued. */
+  STUCK_AFTER_SECONDS: envInt(900, 10),
+  SWEEP_INTERVAL_SECONDS: envInt(60, 1),
+};

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { statusSubject, type ErrorValue, type StatusEvent, type VideoStatus } from "../contracts/index.js";
 import type { Database } from "./client.js";
 import { outbox, videoStatusHistory, videos, type NewVideoRow, type StatusChangeRow, type VideoRow } from "./schema.js";
@@ -117,3 +117,21 @@ export async function republishStatus(db: Database, row: VideoRow, detail: strin
   });
 }
 
+
+/** Counts a new attempt at the current stage; returns the attempt number, or null if the status moved on. */
+export async function beginAttempt(db: Database, id: string, status: VideoStatus): Promise<number | null> {
+  const [row] = await db
+    .update(videos)
+    .set({ attempts: sql`${videos.attempts} + 1`, updatedAt: new Date() })
+    .where(and(eq(videos.id, id), eq(videos.status, status)))
+    .returning({ attempts: videos.attempts });
+  return row?.attempts ?? null;
+}
+
+/** Gives back an attempt that was interrupted by a shutdown rather than by a failure. */
+export async function releaseAttempt(db: Database, id: string, status: VideoStatus): Promise<void> {
+  await db
+    .update(videos)
+    .set({ attempts: sql`greatest(${videos.attempts} - 1, 0)` })
+    .where(and(eq(videos.id, id), eq(videos.status, status)));
+}

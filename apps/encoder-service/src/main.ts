@@ -1,0 +1,22 @@
+import { availableParallelism } from "node:os";
+import { z } from "zod";
+import { envInt, loadConfig } from "@aq/shared/config";
+import { pipelineWorkerEnv, runEncodeStage, runPipelineWorker } from "@aq/shared/pipeline";
+
+const config = loadConfig(
+  z.object({
+    ...pipelineWorkerEnv,
+    HEALTH_PORT: envInt(8082, 0, 65535),
+    // The guide's "one encode job per CPU core".
+    ENCODER_CONCURRENCY: envInt(availableParallelism(), 1, 64),
+    ENCODE_DISK_RESERVE_BYTES: envInt(512 * 1024 * 1024, 0),
+  }),
+);
+
+runPipelineWorker({
+  service: "encoder-service",
+  worker: "encoder",
+  config,
+  concurrency: config.ENCODER_CONCURRENCY,
+  handle: (deps, videoId, delivery) => runEncodeStage(deps, videoId, delivery, { diskReserveBytes: config.ENCODE_DISK_RESERVE_BYTES }),
+});

@@ -1,0 +1,31 @@
+import { WORK_CONSUMERS, type VideoStatus, type WorkerName } from "../contracts/index.js";
+import { findStuckVideos, republishStatus, transitionVideo } from "../db/index.js";
+import type { Logger } from "../log/index.js";
+import type { Database } from "../db/index.js";
+
+/** The status a worker sets while it works on a video it took from its queue status. */
+const IN_PROGRESS: Record<WorkerName, VideoStatus> = { probe: "probing", encoder: "encoding", uploader: "uploading" };
+
+/**
+ * A safety net under the outbox and JetStream redelivery: a video that has waited in this
+ * worker's queue status, or sat in its in-progress status without any update (progress
+ * updates touch the row every second), for longer than `stuckAfterMs` is announced again.
+ * Returns the ids it re-queued.
+ */
+export async function sweepStuckVideos(db: Database, worker: WorkerName, stuckAfterMs: number, log: Logger): Promise<string[]> {
+  const queued = WORK_CONSUMERS[worker].status;
+  const working = IN_PROGRESS[worker];
+  const olderThan = new Date(Date.now() - stuckAfterMs);
+  const requeued: string[] = [];
+  for (const video of await findStuckVideos(db, [queued, working], olderThan)) {
+    if (video.status === queued) {
+      await republishStatus(db, video, "re-announced by the stuck-work sweep");
+      requeued.push(video.id);
+    } else if (video.updatedAt < olderThan) {
+      const moved = await transitionVideo(db, { id: video.id, from: working, to: queued, detail: "re-queued by the stuck-work sweep" });
+      if (moved) requeued.push(video.id);
+    }
+  }
+  if (requeued.length) log.warn({ worker, videoIds: requeued }, "sweep: re-queued stuck videos");
+  return requeued;
+}

@@ -1,0 +1,109 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { isTerminalStatus, statusEventSchema, statusSubject, type VideoStatus } from "@aq/shared/contracts";
+import { getVideo, insertVideo, type Database, type VideoRow } from "@aq/shared/db";
+import { uploadFile, uploadKey } from "@aq/shared/storage";
+import {
+  createTestDatabase,
+  startNatsServer,
+  startPipelineServices,
+  startS3Server,
+  type PipelineServices,
+  type TestDatabase,
+  type TestNatsServer,
+  type TestS3Server,
+} from "@aq/shared/testing";
+
+/** A whole pipeline on loopback: its own NATS server, database, S3 server, work dir and services. */
+export interface PipelineStack {
+  nats: TestNatsServer;
+  nc: NatsConnection;
+  database: TestDatabase;
+  db: Database;
+  s3: TestS3Server;
+  workDir: string;
+  scratch: string;
+  env: Record<string, string>;
+  services?: PipelineServices;
+  stop(): Promise<void>;
+}
+
+export async function startPipelineStack(extraEnv: Record<string, string> = {}, options: { services?: boolean } = {}): Promise<PipelineStack> {
+  const scratch = await mkdtemp(join(tmpdir(), "aq-pipeline-"));
+  const [nats, database, s3] = await Promise.all([startNatsServer(), createTestDatabase(), startS3Server()]);
+  const nc = await connect({ servers: nats.url });
+  const workDir = join(scratch, "work");
+  const env: Record<string, string> = {
+    DATABASE_URL: database.url,
+    NATS_URL: nats.url,
+    ...s3.env,
+    S3_FORCE_PATH_STYLE: "true",
+    WORK_DIR: workDir,
+    // Test clips are small: let 360p sources through so the ladder stays cheap to encode.
+    LADDER_ALLOW_SMALLER_SOURCES: "true",
+    NATS_ACK_WAIT_SECONDS: "10",
+    ENCODE_DISK_RESERVE_BYTES: "0",
+    ...extraEnv,
+  };
+  const stack: PipelineStack = {
+    nats,
+    nc,
+    database,
+    db: database.db,
+    s3,
+    workDir,
+    scratch,
+    env,
+    stop: async () => {
+      await stack.services?.stop();
+      await nc.close();
+      await Promise.all([nats.stop(), database.drop(), s3.stop()]);
+      await rm(scratch, { recursive: true, force: true });
+    },
+  };
+  if (options.services !== false) stack.services = await startPipelineServices(env, { logDir: join(scratch, "logs") });
+  return stack;
+}
+
+/** Puts a file in the bucket as a browser's direct upload would, and records the video as uploaded. */
+export async function submitVideo(stack: PipelineStack, file: string, id: string): Promise<VideoRow> {
+  const key = uploadKey(id, "source.mp4");
+  await uploadFile(stack.s3.storage, file, key);
+  return insertVideo(stack.db, {
+    id,
+    title: id,
+    status: "uploaded",
+    sourceKind: "upload",
+    sourceLocation: key,
+    sourceSizeBytes: (await stat(file)).size,
+  });
+}
+
+/**
+ * Resolves with the row once the video reaches one of `statuses` (default: any terminal one),
+ * woken by its status events; the row is read after subscribing, so no event is missed.
+ */
+export async function waitForStatus(stack: PipelineStack, id: string, statuses?: VideoStatus[], timeoutMs = 240_000): Promise<VideoRow> {
+  const wanted = (s: VideoStatus) => (statuses ? statuses.includes(s) : isTerminalStatus(s));
+  const sub = stack.nc.subscribe(statusSubject(id, "*" as VideoStatus));
+  const timer = setTimeout(() => sub.unsubscribe(), timeoutMs);
+  try {
+    await stack.nc.flush();
+    const now = await getVideo(stack.db, id);
+    if (now && wanted(now.status)) return now;
+    for await (const msg of sub) {
+      const event = statusEventSchema.parse(msg.json());
+      if (wanted(event.status)) {
+        const row = await getVideo(stack.db, id);
+        if (row) return row;
+      }
+    }
+    const last = await getVideo(stack.db, id);
+    throw new Error(`video ${id} did not reach ${statuses?.join("/") ?? "a terminal status"} within ${timeoutMs} ms (now ${last?.status})`);
+  } finally {
+    clearTimeout(timer);
+    sub.unsubscribe();
+  }
+}

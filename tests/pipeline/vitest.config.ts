@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+import { sourceConditions } from "../../vitest.shared.js";
+
+export default defineConfig({
+  ...sourceConditions,
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 300_000,
+    hookTimeout: 180_000,
+    // Each file starts its own NATS server, database and services; running them one at a
+    // time keeps ffmpeg from competing for the machine's two cores.
+    fileParallelism: false,
+  },
+});
