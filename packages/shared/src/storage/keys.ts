@@ -13,6 +13,7 @@ export function videoPrefix(videoId: string): string {
 export const CONTENT_TYPES: Record<string, string> = {
   ".m3u8": "application/vnd.apple.mpegurl",
   ".ts": "video/mp2t",
+  ".log": "text/plain; charset=utf-8",
 };
 
 export function contentTypeFor(key: string): string {
@@ -23,4 +24,9 @@ export function contentTypeFor(key: string): string {
 /** Segments never change once written; playlists may be replaced by a re-encode. */
 export function cacheControlFor(key: string): string {
   return key.endsWith(".ts") ? "public, max-age=31536000, immutable" : "public, max-age=60";
+}
+
+/** Where an operator reads a video's job logs (ffmpeg output of each encode attempt). */
+export function logKey(videoId: string, filename: string): string {
+  return `logs/${videoId}/${filename.replace(/[^A-Za-z0-9._-]/g, "_")}`;
 }
