@@ -1,1 +1,2 @@
-export {};
+export * from "./run-service.js";
+export * from "./retry.js";
