@@ -1,0 +1,344 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { getVideo, getVideoHistory, insertVideo, transitionVideo } from "@aq/shared/db";
+import { headObject } from "@aq/shared/storage";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startInfrastructure, startTestGateway, type Infrastructure, type TestGateway } from "./harness.js";
+
+const CREATE = `mutation Create($input: CreateVideoInput!) {
+  createVideo(input: $input) {
+    video { id title status progress createdAt history { from to } }
+    upload { url method headers { name value } expiresAt }
+  }
+}`;
+const COMPLETE = `mutation Complete($id: ID!) { completeVideoUpload(id: $id) { id status history { from to detail } } }`;
+const VIDEO = `query Video($id: ID!) { video(id: $id) { id title status playbackUrl error { code message } renditions { name } } }`;
+const VIDEOS = `query Videos($status: VideoStatus, $first: Int, $after: String) {
+  videos(status: $status, first: $first, after: $after) { edges { cursor node { id title } } pageInfo { hasNextPage endCursor } }
+}`;
+
+interface CreatePayload {
+  createVideo: {
+    video: { id: string; title: string | null; status: string; createdAt: string; history: Array<{ from: string | null; to: string }> };
+    upload: { url: string; method: string; headers: Array<{ name: string; value: string }>; expiresAt: string } | null;
+  };
+}
+
+function uploadInput(sizeBytes: number, extra: Record<string, unknown> = {}) {
+  return { title: "Clip", upload: { filename: "clip.mp4", contentType: "video/mp4", sizeBytes }, ...extra };
+}
+
+describe("gateway API", () => {
+  let infra: Infrastructure;
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    infra = await startInfrastructure();
+    gw = await startTestGateway(infra, { MAX_SOURCE_BYTES: "1000000" });
+  });
+
+  afterAll(async () => {
+    await gw?.stop();
+    await infra?.stop();
+  });
+
+  describe("direct upload", () => {
+    it("creates a video awaiting its upload, with a presigned PUT into uploads/<id>/", async () => {
+      const result = await gw.graphql<CreatePayload>(CREATE, { input: uploadInput(1234) });
+      expect(result.errors).toBeUndefined();
+      const { video, upload } = result.data!.createVideo;
+      expect(video).toMatchObject({ title: "Clip", status: "AWAITING_UPLOAD", history: [{ from: null, to: "AWAITING_UPLOAD" }] });
+      expect(upload!.method).toBe("PUT");
+      expect(new URL(upload!.url).pathname).toBe(`/${gw.storage.bucket}/uploads/${video.id}/clip.mp4`);
+      expect(upload!.headers).toEqual([{ name: "Content-Type", value: "video/mp4" }]);
+      expect(Date.parse(upload!.expiresAt)).toBeGreaterThan(Date.now());
+    });
+
+    it("completes an upload of the declared size and starts the pipeline", async () => {
+      const body = Buffer.alloc(2048, 7);
+      const created = (await gw.graphql<CreatePayload>(CREATE, { input: uploadInput(body.length) })).data!.createVideo;
+      const put = await fetch(created.upload!.url, {
+        method: created.upload!.method,
+        headers: Object.fromEntries(created.upload!.headers.map((h) => [h.name, h.value])),
+        body,
+      });
+      expect(put.status).toBe(200);
+      expect(await headObject(gw.storage, `uploads/${created.video.id}/clip.mp4`)).toMatchObject({ size: body.length });
+
+      const completed = await gw.graphql(COMPLETE, { id: created.video.id });
+      expect(completed.errors).toBeUndefined();
+      expect(completed.data!.completeVideoUpload).toMatchObject({
+        status: "UPLOADED",
+        history: [
+          { from: null, to: "AWAITING_UPLOAD" },
+          { from: "AWAITING_UPLOAD", to: "UPLOADED", detail: "upload completed" },
+        ],
+      });
+      // Completing again is harmless: the video is returned as it is.
+      const again = await gw.graphql(COMPLETE, { id: created.video.id });
+      expect(again.data!.completeVideoUpload).toMatchObject({ status: "UPLOADED" });
+      expect(await getVideoHistory(gw.db, created.video.id)).toHaveLength(2);
+    });
+
+    it("refuses to complete before the file is there, or with another size", async () => {
+      const created = (await gw.graphql<CreatePayload>(CREATE, { input: uploadInput(100) })).data!.createVideo;
+      const early = await gw.graphql(COMPLETE, { id: created.video.id });
+      expect(early.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/nothing has been uploaded/),
+        extensions: { code: "BAD_USER_INPUT", aqCode: "SOURCE_NOT_FOUND" },
+      });
+
+      await gw.storage.client.send(
+        new PutObjectCommand({ Bucket: gw.storage.bucket, Key: `uploads/${created.video.id}/clip.mp4`, Body: Buffer.alloc(99) }),
+      );
+      const mismatch = await gw.graphql(COMPLETE, { id: created.video.id });
+      expect(mismatch.errors?.[0]).toMatchObject({
+        message: "the uploaded file is 99 bytes but 100 were declared; upload it again",
+        extensions: { code: "BAD_USER_INPUT", aqCode: "UPLOAD_MISMATCH" },
+      });
+      expect((await getVideo(gw.db, created.video.id))?.status).toBe("awaiting_upload");
+    });
+  });
+
+  describe("source URLs", () => {
+    let server: Server;
+    let base: string;
+
+    beforeAll(async () => {
+      server = createServer((_req, res) => res.end("video"));
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+
+    afterAll(async () => {
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it.each([
+      ["file:///etc/passwd", /file: scheme is not allowed/],
+      ["http://10.0.0.7/clip.mp4", /private, loopback or link-local/],
+      ["http://169.254.169.254/latest/meta-data/", /private, loopback or link-local/],
+      ["s3://someone-elses-bucket/clip.mp4", /service's own bucket/],
+    ])("refuses %s", async (sourceUrl, message) => {
+      const result = await gw.graphql(CREATE, { input: { sourceUrl } });
+      expect(result.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(message),
+        extensions: { code: "BAD_USER_INPUT", aqCode: "SOURCE_URL_REFUSED" },
+      });
+    });
+
+    it("refuses a loopback server in the default configuration", async () => {
+      const result = await gw.graphql(CREATE, { input: { sourceUrl: `${base}/clip.mp4` } });
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", aqCode: "SOURCE_URL_REFUSED" });
+    });
+
+    it("accepts a loopback server when private sources are allowed, and goes straight to UPLOADED", async () => {
+      const open = await startTestGateway(infra, { SOURCE_URL_ALLOW_PRIVATE: "true" });
+      try {
+        const result = await open.graphql<CreatePayload>(CREATE, { input: { title: "From URL", sourceUrl: `${base}/clip.mp4` } });
+        expect(result.errors).toBeUndefined();
+        expect(result.data!.createVideo.upload).toBeNull();
+        expect(result.data!.createVideo.video).toMatchObject({ status: "UPLOADED", history: [{ from: null, to: "UPLOADED" }] });
+        const row = await getVideo(open.db, result.data!.createVideo.video.id);
+        expect(row).toMatchObject({ sourceKind: "url", sourceLocation: `${base}/clip.mp4` });
+      } finally {
+        await open.stop();
+      }
+    });
+
+    it("accepts an s3 URL in the service's own bucket", async () => {
+      const result = await gw.graphql<CreatePayload>(CREATE, { input: { sourceUrl: `s3://${gw.storage.bucket}/incoming/a.mp4` } });
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.createVideo.video.status).toBe("UPLOADED");
+    });
+  });
+
+  describe("input errors", () => {
+    it.each([
+      ["no source", { title: "x" }, /exactly one source/],
+      ["two sources", { ...uploadInput(10), sourceUrl: "https://example.com/a.mp4" }, /exactly one source/],
+      ["a non-video content type", uploadInput(10, { upload: { filename: "a.txt", contentType: "text/plain", sizeBytes: 10 } }), /contentType must be a video/],
+      ["a fractional size", uploadInput(10, { upload: { filename: "a.mp4", contentType: "video/mp4", sizeBytes: 1.5 } }), /positive whole number/],
+      ["a size over the limit", uploadInput(2_000_000), /largest accepted source is 1000000 bytes/],
+      ["an empty filename", uploadInput(10, { upload: { filename: " ", contentType: "video/mp4", sizeBytes: 10 } }), /filename must be/],
+      ["a long title", uploadInput(10, { title: "t".repeat(201) }), /title is 201 characters; the limit is 200/],
+    ])("refuses %s", async (_name, input, message) => {
+      const result = await gw.graphql(CREATE, { input });
+      expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: "BAD_USER_INPUT" } });
+    });
+
+    it("refuses a malformed id before it reaches the database", async () => {
+      const result = await gw.graphql(VIDEO, { id: "../../etc" });
+      expect(result.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT", aqCode: "INVALID_VIDEO_ID" } });
+    });
+
+    it("answers null for an unknown video and NOT_FOUND for a mutation on one", async () => {
+      expect((await gw.graphql(VIDEO, { id: "no-such-video" })).data).toEqual({ video: null });
+      for (const mutation of [COMPLETE, `mutation($id: ID!) { retryVideo(id: $id) { id } }`, `mutation($id: ID!) { deleteVideo(id: $id) }`]) {
+        const result = await gw.graphql(mutation, { id: "no-such-video" });
+        expect(result.errors?.[0]).toMatchObject({ message: "no video with id no-such-video", extensions: { code: "NOT_FOUND" } });
+      }
+    });
+
+    it("refuses an unknown enum value and a bad cursor", async () => {
+      const badStatus = await gw.graphql(VIDEOS, { status: "ready" });
+      expect(badStatus.status).toBe(400);
+      expect(badStatus.errors?.[0]?.message).toMatch(/Value "ready" does not exist in "VideoStatus" enum/);
+      const badCursor = await gw.graphql(VIDEOS, { after: "bm9wZQ" });
+      expect(badCursor.errors?.[0]).toMatchObject({ message: expect.stringMatching(/not a cursor/), extensions: { code: "BAD_USER_INPUT" } });
+      const tooMany = await gw.graphql(VIDEOS, { first: 500 });
+      expect(tooMany.errors?.[0]?.message).toBe("first must be between 1 and 100, got 500");
+    });
+  });
+
+  describe("queries", () => {
+    it("pages through videos newest first, filtered by status", async () => {
+      const title = `page-${Date.now()}`;
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const created = await gw.graphql<CreatePayload>(CREATE, { input: { title, sourceUrl: `s3://${gw.storage.bucket}/p/${i}.mp4` } });
+        ids.push(created.data!.createVideo.video.id);
+      }
+      const seen: string[] = [];
+      let after: string | null = null;
+      let pages = 0;
+      for (;;) {
+        const result: { data?: { videos: { edges: Array<{ node: { id: string; title: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null } =
+          await gw.graphql(VIDEOS, { status: "UPLOADED", first: 2, after });
+        const { edges, pageInfo } = result.data!.videos;
+        seen.push(...edges.filter((e) => e.node.title === title).map((e) => e.node.id));
+        pages++;
+        if (!pageInfo.hasNextPage) break;
+        after = pageInfo.endCursor;
+      }
+      expect(seen).toEqual([...ids].reverse());
+      expect(pages).toBeGreaterThanOrEqual(3);
+
+      const none = await gw.graphql(VIDEOS, { status: "READY", first: 10 });
+      expect(none.data).toEqual({ videos: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } });
+    });
+
+    it("gives a playback URL only once a video is READY", async () => {
+      const created = (await gw.graphql<CreatePayload>(CREATE, { input: uploadInput(10) })).data!.createVideo;
+      expect((await gw.graphql(VIDEO, { id: created.video.id })).data).toMatchObject({ video: { status: "AWAITING_UPLOAD", playbackUrl: null } });
+      await transitionVideo(gw.db, {
+        id: created.video.id,
+        from: "awaiting_upload",
+        to: "ready",
+        set: { renditions: [{ name: "360p", width: 640, height: 360, bandwidth: 900_000 }] },
+      });
+      const ready = await gw.graphql<{ video: { playbackUrl: string; renditions: Array<{ name: string }> } }>(VIDEO, { id: created.video.id });
+      expect(ready.data!.video.renditions).toEqual([{ name: "360p" }]);
+      const url = new URL(ready.data!.video.playbackUrl);
+      expect(url.origin).toBe(gw.url);
+      expect(url.pathname).toMatch(new RegExp(`^/v/\\d+/test1\\.[A-Za-z0-9_-]{43}/${created.video.id}/master\\.m3u8$`));
+      const bad = await gw.graphql(`query($id: ID!) { video(id: $id) { playbackUrl(expiresInSeconds: 0) } }`, { id: created.video.id });
+      expect(bad.errors?.[0]).toMatchObject({ message: expect.stringMatching(/expiresInSeconds must be between 1 and/), extensions: { code: "BAD_USER_INPUT" } });
+    });
+  });
+
+  describe("retry and delete", () => {
+    async function videoIn(status: "failed_encoding" | "failed_upload" | "encoding" | "ready") {
+      const created = (await gw.graphql<CreatePayload>(CREATE, { input: uploadInput(10) })).data!.createVideo;
+      await transitionVideo(gw.db, { id: created.video.id, from: "awaiting_upload", to: status, set: { errorCode: "ENCODE_FAILED", errorMessage: "boom" } });
+      return created.video.id;
+    }
+    const RETRY = `mutation($id: ID!) { retryVideo(id: $id) { status error { code } } }`;
+
+    it("restarts a failed encode from PROBED and a failed upload from ENCODED, clearing the error", async () => {
+      expect((await gw.graphql(RETRY, { id: await videoIn("failed_encoding") })).data).toEqual({ retryVideo: { status: "PROBED", error: null } });
+      expect((await gw.graphql(RETRY, { id: await videoIn("failed_upload") })).data).toEqual({ retryVideo: { status: "ENCODED", error: null } });
+    });
+
+    it("refuses a video that is busy or finished", async () => {
+      const busy = await gw.graphql(RETRY, { id: await videoIn("encoding") });
+      expect(busy.errors?.[0]).toMatchObject({ message: expect.stringMatching(/has been ENCODING for \d+ s; it can be retried once/), extensions: { code: "BAD_USER_INPUT" } });
+      const done = await gw.graphql(RETRY, { id: await videoIn("ready") });
+      expect(done.errors?.[0]?.message).toMatch(/is READY; only FAILED_ENCODING, FAILED_UPLOAD or stuck videos/);
+    });
+
+    it("re-queues a stuck video", async () => {
+      const stuck = await startTestGateway(infra, { RETRY_STUCK_AFTER_SECONDS: "1" });
+      try {
+        const id = `stuck-${Date.now()}`;
+        const past = new Date(Date.now() - 60_000);
+        await insertVideo(gw.db, { id, status: "encoding", sourceKind: "upload", sourceLocation: `uploads/${id}/source`, statusChangedAt: past });
+        expect((await stuck.graphql(RETRY, { id })).data).toEqual({ retryVideo: { status: "PROBED", error: null } });
+        expect((await getVideoHistory(gw.db, id)).at(-1)).toMatchObject({ fromStatus: "encoding", toStatus: "probed" });
+      } finally {
+        await stuck.stop();
+      }
+    });
+
+    it("deletes the stored objects and marks the video DELETED", async () => {
+      const id = await videoIn("ready");
+      for (const key of [`videos/${id}/master.m3u8`, `videos/${id}/segments/360p_000.ts`, `uploads/${id}/clip.mp4`]) {
+        await gw.storage.client.send(new PutObjectCommand({ Bucket: gw.storage.bucket, Key: key, Body: "x" }));
+      }
+      expect((await gw.graphql(`mutation($id: ID!) { deleteVideo(id: $id) }`, { id })).data).toEqual({ deleteVideo: true });
+      expect((await getVideo(gw.db, id))?.status).toBe("deleted");
+      for (const key of [`videos/${id}/master.m3u8`, `videos/${id}/segments/360p_000.ts`, `uploads/${id}/clip.mp4`]) {
+        expect(await headObject(gw.storage, key)).toBeNull();
+      }
+      expect((await gw.graphql(`mutation($id: ID!) { deleteVideo(id: $id) }`, { id })).data).toEqual({ deleteVideo: true });
+      const complete = await gw.graphql(COMPLETE, { id });
+      expect(complete.errors?.[0]?.message).toBe(`video ${id} has been deleted`);
+    });
+  });
+
+  describe("security", () => {
+    it("requires the API key", async () => {
+      for (const apiKey of [null, "wrong-key"]) {
+        const result = await gw.graphql(VIDEO, { id: "x" }, { apiKey });
+        expect(result.status).toBe(401);
+        expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      }
+    });
+
+    it("refuses a query deeper than the limit", async () => {
+      const shallow = await startTestGateway(infra, { GRAPHQL_MAX_DEPTH: "3" });
+      try {
+        const deep = await shallow.graphql(`{ videos { edges { node { history { at } } } } }`);
+        expect(deep.status).toBe(400);
+        expect(deep.errors?.[0]).toMatchObject({ message: "the query is 5 levels deep; the limit is 3", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
+        const fragment = await shallow.graphql(`{ videos { ...E } } fragment E on VideoConnection { edges { node { id } } }`);
+        expect(fragment.errors?.[0]?.message).toBe("the query is 4 levels deep; the limit is 3");
+        expect((await shallow.graphql(`{ videos { pageInfo { hasNextPage } } }`)).errors).toBeUndefined();
+      } finally {
+        await shallow.stop();
+      }
+    });
+
+    it("refuses a query selecting too many fields through aliases", async () => {
+      const aliases = Array.from({ length: 300 }, (_, i) => `a${i}: video(id: "x") { id }`).join(" ");
+      const result = await gw.graphql(`{ ${aliases} }`);
+      expect(result.errors?.[0]?.message).toBe("the query selects more than 200 fields; the limit is 200");
+    });
+
+    it("refuses a simple cross-site request (CSRF prevention)", async () => {
+      const res = await fetch(`${gw.url}/graphql?query=${encodeURIComponent("{ videos { pageInfo { hasNextPage } } }")}`, {
+        headers: { authorization: "Bearer test-api-key-0123456789" },
+      });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(/CSRF/);
+    });
+
+    it("hides introspection and stack traces in production", async () => {
+      const production = await startTestGateway(infra, { NODE_ENV: "production" });
+      try {
+        const result = await production.graphql(`{ __schema { types { name } } }`);
+        expect(result.errors?.[0]?.message).toMatch(/introspection/i);
+        const development = await gw.graphql(`{ __schema { queryType { name } } }`);
+        expect(development.data).toEqual({ __schema: { queryType: { name: "Query" } } });
+      } finally {
+        await production.stop();
+      }
+    });
+
+    it("answers health checks without a key", async () => {
+      expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${gw.url}/readyz`)).status).toBe(200);
+    });
+  });
+});

@@ -1,0 +1,17 @@
+import { isVideoId } from "@aq/shared/contracts";
+import type { VideoPageCursor } from "@aq/shared/db";
+import { badInput } from "./errors.js";
+
+/** Opaque to clients: base64url of the keyset position (creation time, id) of the last row of a page. */
+export function encodeCursor(cursor: VideoPageCursor): string {
+  return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`).toString("base64url");
+}
+
+export function decodeCursor(text: string): VideoPageCursor {
+  const [time = "", id = "", ...rest] = Buffer.from(text, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(time);
+  if (rest.length || !isVideoId(id) || Number.isNaN(createdAt.getTime())) {
+    throw badInput("`after` is not a cursor returned by this API (use pageInfo.endCursor)");
+  }
+  return { createdAt, id };
+}

@@ -1,0 +1,25 @@
+import { VIDEO_STATUSES } from "@aq/shared/contracts";
+import { getVideo, transitionVideo } from "@aq/shared/db";
+import { deletePrefix, uploadPrefix, videoPrefix } from "@aq/shared/storage";
+import type { MutationResolvers } from "../generated/resolvers.js";
+import { notFound } from "../graphql/errors.js";
+import { videoIdArg } from "../graphql/ids.js";
+
+const NOT_DELETED = VIDEO_STATUSES.filter((status) => status !== "deleted");
+
+/**
+ * Marks the video deleted first, so that no worker can move it on (their transitions are
+ * compare-and-set), then removes its objects. Deleting a deleted video removes any objects
+ * left behind by an earlier failure.
+ */
+export const deleteVideo: MutationResolvers["deleteVideo"] = async (_parent, args, { runtime, log }) => {
+  const id = videoIdArg(args.id);
+  const video = await getVideo(runtime.db, id);
+  if (!video) throw notFound(`no video with id ${id}`);
+  if (video.status !== "deleted") {
+    await transitionVideo(runtime.db, { id, from: NOT_DELETED, to: "deleted", set: { progress: 0 }, detail: "deleted through the API" });
+  }
+  const removed = (await deletePrefix(runtime.storage, videoPrefix(id))) + (await deletePrefix(runtime.storage, uploadPrefix(id)));
+  log.info({ videoId: id, objects: removed }, "video deleted");
+  return true;
+};

@@ -1,0 +1,18 @@
+import type { Resolvers } from "../generated/resolvers.js";
+import { videoStatusEnumValues } from "../graphql/status.js";
+import { completeVideoUpload } from "./complete-upload.js";
+import { createVideo } from "./create-video.js";
+import { deleteVideo } from "./delete-video.js";
+import { video, videos } from "./queries.js";
+import { retryVideo } from "./retry-video.js";
+import { StatusChange, Video } from "./video-fields.js";
+import { videoProgress } from "./video-progress.js";
+
+export const resolvers: Resolvers = {
+  VideoStatus: videoStatusEnumValues,
+  Query: { video, videos },
+  Mutation: { createVideo, completeVideoUpload, retryVideo, deleteVideo },
+  Subscription: { videoProgress },
+  Video,
+  StatusChange,
+};

@@ -1,0 +1,124 @@
+import { STAGE_OF_STATUS, isTerminalStatus, type ProgressEvent, type StatusEvent, type VideoStatus } from "@aq/shared/contracts";
+import { subscribeVideo, type VideoSubscription, type VideoUpdate } from "@aq/shared/bus";
+import { getVideo, type VideoRow } from "@aq/shared/db";
+import type { SubscriptionResolvers, VideoProgress } from "../generated/resolvers.js";
+import { notFound } from "../graphql/errors.js";
+import { videoIdArg } from "../graphql/ids.js";
+
+function fromRow(row: VideoRow): VideoProgress {
+  return {
+    videoId: row.id,
+    status: row.status,
+    stage: STAGE_OF_STATUS[row.status],
+    percent: row.status === "ready" ? 100 : row.progress,
+    fps: null,
+    speed: null,
+    etaSeconds: null,
+    error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null,
+    at: row.updatedAt.toISOString(),
+  };
+}
+
+function fromStatusEvent(event: StatusEvent): VideoProgress {
+  return {
+    videoId: event.videoId,
+    status: event.status,
+    stage: STAGE_OF_STATUS[event.status],
+    percent: event.status === "ready" ? 100 : 0,
+    fps: null,
+    speed: null,
+    etaSeconds: null,
+    error: event.error,
+    at: event.at,
+  };
+}
+
+function fromProgressEvent(event: ProgressEvent): VideoProgress {
+  const { videoId, status, stage, percent, fps, speed, etaSeconds, at } = event;
+  return { videoId, status, stage, percent, fps, speed, etaSeconds, error: null, at };
+}
+
+/**
+ * The current state, then the live updates that move it on, ending after a terminal status.
+ * Written as an iterator rather than an async generator so that a client unsubscribing ends
+ * the NATS subscription at once, not when the next message would have arrived.
+ */
+class VideoProgressStream implements AsyncIterableIterator<VideoProgress> {
+  private initial: VideoProgress | null;
+  private status: VideoStatus;
+  private readonly since: number;
+  private readonly live: AsyncIterator<VideoUpdate>;
+  private finished = false;
+
+  constructor(
+    private readonly subscription: VideoSubscription,
+    row: VideoRow,
+  ) {
+    this.initial = fromRow(row);
+    this.status = row.status;
+    this.since = row.statusChangedAt.getTime();
+    this.live = subscription[Symbol.asyncIterator]();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /**
+   * Updates that arrive out of date are dropped: a status event older than the state read
+   * from the database or repeating the current status, and progress of a status already left.
+   */
+  private accept(update: VideoUpdate): VideoProgress | null {
+    if (update.kind === "progress") return update.event.status === this.status ? fromProgressEvent(update.event) : null;
+    if (update.event.status === this.status || Date.parse(update.event.at) < this.since) return null;
+    this.status = update.event.status;
+    return fromStatusEvent(update.event);
+  }
+
+  private emit(value: VideoProgress): IteratorResult<VideoProgress> {
+    if (isTerminalStatus(value.status)) this.close();
+    return { value, done: false };
+  }
+
+  async next(): Promise<IteratorResult<VideoProgress>> {
+    if (this.initial) {
+      const value = this.initial;
+      this.initial = null;
+      return this.emit(value);
+    }
+    while (!this.finished) {
+      const { value, done } = await this.live.next();
+      if (done || this.finished) break;
+      const progress = this.accept(value);
+      if (progress) return this.emit(progress);
+    }
+    return { value: undefined, done: true };
+  }
+
+  async return(): Promise<IteratorResult<VideoProgress>> {
+    this.close();
+    return { value: undefined, done: true };
+  }
+
+  private close(): void {
+    this.finished = true;
+    this.subscription.unsubscribe();
+  }
+}
+
+export const videoProgress: SubscriptionResolvers["videoProgress"] = {
+  subscribe: async (_parent, args, { runtime }) => {
+    const id = videoIdArg(args.id);
+    // Subscribe before reading the current state, so that nothing published in between is lost.
+    const subscription = subscribeVideo(runtime.nc, id);
+    try {
+      const row = await getVideo(runtime.db, id);
+      if (!row) throw notFound(`no video with id ${id}`);
+      return new VideoProgressStream(subscription, row);
+    } catch (error) {
+      subscription.unsubscribe();
+      throw error;
+    }
+  },
+  resolve: (progress: VideoProgress) => progress,
+};
