@@ -124,9 +124,19 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
 
 async function failure(options: RunFfmpegOptions, code: ErrorCode, summary: string, extra: Record<string, unknown> = {}): Promise<AqError> {
   const logTail = await tailLog(options.logFile, LOG_TAIL_LINES);
-  const lastLine = logTail.split("\n").at(-1) ?? "";
-  const message = lastLine && code === options.failureCode ? `${summary}: ${lastLine}` : summary;
+  const reason = failureReason(logTail);
+  const message = reason && code === options.failureCode ? `${summary}: ${reason}` : summary;
   return new AqError(code, message, { ...extra, logFile: options.logFile, logTail });
+}
+
+/** ffmpeg's last two lines, without its closing boilerplate and the "[muxer @ 0x...]" prefixes. */
+function failureReason(logTail: string): string {
+  return logTail
+    .split("\n")
+    .filter((line) => !/^(Conversion failed!|Exiting normally)/.test(line))
+    .slice(-2)
+    .map((line) => line.replace(/^\[[^\]]+ @ 0x[0-9a-f]+\] /, "").trim())
+    .join(" | ");
 }
 
 function quoteForLog(arg: string): string {

@@ -11,6 +11,7 @@ const STANDARD_RATES: Rational[] = [
   { num: 50, den: 1 },
   { num: 60000, den: 1001 },
   { num: 60, den: 1 },
+  { num: 120000, den: 1001 },
   { num: 120, den: 1 },
 ];
 

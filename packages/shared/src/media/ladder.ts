@@ -75,7 +75,7 @@ export function planLadder(info: MediaInfo, ladder: LadderConfig): RenditionPlan
   const frameRateValue = rationalValue(frameRate);
   // Rounded up so x264's own interval never places a keyframe before the forced one.
   const gopFrames = Math.max(1, Math.ceil(frameRateValue * KEYFRAME_INTERVAL_SECONDS - 1e-6));
-  const aspect = sourceLong / sourceShort;
+  const aspect = snapAspect(sourceLong / sourceShort);
   const withAudio = info.audio !== null;
 
   return rungsFor(ladder)
@@ -108,6 +108,14 @@ export function tooSmall(video: VideoStreamInfo, minimum: number): AqError {
     `source is ${video.displayWidth}x${video.displayHeight} (${short} px on the short side); AQ needs at least ${minimum} px`,
     { displayWidth: video.displayWidth, displayHeight: video.displayHeight, minimumShortSide: minimum },
   );
+}
+
+/** Common shapes, so an 854x480 or 1281x721 source gets the guide's exact 16:9 sizes (426x240, not 428x240). */
+const COMMON_ASPECTS = [16 / 9, 4 / 3, 1];
+const ASPECT_TOLERANCE = 0.01;
+
+function snapAspect(aspect: number): number {
+  return COMMON_ASPECTS.find((common) => Math.abs(aspect - common) / common <= ASPECT_TOLERANCE) ?? aspect;
 }
 
 function roundEven(value: number): number {
