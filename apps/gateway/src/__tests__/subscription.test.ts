@@ -1,0 +1,161 @@
+import { publishProgress } from "@aq/shared/bus";
+import { transitionVideo } from "@aq/shared/db";
+import type { VideoStatus } from "@aq/shared/contracts";
+import { waitFor } from "@aq/shared/testing";
+import { createClient, type Client } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { startInfrastructure, startTestGateway, TEST_API_KEY, type Infrastructure, type TestGateway } from "./harness.js";
+
+const SUBSCRIBE = `subscription Progress($id: ID!) {
+  videoProgress(id: $id) { videoId status stage percent fps speed etaSeconds error { code message } at }
+}`;
+
+interface ProgressEvent {
+  videoId: string;
+  status: string;
+  stage: string;
+  percent: number;
+  fps: number | null;
+  error: { code: string; message: string } | null;
+}
+
+interface Watch {
+  events: ProgressEvent[];
+  errors: unknown[];
+  completed: Promise<void>;
+  unsubscribe: () => void;
+}
+
+function watch(client: Client, id: string): Watch {
+  const events: ProgressEvent[] = [];
+  const errors: unknown[] = [];
+  let unsubscribe = () => {};
+  const completed = new Promise<void>((resolve) => {
+    unsubscribe = client.subscribe<{ videoProgress: ProgressEvent }>(
+      { query: SUBSCRIBE, variables: { id } },
+      {
+        next: (result) => {
+          if (result.errors) errors.push(...result.errors);
+          if (result.data) events.push(result.data.videoProgress);
+        },
+        error: (error) => {
+          errors.push(error);
+          resolve();
+        },
+        complete: resolve,
+      },
+    );
+  });
+  return { events, errors, completed, unsubscribe };
+}
+
+describe("videoProgress subscription over WebSocket", () => {
+  let infra: Infrastructure;
+  let gw: TestGateway;
+  let client: Client;
+
+  const wsUrl = () => `${gw.url.replace(/^http/, "ws")}/graphql`;
+
+  async function createVideo(): Promise<string> {
+    const result = await gw.graphql<{ createVideo: { video: { id: string } } }>(
+      `mutation($input: CreateVideoInput!) { createVideo(input: $input) { video { id } } }`,
+      { input: { upload: { filename: "a.mp4", contentType: "video/mp4", sizeBytes: 10 } } },
+    );
+    return result.data!.createVideo.video.id;
+  }
+
+  async function move(id: string, from: VideoStatus, to: VideoStatus, set: Parameters<typeof transitionVideo>[1]["set"] = {}) {
+    expect(await transitionVideo(gw.db, { id, from, to, set })).not.toBeNull();
+  }
+
+  beforeAll(async () => {
+    infra = await startInfrastructure();
+    gw = await startTestGateway(infra);
+    client = createClient({ url: wsUrl(), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${TEST_API_KEY}` }, retryAttempts: 0 });
+  });
+
+  afterAll(async () => {
+    await client?.dispose();
+    await gw?.stop();
+    await infra?.stop();
+  });
+
+  it("sends the current state, then the statuses and progress published through the outbox and NATS, then completes", async () => {
+    const id = await createVideo();
+    const w = watch(client, id);
+    await waitFor(() => w.events.length === 1, { message: "the current state" });
+    expect(w.events[0]).toMatchObject({ videoId: id, status: "AWAITING_UPLOAD", stage: "upload", percent: 0 });
+
+    await move(id, "awaiting_upload", "uploaded");
+    await move(id, "uploaded", "probing");
+    await move(id, "probing", "probed");
+    await move(id, "probed", "encoding");
+    await waitFor(() => w.events.some((e) => e.status === "ENCODING"), { message: "ENCODING through the outbox relay" });
+    for (const percent of [25, 50, 75]) {
+      publishProgress(gw.nc, { v: 1, videoId: id, status: "encoding", stage: "encode", percent, fps: 120, speed: 4, etaSeconds: 1, at: new Date().toISOString() });
+    }
+    // Progress of a status the video has left is stale and must not be passed on.
+    publishProgress(gw.nc, { v: 1, videoId: id, status: "probing", stage: "probe", percent: 99, fps: null, speed: null, etaSeconds: null, at: new Date().toISOString() });
+    await waitFor(() => w.events.some((e) => e.percent === 75), { message: "encoding progress" });
+    await move(id, "encoding", "encoded");
+    await move(id, "encoded", "uploading");
+    await move(id, "uploading", "ready");
+    await w.completed;
+
+    expect(w.errors).toEqual([]);
+    expect(w.events.map((e) => `${e.status}:${e.percent}`)).toEqual([
+      "AWAITING_UPLOAD:0",
+      "UPLOADED:0",
+      "PROBING:0",
+      "PROBED:0",
+      "ENCODING:0",
+      "ENCODING:25",
+      "ENCODING:50",
+      "ENCODING:75",
+      "ENCODED:0",
+      "UPLOADING:0",
+      "READY:100",
+    ]);
+    expect(w.events.find((e) => e.percent === 50)).toMatchObject({ stage: "encode", fps: 120 });
+  });
+
+  it("gives a late subscriber the terminal state at once and completes", async () => {
+    const id = await createVideo();
+    await move(id, "awaiting_upload", "failed_encoding", { errorCode: "ENCODE_FAILED", errorMessage: "ffmpeg exited with 1" });
+    const w = watch(client, id);
+    await w.completed;
+    expect(w.events).toEqual([expect.objectContaining({ status: "FAILED_ENCODING", error: { code: "ENCODE_FAILED", message: "ffmpeg exited with 1" } })]);
+  });
+
+  it("reports an unknown video as NOT_FOUND", async () => {
+    const w = watch(client, "no-such-video");
+    await w.completed;
+    expect(w.events).toEqual([]);
+    expect(w.errors).toEqual([expect.objectContaining({ message: "no video with id no-such-video", extensions: expect.objectContaining({ code: "NOT_FOUND" }) })]);
+  });
+
+  it("refuses a connection without the API key", async () => {
+    const anonymous = createClient({ url: wsUrl(), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    try {
+      const w = watch(anonymous, "any-video");
+      await w.completed;
+      expect(w.events).toEqual([]);
+      expect(w.errors).toEqual([expect.objectContaining({ code: 4403 })]);
+    } finally {
+      await anonymous.dispose();
+    }
+  });
+
+  it("ends the NATS subscriptions when the client unsubscribes", async () => {
+    // nats-core has no public count of a connection's subscriptions; its protocol handler's is read instead.
+    const subscriptions = (gw.nc as unknown as { protocol: { subscriptions: { size(): number } } }).protocol.subscriptions;
+    const before = subscriptions.size();
+    const id = await createVideo();
+    const w = watch(client, id);
+    await waitFor(() => w.events.length === 1, { message: "the current state" });
+    expect(subscriptions.size()).toBe(before + 2);
+    w.unsubscribe();
+    await waitFor(() => subscriptions.size() === before, { message: "the NATS subscriptions to close" });
+  });
+});
