@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { closeBus, connectBus, consumeWork, ensurePipelineStream, ensureWorkConsumer, startOutboxRelay } from "../bus/index.js";
-import { databaseEnv, natsEnv, serviceEnv, storageEnv, workDirEnv, workerEnv } from "../config/index.js";
+import { databaseEnv, natsEnv, serviceEnv, storageEnv, workDirEnv, workerEnv, ladderEnv } from "../config/index.js";
 import type { VideoStatus, WorkerName } from "../contracts/index.js";
 import { closeDatabase, createDatabase, runMigrations, transitionVideo } from "../db/index.js";
 import { toErrorValue } from "../errors/index.js";
 import { createLogger } from "../log/index.js";
-import { ladderConfigFromEnv, mediaEnv } from "../media/index.js";
+import { ladderConfigFromEnv } from "../media/index.js";
 import { runService } from "../service/index.js";
 import { createStorage } from "../storage/index.js";
 import type { DeliveryContext, StageDeps } from "./deps.js";
@@ -19,7 +19,7 @@ export const pipelineWorkerEnv = {
   ...storageEnv,
   ...workDirEnv,
   ...workerEnv,
-  ...mediaEnv,
+  ...ladderEnv,
 };
 const pipelineWorkerSchema = z.object(pipelineWorkerEnv);
 export type PipelineWorkerConfig = z.infer<typeof pipelineWorkerSchema>;
@@ -65,7 +65,7 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
         storage: createStorage(config),
         log,
         workDir: config.WORK_DIR,
-        ladder: ladderConfigFromEnv(process.env),
+        ladder: ladderConfigFromEnv(config),
       };
       const relay = startOutboxRelay(db, nc, { log, signal, intervalMs: 500 });
       const sweep = setInterval(() => {
