@@ -50,8 +50,8 @@ export const gatewayEnv = {
   UPLOAD_S3_ENDPOINT: z.string().url().optional(),
   /** A non-terminal video that has not moved for this long may be re-queued by retryVideo. */
   RETRY_STUCK_AFTER_SECONDS: envInt(900, 1),
-  /** Serve /healthz and /readyz on their own port as well as on GATEWAY_PORT (set by process supervisors). */
-  HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** /healthz and /readyz on a port of their own, as every service has them (also served on GATEWAY_PORT). */
+  HEALTH_PORT: envInt(4001, 0, 65535),
   /** Run pending database migrations on start. */
   MIGRATE_ON_START: envBoolean(true),
 };

@@ -4,7 +4,7 @@ import { createLogger } from "@aq/shared/log";
 import type { Storage } from "@aq/shared/storage";
 import { createTestDatabase, startNatsServer, startS3Server, type TestDatabase, type TestNatsServer, type TestS3Server } from "@aq/shared/testing";
 import { loadGatewayConfig } from "../config.js";
-import { createGateway, type Gateway } from "../gateway.js";
+import { createGateway, type Gateway, type GatewayOptions } from "../gateway.js";
 
 export const TEST_API_KEY = "test-api-key-0123456789";
 export const TEST_SIGNING_KEYS = "test1:test-playback-secret-0123456789abcdef";
@@ -54,7 +54,7 @@ export interface TestGateway {
 }
 
 /** A gateway in this process on a free port, against the given infrastructure. */
-export async function startTestGateway(infra: Infrastructure, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(infra: Infrastructure, env: Record<string, string> = {}, options: GatewayOptions = {}): Promise<TestGateway> {
   const log = createLogger("gateway-test", process.env.TEST_LOG_LEVEL ?? "silent");
   const config = loadGatewayConfig({
     ...infra.env,
@@ -67,7 +67,7 @@ export async function startTestGateway(infra: Infrastructure, env: Record<string
   });
   const nc = await connectBus(infra.nats.url, log);
   await ensurePipelineStream(nc);
-  const gateway = await createGateway({ config, db: infra.database.db, nc, storage: infra.s3.storage, log });
+  const gateway = await createGateway({ config, db: infra.database.db, nc, storage: infra.s3.storage, log }, options);
   const url = await gateway.listen();
   return {
     gateway,

@@ -1,4 +1,5 @@
-import { publishProgress } from "@aq/shared/bus";
+import { publishProgress, startOutboxRelay } from "@aq/shared/bus";
+import { createLogger } from "@aq/shared/log";
 import { transitionVideo } from "@aq/shared/db";
 import type { VideoStatus } from "@aq/shared/contracts";
 import { waitFor } from "@aq/shared/testing";
@@ -157,5 +158,48 @@ describe("videoProgress subscription over WebSocket", () => {
     expect(subscriptions.size()).toBe(before + 2);
     w.unsubscribe();
     await waitFor(() => subscriptions.size() === before, { message: "the NATS subscriptions to close" });
+  });
+});
+
+describe("videoProgress ordering", () => {
+  it("passes on progress that arrives before its status event, and never goes back when the status events follow", async () => {
+    // No relay reads this database but the test's: it decides when status events go out.
+    const own = await startInfrastructure();
+    const quiet = await startTestGateway(own, {}, { relay: false });
+    const quietClient = createClient({
+      url: `${quiet.url.replace(/^http/, "ws")}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${TEST_API_KEY}` },
+      retryAttempts: 0,
+    });
+    const relayAbort = new AbortController();
+    try {
+      const created = await quiet.graphql<{ createVideo: { video: { id: string } } }>(
+        `mutation($input: CreateVideoInput!) { createVideo(input: $input) { video { id } } }`,
+        { input: { upload: { filename: "a.mp4", contentType: "video/mp4", sizeBytes: 10 } } },
+      );
+      const id = created.data!.createVideo.video.id;
+      const w = watch(quietClient, id);
+      await waitFor(() => w.events.length === 1, { message: "the current state" });
+      for (const [from, to] of [["awaiting_upload", "uploaded"], ["uploaded", "probing"], ["probing", "probed"], ["probed", "encoding"]] as const) {
+        expect(await transitionVideo(quiet.db, { id, from, to })).not.toBeNull();
+      }
+      publishProgress(quiet.nc, { v: 1, videoId: id, status: "encoding", stage: "encode", percent: 10, fps: 30, speed: 1, etaSeconds: 5, at: new Date().toISOString() });
+      await waitFor(() => w.events.length === 2, { message: "progress ahead of the status events" });
+      // Now the status events of the stages already passed arrive, late.
+      const relay = startOutboxRelay(quiet.db, quiet.nc, { log: createLogger("relay-test", "silent"), signal: relayAbort.signal, intervalMs: 50 });
+      expect(await transitionVideo(quiet.db, { id, from: "encoding", to: "encoded" })).not.toBeNull();
+      relay.wake();
+      await waitFor(() => w.events.some((e) => e.status === "ENCODED"), { message: "ENCODED" });
+      expect(w.events.map((e) => `${e.status}:${e.percent}`)).toEqual(["AWAITING_UPLOAD:0", "ENCODING:10", "ENCODED:0"]);
+      w.unsubscribe();
+      relayAbort.abort();
+      await relay.stopped;
+    } finally {
+      relayAbort.abort();
+      await quietClient.dispose();
+      await quiet.stop();
+      await own.stop();
+    }
   });
 });

@@ -5,6 +5,14 @@ import type { SubscriptionResolvers, VideoProgress } from "../generated/resolver
 import { notFound } from "../graphql/errors.js";
 import { videoIdArg } from "../graphql/ids.js";
 
+/** The forward path of a video; a status's position tells whether an update is ahead or behind. */
+const PIPELINE_ORDER: readonly VideoStatus[] = ["awaiting_upload", "uploaded", "probing", "probed", "encoding", "encoded", "uploading", "ready"];
+
+function isAhead(status: VideoStatus, of: VideoStatus): boolean {
+  const position = PIPELINE_ORDER.indexOf(of);
+  return position >= 0 && PIPELINE_ORDER.indexOf(status) > position;
+}
+
 function fromRow(row: VideoRow): VideoProgress {
   return {
     videoId: row.id,
@@ -46,7 +54,8 @@ function fromProgressEvent(event: ProgressEvent): VideoProgress {
 class VideoProgressStream implements AsyncIterableIterator<VideoProgress> {
   private initial: VideoProgress | null;
   private status: VideoStatus;
-  private readonly since: number;
+  /** When the current status began, as far as this stream knows; older status events are stale. */
+  private since: number;
   private readonly live: AsyncIterator<VideoUpdate>;
   private finished = false;
 
@@ -67,11 +76,24 @@ class VideoProgressStream implements AsyncIterableIterator<VideoProgress> {
   /**
    * Updates that arrive out of date are dropped: a status event older than the state read
    * from the database or repeating the current status, and progress of a status already left.
+   * Progress of a status further down the pipeline is passed on and moves the status along:
+   * progress goes out directly over NATS while the status event waits for the outbox relay,
+   * so the first progress of a stage often arrives before the news that the stage began.
    */
   private accept(update: VideoUpdate): VideoProgress | null {
-    if (update.kind === "progress") return update.event.status === this.status ? fromProgressEvent(update.event) : null;
-    if (update.event.status === this.status || Date.parse(update.event.at) < this.since) return null;
+    if (update.kind === "progress") {
+      const { status } = update.event;
+      if (status !== this.status) {
+        if (!isAhead(status, this.status)) return null;
+        this.status = status;
+        this.since = Math.max(this.since, Date.parse(update.event.at));
+      }
+      return fromProgressEvent(update.event);
+    }
+    const at = Date.parse(update.event.at);
+    if (update.event.status === this.status || at < this.since) return null;
     this.status = update.event.status;
+    this.since = at;
     return fromStatusEvent(update.event);
   }
 

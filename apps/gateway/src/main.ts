@@ -1,0 +1,43 @@
+import { closeBus, connectBus, ensurePipelineStream } from "@aq/shared/bus";
+import { closeDatabase, createDatabase, runMigrations } from "@aq/shared/db";
+import { toErrorValue } from "@aq/shared/errors";
+import { createLogger } from "@aq/shared/log";
+import { runService } from "@aq/shared/service";
+import { createStorage } from "@aq/shared/storage";
+import { loadGatewayConfig, type GatewayConfig } from "./config.js";
+import { createGateway } from "./gateway.js";
+
+let config: GatewayConfig;
+try {
+  config = loadGatewayConfig();
+} catch (error) {
+  createLogger("gateway").fatal({ err: toErrorValue(error) }, "invalid configuration");
+  process.exit(1);
+}
+const log = createLogger("gateway", config.LOG_LEVEL);
+
+await runService({
+  name: "gateway",
+  log,
+  healthHost: config.HEALTH_HOST,
+  healthPort: config.HEALTH_PORT,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+  start: async () => {
+    const db = createDatabase(config.DATABASE_URL);
+    if (config.MIGRATE_ON_START) await runMigrations(db);
+    const nc = await connectBus(config.NATS_URL, log, { name: "gateway" });
+    await ensurePipelineStream(nc);
+    const storage = createStorage(config);
+    const gateway = await createGateway({ config, db, nc, storage, log });
+    await gateway.listen();
+    return {
+      ready: () => gateway.ready(),
+      stop: async () => {
+        await gateway.close();
+        await closeBus(nc);
+        await closeDatabase(db);
+        storage.client.destroy();
+      },
+    };
+  },
+});
