@@ -1,0 +1,89 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { makeTestClip } from "@aq/shared/testing";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const main = join(dirname(fileURLToPath(import.meta.url)), "main.ts");
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+let dir: string;
+let clip: string;
+
+/** The CLI as a user runs it, from its sources (what bin/aq.js does before a build). */
+function aq(args: string[], env: Record<string, string> = {}) {
+  return execa(process.execPath, ["--conditions=source", "--import", tsx, main, ...args], {
+    cwd: dir,
+    reject: false,
+    env: { LADDER_ALLOW_SMALLER_SOURCES: "true", X264_PRESET: "ultrafast", ...env },
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "aq-cli-test-"));
+  clip = join(dir, "clip.mp4");
+  await makeTestClip(clip, { seconds: 7, width: 640, height: 360, fps: 30 });
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("aq encode", () => {
+  it("encodes a clip, reports progress as plain lines and prints the master playlist path", async () => {
+    const run = await aq(["encode", clip, "--out", "out", "--id", "clip-1"]);
+    expect(run.stderr).toMatch(/^encode \d+\.\d%/m);
+    expect(run.exitCode).toBe(0);
+    const master = join(dir, "out", "clip-1", "master.m3u8");
+    expect(run.stdout.trim()).toBe(master);
+    expect(run.stderr).toContain("encoded clip-1: 240p 426x240");
+    expect((await readdir(join(dir, "out", "clip-1"))).sort()).toEqual(["240p.m3u8", "360p.m3u8", "master.m3u8", "segments"]);
+  });
+
+  it("writes JSON lines with --json and names a new id when none is given", async () => {
+    const run = await aq(["encode", clip, "--out", "json-out", "--json"]);
+    expect(run.exitCode).toBe(0);
+    const events = run.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events.filter((e) => e.event === "progress").length).toBeGreaterThan(1);
+    const done = events.at(-1)!;
+    expect(done).toMatchObject({ event: "done", renditions: [expect.objectContaining({ name: "240p" }), expect.objectContaining({ name: "360p" })] });
+    expect(done.videoId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(existsSync(done.master as string)).toBe(true);
+  });
+
+  it("exits non-zero with the typed error's message on a file that is not a video", async () => {
+    await writeFile(join(dir, "notes.mp4"), "not a video\n".repeat(50));
+    const run = await aq(["encode", "notes.mp4", "--out", "bad-out", "--id", "bad"]);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr.trim()).toBe("aq: source is not a video file ffmpeg can read (SOURCE_NOT_MEDIA)");
+    expect(run.stdout).toBe("");
+    expect(existsSync(join(dir, "bad-out"))).toBe(false);
+
+    const json = await aq(["encode", "notes.mp4", "--json"]);
+    expect(json.exitCode).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({ event: "error", code: "SOURCE_NOT_MEDIA", message: "source is not a video file ffmpeg can read" });
+  });
+
+  it("refuses a source below the configured minimum", async () => {
+    const run = await aq(["encode", clip, "--out", "strict-out"], { LADDER_ALLOW_SMALLER_SOURCES: "false" });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain("(SOURCE_TOO_SMALL)");
+  });
+
+  it("refuses an id that could leave the output folder", async () => {
+    const run = await aq(["encode", clip, "--out", "out", "--id", "../escape"]);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain("(INVALID_VIDEO_ID)");
+    expect(existsSync(join(dir, "escape"))).toBe(false);
+  });
+
+  it("prints usage on a bad command line", async () => {
+    const run = await aq(["transcode", clip]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("usage: aq encode <input>");
+    expect((await aq(["encode", clip, "--bogus"])).exitCode).toBe(2);
+  });
+});

@@ -1,0 +1,79 @@
+import { parseArgs } from "node:util";
+import { isAqError } from "@aq/shared/errors";
+import { runEncode } from "./encode-command.js";
+import { createReporter, type OutputMode } from "./progress-output.js";
+
+export const USAGE = `usage: aq encode <input> [--out <folder>] [--id <video_id>] [--json]
+
+  Validates <input>, encodes the HLS ladder (240p-720p) into <folder>/<video_id>/ and verifies it.
+  --out    output folder (default: output)
+  --id     video id: 1-64 letters, digits, '-' or '_' (default: a new UUID)
+  --json   progress and result as JSON lines on stdout
+
+  Ladder settings come from the environment: LADDER_ENABLE_1080P, LADDER_ALLOW_SMALLER_SOURCES,
+  X264_PRESET, ENCODE_THREADS, ENCODE_STALL_TIMEOUT_SECONDS, ENCODE_TIMEOUT_SECONDS.`;
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  signal: AbortSignal;
+}
+
+/** Exit codes: 0 done, 1 the job failed (typed error), 2 bad command line, 130 interrupted. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: "string", short: "o", default: "output" },
+        id: { type: "string" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`aq: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [command, input, ...extra] = positionals;
+  if (command !== "encode" || !input || extra.length > 0) {
+    io.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+
+  const mode: OutputMode = values.json ? "json" : io.stderr.isTTY ? "tty" : "plain";
+  const reporter = createReporter(mode, io.stdout, io.stderr);
+  try {
+    const result = await runEncode({ input, out: values.out, id: values.id, env: io.env, reporter, signal: io.signal });
+    if (mode === "json") {
+      io.stdout.write(
+        `${JSON.stringify({ event: "done", videoId: result.videoId, output: result.outputDir, master: result.masterPath, renditions: result.renditions, warnings: result.warnings })}\n`,
+      );
+    } else {
+      for (const warning of result.warnings) io.stderr.write(`aq: warning: ${warning}\n`);
+      const ladder = result.renditions.map((r) => `${r.name} ${r.width}x${r.height} ${Math.round(r.bandwidth / 1000)} kbit/s`).join(", ");
+      io.stderr.write(`encoded ${result.videoId}: ${ladder}\n`);
+      io.stdout.write(`${result.masterPath}\n`);
+    }
+    return 0;
+  } catch (error) {
+    const code = isAqError(error) ? error.code : "INTERNAL";
+    const message = error instanceof Error ? error.message : String(error);
+    const logFile = isAqError(error) && typeof error.details?.logFile === "string" ? error.details.logFile : undefined;
+    if (mode === "json") {
+      io.stdout.write(`${JSON.stringify({ event: "error", code, message, ...(logFile ? { logFile } : {}) })}\n`);
+    } else {
+      io.stderr.write(`aq: ${message} (${code})\n`);
+      if (logFile) io.stderr.write(`aq: ffmpeg log: ${logFile}\n`);
+    }
+    return code === "ENCODE_ABORTED" ? 130 : 1;
+  }
+}

@@ -1,0 +1,57 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { isVideoId, newVideoId } from "@aq/shared/contracts";
+import { AqError } from "@aq/shared/errors";
+import { encodeVideo, FFMPEG_LOG_NAME, ladderConfigFromEnv, type EncodedVideo } from "@aq/shared/media";
+import type { Reporter } from "./progress-output.js";
+
+export interface EncodeCommand {
+  input: string;
+  out: string;
+  id: string | undefined;
+  env: Record<string, string | undefined>;
+  reporter: Reporter;
+  signal: AbortSignal;
+}
+
+/**
+ * Encodes into `<out>/<id>`; work files go to a temporary folder that is removed on success and
+ * kept on failure (the error names its ffmpeg log).
+ */
+export async function runEncode(command: EncodeCommand): Promise<EncodedVideo> {
+  const videoId = command.id ?? newVideoId();
+  if (!isVideoId(videoId)) {
+    throw new AqError("INVALID_VIDEO_ID", `invalid video id "${videoId}": use 1-64 letters, digits, '-' or '_', starting with a letter or digit`);
+  }
+  const ladder = ladderConfigFromEnv(command.env);
+  const outDir = join(resolve(command.out), videoId);
+  const workDir = await mkdtemp(join(tmpdir(), `aq-${videoId}-`));
+  try {
+    const result = await encodeVideo({
+      source: command.input,
+      workDir,
+      outDir,
+      videoId,
+      ladder,
+      onProgress: (p) => command.reporter.progress(p),
+      signal: command.signal,
+    });
+    await rm(workDir, { recursive: true, force: true });
+    return result;
+  } catch (error) {
+    if (!(await hasLog(workDir))) await rm(workDir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    command.reporter.finish();
+  }
+}
+
+async function hasLog(workDir: string): Promise<boolean> {
+  try {
+    return (await stat(join(workDir, FFMPEG_LOG_NAME))).size > 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+}
