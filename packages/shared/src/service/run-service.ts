@@ -41,7 +41,8 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   const { log, name } = options;
   const controller = new AbortController();
   let service: RunningService | undefined;
-  let starting: Promise<RunningService> | undefined;
+  /** Replaced by start()'s promise once the health port is open. */
+  let starting: Promise<RunningService | undefined> = Promise.resolve(undefined);
   let shuttingDown = false;
 
   const exit = (code: number): never => {
@@ -85,7 +86,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     let code = 0;
     try {
       // A service still starting sees the aborted signal; it is stopped once start returns.
-      const running = service ?? (await starting?.catch(() => undefined));
+      const running = service ?? (await starting.catch(() => undefined));
       await running?.stop();
       log.info("stopped");
     } catch (error) {
@@ -116,6 +117,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     exit(1);
   }
 
+  if (shuttingDown) return;
   starting = options.start({ signal: controller.signal });
   try {
     service = await starting;
