@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
-# Installs the system programs AQ runs (ffmpeg/ffprobe, nats-server, Chromium for the browser
-# test) from the system's package manager when they are missing. Safe to run repeatedly.
+# Installs the system programs AQ runs from the system's package manager when they are
+# missing: ffmpeg/ffprobe and nats-server (the stack and the tests), Chromium (the browser
+# playback test) and docker-compose (validates docker-compose.yml offline in the tests; no
+# Docker engine is needed). Safe to run repeatedly.
+# AQ_SKIP_BROWSER=1 skips Chromium, AQ_SKIP_COMPOSE=1 skips docker-compose (npm run demo needs neither).
 set -euo pipefail
 
 want=()
-command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || want+=(ffmpeg)
-command -v nats-server >/dev/null 2>&1 || want+=(nats-server)
-if [ "${AQ_SKIP_BROWSER:-}" != "1" ] && ! command -v chromium >/dev/null 2>&1; then want+=(chromium); fi
+have=()
+need() { # need <command> <debian package>
+  if command -v "$1" >/dev/null 2>&1; then have+=("$1"); else want+=("$2"); fi
+}
+need ffmpeg ffmpeg
+need ffprobe ffmpeg
+need nats-server nats-server
+if [ "${AQ_SKIP_BROWSER:-}" != "1" ]; then
+  if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then have+=(chromium); else want+=(chromium); fi
+fi
+[ "${AQ_SKIP_COMPOSE:-}" = "1" ] || need docker-compose docker-compose
 
+# ffmpeg provides both ffmpeg and ffprobe.
+mapfile -t want < <(printf '%s\n' "${want[@]}" | awk 'NF && !seen[$0]++')
 if [ ${#want[@]} -eq 0 ]; then
-  echo "system dependencies present: ffmpeg, ffprobe, nats-server${AQ_SKIP_BROWSER:+}, chromium"
+  echo "system dependencies present: ${have[*]}"
   exit 0
 fi
 

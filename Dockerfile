@@ -1,0 +1,102 @@
+# syntax=docker/dockerfile:1
+# One image per app, each built from a `turbo prune` of the monorepo (only the app and the
+# workspaces it depends on), running the compiled dist as the unprivileged `node` user.
+#
+#   docker build --target encoder-service --build-arg APP=encoder-service -t aq/encoder-service .
+#
+# APP must name the same app as --target (docker-compose.yml sets both); a mismatch fails at
+# the final COPY, since the pruned build then has no dist for the target's app.
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+FROM ${NODE_IMAGE} AS base
+ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+
+# ---- prune: the app's part of the monorepo, package manifests separate from sources ----
+FROM base AS prune
+ARG APP
+ARG TURBO_VERSION=2.11.11
+WORKDIR /src
+RUN npm install --global "turbo@${TURBO_VERSION}"
+COPY . .
+RUN test -n "${APP}" || { echo "build with --build-arg APP=<gateway|probe-service|encoder-service|uploader-service>" >&2; exit 1; } \
+ && turbo prune "@aq/${APP}" --docker --out-dir /pruned
+
+# ---- build: every dependency (dev ones too), then the app and its workspaces to dist ----
+FROM base AS build
+ARG APP
+WORKDIR /repo
+COPY --from=prune /pruned/json/ ./
+RUN npm ci
+COPY --from=prune /pruned/full/ ./
+COPY tsconfig.base.json ./
+RUN npx turbo run build --filter="@aq/${APP}"
+
+# ---- deps: production dependencies only ----
+FROM base AS deps
+WORKDIR /app
+COPY --from=prune /pruned/json/ ./
+RUN npm ci --omit=dev --ignore-scripts
+
+# ---- runtimes: system packages first, so that they stay cached across app changes ----
+FROM base AS runtime
+ENV NODE_ENV=production
+# The work directory shared by encoder and uploader; a named volume mounted here takes this
+# ownership, so the unprivileged user can write to it.
+RUN mkdir -p /data/work && chown node:node /data/work
+ENV WORK_DIR=/data/work
+WORKDIR /app
+
+FROM runtime AS runtime-ffmpeg
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg \
+ && rm -rf /var/lib/apt/lists/*
+
+# ---- one target per app ----
+FROM runtime AS gateway
+COPY --from=deps /app ./
+COPY --from=build /repo/packages/shared/dist ./packages/shared/dist
+COPY --from=build /repo/apps/gateway/dist ./apps/gateway/dist
+COPY --from=build /repo/apps/gateway/schema.graphql ./apps/gateway/schema.graphql
+USER node
+WORKDIR /app/apps/gateway
+ENV GATEWAY_HOST=0.0.0.0 GATEWAY_PORT=4000
+EXPOSE 4000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:4000/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/main.js"]
+
+FROM runtime-ffmpeg AS probe-service
+COPY --from=deps /app ./
+COPY --from=build /repo/packages/shared/dist ./packages/shared/dist
+COPY --from=build /repo/apps/probe-service/dist ./apps/probe-service/dist
+USER node
+WORKDIR /app/apps/probe-service
+ENV HEALTH_HOST=0.0.0.0 HEALTH_PORT=8081
+EXPOSE 8081
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8081/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/main.js"]
+
+FROM runtime-ffmpeg AS encoder-service
+COPY --from=deps /app ./
+COPY --from=build /repo/packages/shared/dist ./packages/shared/dist
+COPY --from=build /repo/apps/encoder-service/dist ./apps/encoder-service/dist
+USER node
+WORKDIR /app/apps/encoder-service
+ENV HEALTH_HOST=0.0.0.0 HEALTH_PORT=8082
+EXPOSE 8082
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8082/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/main.js"]
+
+FROM runtime AS uploader-service
+COPY --from=deps /app ./
+COPY --from=build /repo/packages/shared/dist ./packages/shared/dist
+COPY --from=build /repo/apps/uploader-service/dist ./apps/uploader-service/dist
+USER node
+WORKDIR /app/apps/uploader-service
+ENV HEALTH_HOST=0.0.0.0 HEALTH_PORT=8083
+EXPOSE 8083
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8083/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/main.js"]

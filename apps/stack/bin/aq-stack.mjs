@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/* global process, console */
+// Entry point of `npm run dev` and `npm run demo`. Plain JavaScript with no dependencies on
+// purpose: on a fresh clone it runs before node_modules exists. It installs what is missing
+// (system programs through scripts/install-system-deps.sh, npm packages through npm install),
+// then runs the TypeScript command through tsx.
+import { spawnSync, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const [command, ...args] = process.argv.slice(2);
+const commands = { dev: "dev.ts", demo: "demo.ts" };
+if (!(command in commands)) {
+  console.error(`usage: aq-stack.mjs ${Object.keys(commands).join("|")} [options]`);
+  process.exit(2);
+}
+
+function onPath(program) {
+  return spawnSync("sh", ["-c", `command -v ${program}`], { stdio: "ignore" }).status === 0;
+}
+
+function run(program, programArgs, env = process.env) {
+  const result = spawnSync(program, programArgs, { cwd: root, stdio: "inherit", env });
+  if (result.error) return `${program} could not be started: ${result.error.message}`;
+  return result.status === 0 ? null : `${program} ${programArgs.join(" ")} exited with ${result.status ?? result.signal}`;
+}
+
+// nats-server is needed only when no NATS is configured or answering; the stack says so then.
+const missing = ["ffmpeg", "ffprobe", "nats-server"].filter((program) => !onPath(program));
+if (missing.length > 0) {
+  console.log(`[aq] missing: ${missing.join(", ")}; running scripts/install-system-deps.sh`);
+  // The browser is needed only by the playback test, not by the stack.
+  const failure = run("bash", [join(root, "scripts", "install-system-deps.sh")], { ...process.env, AQ_SKIP_BROWSER: "1", AQ_SKIP_COMPOSE: "1" });
+  const stillMissing = ["ffmpeg", "ffprobe"].filter((program) => !onPath(program));
+  if (failure && stillMissing.length > 0) {
+    console.error(`[aq] ${failure}. AQ needs ${stillMissing.join(" and ")}: install them (Debian/Ubuntu: apt-get install ffmpeg nats-server) and run this again.`);
+    process.exit(1);
+  }
+}
+
+if (!existsSync(join(root, "node_modules", "tsx")) || !existsSync(join(root, "node_modules", "@aq", "shared"))) {
+  console.log("[aq] node_modules is missing; running npm install");
+  const failure = run("npm", ["install", "--no-audit", "--no-fund"]);
+  if (failure) {
+    console.error(`[aq] ${failure}`);
+    process.exit(1);
+  }
+}
+
+const child = spawn(
+  process.execPath,
+  ["--conditions=source", "--import", "tsx", join(root, "apps", "stack", "src", "cli", commands[command]), ...args],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...process.env },
+  },
+);
+// A Ctrl-C in the terminal reaches both processes already: the command stops the stack and
+// this one waits for it. Signals sent to this process alone are passed on.
+process.on("SIGINT", () => {});
+for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 1)));

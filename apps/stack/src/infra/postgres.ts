@@ -1,0 +1,109 @@
+import { mkdir } from "node:fs/promises";
+import pg from "pg";
+import { closeDatabase, createDatabase, runMigrations } from "@aq/shared/db";
+import { canConnect } from "@aq/shared/testing";
+
+export interface PostgresEndpoint {
+  url: string;
+  /** "env": DATABASE_URL; "local": the server on 127.0.0.1:5432; "embedded": our PGlite server. */
+  origin: "env" | "local" | "embedded";
+  stop(): Promise<void>;
+}
+
+const LOCAL_HOST = "127.0.0.1";
+const LOCAL_PORT = 5432;
+const STACK_DATABASE = "aq";
+
+async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(
+      `Postgres answers on ${LOCAL_HOST}:${LOCAL_PORT} but refused user postgres without a password (${(error as Error).message}); set DATABASE_URL`,
+      { cause: error },
+    );
+  }
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (found.rowCount === 0) {
+      try {
+        await client.query(`CREATE DATABASE ${name}`);
+      } catch (error) {
+        // 42P04: a second stack created it in between.
+        if ((error as { code?: string }).code !== "42P04") throw error;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Serves PGlite (Postgres compiled to WebAssembly) over the wire protocol on loopback, with its
+ * data kept in `dataDir`, so that the separate service processes share one database.
+ */
+async function startEmbedded(dataDir: string, port: number): Promise<PostgresEndpoint> {
+  // Loaded on demand: only machines without a Postgres server pay for the WebAssembly module.
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite-socket")]);
+  await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  const server = new PGLiteSocketServer({ db, host: LOCAL_HOST, port, maxConnections: 64 });
+  try {
+    await server.start();
+  } catch (error) {
+    await db.close();
+    throw new Error(`could not serve the embedded Postgres on ${LOCAL_HOST}:${port}`, { cause: error });
+  }
+  return {
+    url: `postgres://postgres@${LOCAL_HOST}:${port}/postgres?sslmode=disable`,
+    origin: "embedded",
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+export interface PostgresOptions {
+  /** DATABASE_URL of the caller's environment; used as it is when set. */
+  url?: string;
+  /** Use the server answering on 127.0.0.1:5432 (database `aq`, created when missing). */
+  reuseLocal: boolean;
+  embeddedDataDir: string;
+  embeddedPort: number;
+}
+
+/** Postgres for the stack, with the schema migrated before any service starts. */
+export async function providePostgres(options: PostgresOptions): Promise<PostgresEndpoint> {
+  let endpoint: PostgresEndpoint;
+  if (options.url) {
+    endpoint = { url: options.url, origin: "env", stop: async () => {} };
+  } else if (options.reuseLocal && (await canConnect(LOCAL_HOST, LOCAL_PORT))) {
+    await ensureDatabase(`postgres://postgres@${LOCAL_HOST}:${LOCAL_PORT}/postgres`, STACK_DATABASE);
+    endpoint = { url: `postgres://postgres@${LOCAL_HOST}:${LOCAL_PORT}/${STACK_DATABASE}`, origin: "local", stop: async () => {} };
+  } else {
+    endpoint = await startEmbedded(options.embeddedDataDir, options.embeddedPort);
+  }
+  const db = createDatabase(endpoint.url, { max: 1 });
+  try {
+    await runMigrations(db);
+  } catch (error) {
+    await endpoint.stop();
+    throw new Error(`could not migrate the database at ${redactUrl(endpoint.url)}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await closeDatabase(db);
+  }
+  return endpoint;
+}
+
+/** A connection URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparsable URL)";
+  }
+}

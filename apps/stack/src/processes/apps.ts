@@ -1,0 +1,57 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "../paths.js";
+import type { LineSink } from "./log-lines.js";
+import { startOwnedProcess, type OwnedProcess } from "./owned-process.js";
+import { answersOk, waitUntilReady } from "./ready.js";
+
+export const PIPELINE_APPS = ["probe-service", "encoder-service", "uploader-service"] as const;
+export type AppName = "gateway" | (typeof PIPELINE_APPS)[number] | "web";
+
+export interface RunningApp {
+  name: AppName;
+  process: OwnedProcess;
+  /** The URL whose 200 means the app is ready. */
+  readyUrl: string;
+}
+
+/** How an app of this repository runs in development: its TypeScript sources through tsx. */
+export function sourceCommand(name: Exclude<AppName, "web">): { command: string; args: string[] } {
+  return { command: process.execPath, args: ["--conditions=source", "--import", "tsx", join(repoRoot, "apps", name, "src", "main.ts")] };
+}
+
+/** The web app is built separately and may be absent from a checkout. */
+export function webAppPresent(): boolean {
+  return existsSync(join(repoRoot, "apps", "web", "package.json"));
+}
+
+export interface StartAppOptions {
+  name: AppName;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  readyUrl: string;
+  logs: LineSink;
+  /** The last lines the app printed, for the error when it dies during start-up. */
+  tail: (name: string) => string;
+  timeoutMs: number;
+}
+
+/** Starts an app as a separate process and resolves once its `readyUrl` answers 200. */
+export async function startApp(options: StartAppOptions): Promise<RunningApp> {
+  const child = startOwnedProcess({ name: options.name, command: options.command, args: options.args, env: options.env, cwd: repoRoot, logs: options.logs });
+  try {
+    await waitUntilReady(child, () => answersOk(options.readyUrl), {
+      timeoutMs: options.timeoutMs,
+      what: `${options.name} to answer 200 on ${options.readyUrl}`,
+      whenExited: () => {
+        const tail = options.tail(options.name);
+        return `${options.name} stopped during start-up (${child.exitDescription()})${tail ? `; its last lines:\n${tail}` : ""}`;
+      },
+    });
+  } catch (error) {
+    await child.stop(5000);
+    throw error;
+  }
+  return { name: options.name, process: child, readyUrl: options.readyUrl };
+}

@@ -1,0 +1,216 @@
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { repoRoot } from "../src/paths.js";
+import { copiesOf, execForm, lastValue, lineage, parseDockerfile, type DockerStage } from "./dockerfile.js";
+
+// Static checks of the deployment files: no Docker engine runs where the tests run, so the
+// images are never built here (see README, "What was exercised only statically").
+const run = promisify(execFile);
+const APPS = ["gateway", "probe-service", "encoder-service", "uploader-service"] as const;
+const FFMPEG_APPS = ["probe-service", "encoder-service"];
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile?: string; target?: string; args?: Record<string, string> };
+  command?: string[];
+  environment?: Record<string, string | null>;
+  volumes?: string[];
+  ports?: string[];
+  container_name?: string;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  deploy?: unknown;
+}
+const compose = parseYaml(readFileSync(join(repoRoot, "docker-compose.yml"), "utf8"), { merge: true }) as {
+  services: Record<string, ComposeService>;
+  volumes: Record<string, unknown>;
+};
+const stages = parseDockerfile(readFileSync(join(repoRoot, "Dockerfile"), "utf8"));
+const stage = (name: string) => {
+  const found = stages.find((s) => s.name === name);
+  if (!found) throw new Error(`the Dockerfile has no stage ${name}`);
+  return found;
+};
+const dockerignore = readFileSync(join(repoRoot, ".dockerignore"), "utf8")
+  .split("\n")
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith("#"));
+
+const temps: string[] = [];
+afterAll(async () => {
+  await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe("docker-compose.yml", () => {
+  it("passes docker-compose's own validation (offline)", async () => {
+    // Installed by scripts/install-system-deps.sh (Debian's docker-compose validates without a Docker engine).
+    const { stderr } = await run("docker-compose", ["-f", join(repoRoot, "docker-compose.yml"), "config", "-q"], { cwd: repoRoot }).catch(
+      (error: Error & { stderr?: string; code?: string }) => {
+        if (error.code === "ENOENT") throw new Error("docker-compose is not installed: run scripts/install-system-deps.sh");
+        throw new Error(`docker-compose config rejected the file: ${error.stderr ?? error.message}`);
+      },
+    );
+    expect(stderr.trim()).toBe("");
+  });
+
+  it("has the infrastructure and every app, each built from its own Dockerfile target", () => {
+    const services = compose.services;
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(["postgres", "nats", "minio", "minio-setup", ...APPS]));
+    for (const app of APPS) {
+      const build = services[app]?.build;
+      expect(build?.target, app).toBe(app);
+      expect(build?.args?.APP, `${app}: build arg APP must match the target`).toBe(app);
+      expect(stages.some((s) => s.name === app)).toBe(true);
+    }
+    for (const [name, service] of Object.entries(services)) {
+      if (service.build?.target) expect(stages.some((s) => s.name === service.build?.target), `${name}'s target`).toBe(true);
+    }
+  });
+
+  it("runs NATS with JetStream on a volume, and the bucket setup as a one-shot", () => {
+    const nats = compose.services.nats as ComposeService;
+    expect(nats.command).toContain("-js");
+    const storeFlag = nats.command?.indexOf("-sd") ?? -1;
+    const store = nats.command?.[storeFlag + 1];
+    expect(store, "nats -sd").toBeTruthy();
+    expect(nats.volumes?.some((v) => v.endsWith(`:${store}`) && (v.split(":")[0] as string) in compose.volumes)).toBe(true);
+    expect(compose.services["minio-setup"]?.command?.join(" ")).toMatch(/mc mb/);
+  });
+
+  it("orders start-up with health checks: every dependency has a condition that its target can meet", () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        const target = compose.services[dependency];
+        expect(target, `${name} depends on ${dependency}`).toBeDefined();
+        expect(["service_healthy", "service_completed_successfully"], `${name} -> ${dependency}`).toContain(condition);
+        if (condition === "service_healthy") expect(target?.healthcheck, `${dependency} needs a healthcheck`).toBeDefined();
+      }
+    }
+    for (const name of ["postgres", "nats", "minio", ...APPS]) expect(compose.services[name]?.healthcheck, name).toBeDefined();
+    for (const app of APPS) expect(Object.keys(compose.services[app]?.depends_on ?? {}), app).toEqual(expect.arrayContaining(["nats", "migrate"]));
+  });
+
+  it("lets encoder-service scale: no container name, no published port, the work volume shared with the uploader", () => {
+    const encoder = compose.services["encoder-service"] as ComposeService;
+    const uploader = compose.services["uploader-service"] as ComposeService;
+    expect(encoder.container_name).toBeUndefined();
+    expect(encoder.ports).toBeUndefined();
+    const workDir = encoder.environment?.WORK_DIR;
+    expect(workDir).toBeTruthy();
+    expect(uploader.environment?.WORK_DIR).toBe(workDir);
+    const mount = encoder.volumes?.find((v) => v.endsWith(`:${workDir}`));
+    expect(mount, "encoder mounts WORK_DIR").toBeDefined();
+    expect(uploader.volumes).toContain(mount);
+    expect((mount as string).split(":")[0] as string in compose.volumes, "a named volume").toBe(true);
+  });
+
+  it("configures the apps through environment variables only", () => {
+    for (const app of APPS) {
+      const service = compose.services[app] as ComposeService & Record<string, unknown>;
+      expect(service.env_file, app).toBeUndefined();
+      expect(service.configs, app).toBeUndefined();
+      for (const key of ["DATABASE_URL", "NATS_URL", "S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"]) {
+        expect(service.environment?.[key], `${app} ${key}`).toBeTruthy();
+      }
+    }
+  });
+});
+
+describe("Dockerfile", () => {
+  it("copies only sources that exist in the build context and stages defined before", () => {
+    const ignored = (path: string) =>
+      dockerignore.some((pattern) => {
+        const bare = pattern.replace(/^\*\*\//, "");
+        return path === bare || path.startsWith(`${bare}/`) || path.split("/").includes(bare);
+      });
+    stages.forEach((current, index) => {
+      for (const copy of copiesOf(current)) {
+        if (copy.from) {
+          const earlier = stages.slice(0, index).some((s) => s.name === copy.from);
+          expect(earlier, `line ${copy.line}: --from=${copy.from} names an earlier stage`).toBe(true);
+          continue;
+        }
+        for (const source of copy.sources) {
+          const path = source === "." ? "" : source.replace(/^\.\//, "").replace(/\/$/, "");
+          expect(existsSync(join(repoRoot, path)), `line ${copy.line}: COPY ${source} exists`).toBe(true);
+          if (path) expect(ignored(path), `line ${copy.line}: COPY ${source} is not in .dockerignore`).toBe(false);
+        }
+      }
+    });
+  });
+
+  it("gives every app a target that runs its built entry point as a non-root user, with ffmpeg where needed", () => {
+    for (const app of APPS) {
+      const chain = lineage(stages, stage(app));
+      expect(lastValue(chain, "USER"), `${app} USER`).toBe("node");
+      expect(lastValue(chain, "WORKDIR"), `${app} WORKDIR`).toBe(`/app/apps/${app}`);
+      const cmd = execForm(chain, "CMD");
+      const pkg = JSON.parse(readFileSync(join(repoRoot, "apps", app, "package.json"), "utf8")) as { scripts: { start?: string } };
+      expect(cmd?.join(" "), `${app} CMD is its start script`).toBe(pkg.scripts.start);
+      expect(cmd?.[1]).toBe("dist/main.js");
+      const copied = copiesOf(stage(app)).flatMap((c) => c.sources);
+      expect(copied, `${app} copies its dist`).toContain(`/repo/apps/${app}/dist`);
+      expect(copied, `${app} copies the shared package's dist`).toContain("/repo/packages/shared/dist");
+      const installsFfmpeg = chain.some((s) => s.instructions.some((i) => i.keyword === "RUN" && /apt-get install[^&]*\bffmpeg\b/.test(i.args)));
+      expect(installsFfmpeg, `${app} has ffmpeg`).toBe(FFMPEG_APPS.includes(app));
+    }
+  });
+
+  it("finds in each app's turbo prune output every file the build stage needs", async () => {
+    for (const app of APPS) {
+      const out = await mkdtemp(join(tmpdir(), `aq-prune-${app}-`));
+      temps.push(out);
+      await run("npx", ["turbo", "prune", `@aq/${app}`, "--docker", "--out-dir", out], { cwd: repoRoot });
+      for (const path of ["json/package.json", "json/package-lock.json", `json/apps/${app}/package.json`, "json/packages/shared/package.json"]) {
+        expect(existsSync(join(out, path)), `${app}: ${path}`).toBe(true);
+      }
+      for (const path of [`full/apps/${app}/src/main.ts`, `full/apps/${app}/tsconfig.build.json`, "full/packages/shared/tsconfig.build.json", "full/turbo.json"]) {
+        expect(existsSync(join(out, path)), `${app}: ${path}`).toBe(true);
+      }
+      // The pruned tree leaves out root files; the build stage copies the tsconfig base itself.
+      const buildCopies = copiesOf(stage("build")).flatMap((c) => c.sources);
+      expect(buildCopies).toContain("tsconfig.base.json");
+      const finalCopies = copiesOf(stage(app)).filter((c) => c.from === "build").flatMap((c) => c.sources);
+      for (const source of finalCopies.filter((s) => !s.endsWith("/dist"))) {
+        expect(existsSync(join(out, "full", source.replace(/^\/repo\//, ""))), `${app}: ${source} is in the pruned sources`).toBe(true);
+      }
+    }
+  });
+
+  it("builds every app to the dist its start command runs, and every module it imports resolves", async () => {
+    await run("npx", ["turbo", "run", "build", ...APPS.map((app) => `--filter=@aq/${app}`)], { cwd: repoRoot, maxBuffer: 20 * 1024 * 1024 });
+    for (const app of APPS) {
+      const cwd = join(repoRoot, "apps", app);
+      expect(existsSync(join(cwd, "dist", "main.js")), `${app}/dist/main.js`).toBe(true);
+      // Without configuration the app must stop at its config check, which runs after every
+      // import has been linked: a missing module fails earlier, with ERR_MODULE_NOT_FOUND.
+      const result = await run(process.execPath, ["dist/main.js"], { cwd, env: { PATH: process.env.PATH, NODE_ENV: "production" }, timeout: 30_000 }).then(
+        () => ({ ok: true, output: "" }),
+        (error: { stdout?: string; stderr?: string }) => ({ ok: false, output: `${error.stdout ?? ""}${error.stderr ?? ""}` }),
+      );
+      expect(result.ok, `${app} must refuse to start without configuration`).toBe(false);
+      expect(result.output, app).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find module|ERR_PACKAGE_PATH_NOT_EXPORTED/);
+      expect(result.output, app).toMatch(/INVALID_CONFIG|is required/);
+    }
+  });
+});
+
+describe("the parser behind these checks", () => {
+  it("reads stages, continuations, COPY flags and exec forms", () => {
+    const parsed = parseDockerfile(
+      ["FROM node:22 AS base", "# comment", "RUN a \\", "  && b", "FROM base AS app", "COPY --from=base --chown=node:node /x /y", 'CMD ["node", "dist/main.js"]', "USER node"].join("\n"),
+    );
+    expect(parsed.map((s: DockerStage) => s.name)).toEqual(["base", "app"]);
+    expect(parsed[0]?.instructions[0]?.args).toBe("a && b");
+    expect(copiesOf(parsed[1] as DockerStage)).toEqual([{ from: "base", sources: ["/x"], destination: "/y", line: 6 }]);
+    const chain = lineage(parsed, parsed[1] as DockerStage);
+    expect(execForm(chain, "CMD")).toEqual(["node", "dist/main.js"]);
+    expect(lastValue(chain, "USER")).toBe("node");
+  });
+});
