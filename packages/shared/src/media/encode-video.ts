@@ -10,6 +10,7 @@ import { probeMedia } from "./probe.js";
 import { stageProgress, throttleProgress, type EncodeProgress } from "./progress.js";
 import { checkSourceFile, validateSource } from "./source-check.js";
 import { verifyHlsOutput, type VerifiedRendition } from "./verify.js";
+import { assertOutputCoversSource } from "./completeness.js";
 
 export interface EncodeVideoOptions {
   source: string;
@@ -89,6 +90,7 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<EncodedV
 
   emit?.(stageProgress("verify", 0));
   const verified = await verifyHlsOutput(outDir, plan);
+  assertOutputCoversSource(verified.durationSeconds, info.durationSeconds, { logFile });
   emit?.(stageProgress("verify", 100));
   return {
     videoId: options.videoId,
