@@ -275,6 +275,15 @@ describe("consumeWork", () => {
 });
 
 describe("connectBus", () => {
+  it("closes without the server after the timeout", async () => {
+    const other = await connectBus(server.url, captured.log);
+    await server.restart(async () => {
+      await waitFor(() => captured.find("NATS disconnected").length > 0, { message: "the client noticed" });
+      await closeBus(other, 200);
+      expect(other.isClosed()).toBe(true);
+    });
+  });
+
   it("closes cleanly twice", async () => {
     const other = await connectBus(server.url, captured.log);
     await closeBus(other);

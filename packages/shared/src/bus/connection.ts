@@ -53,12 +53,19 @@ export async function connectBus(url: string, log: Logger, options: { name?: str
   return nc;
 }
 
-/** Flushes what was published and closes the connection; a closed connection is left alone. */
-export async function closeBus(nc: NatsConnection): Promise<void> {
+/**
+ * Flushes what was published and closes the connection. Draining needs the server, so when
+ * it is unreachable the connection is closed without it after `timeoutMs`.
+ */
+export async function closeBus(nc: NatsConnection, timeoutMs = 5000): Promise<void> {
   if (nc.isClosed()) return;
-  if (nc.isDraining()) {
-    await nc.closed();
-    return;
-  }
-  await nc.drain();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+  const drained = (nc.isDraining() ? nc.closed() : nc.drain()).then(
+    () => "drained" as const,
+    () => "failed" as const,
+  );
+  const outcome = await Promise.race([drained, timedOut]);
+  clearTimeout(timer);
+  if (outcome !== "drained" && !nc.isClosed()) await nc.close();
 }
