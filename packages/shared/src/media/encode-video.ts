@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { LadderConfig } from "../config/media.js";
+import { isVideoId } from "../contracts/index.js";
 import { AqError } from "../errors/index.js";
 import { encodeHls } from "./encode.js";
 import { planLadder, type RenditionPlan } from "./ladder.js";
@@ -50,6 +51,7 @@ export function encodeTimeoutMs(ladder: LadderConfig, durationSeconds: number | 
 /** The whole job on one machine: check, probe, validate, plan, normalize, encode, verify. */
 export async function encodeVideo(options: EncodeVideoOptions): Promise<EncodedVideo> {
   const { ladder, signal } = options;
+  if (!isVideoId(options.videoId)) throw new AqError("INVALID_VIDEO_ID", `invalid video id "${options.videoId}"`);
   const workDir = resolve(options.workDir);
   const outDir = resolve(options.outDir);
   const emit = options.onProgress ? throttleProgress(options.onProgress) : undefined;
