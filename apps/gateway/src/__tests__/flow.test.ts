@@ -1,8 +1,19 @@
+import { createReadStream } from "node:fs";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parsePlaybackKeys, parsePlaybackPath, playbackPath, signPlaybackToken } from "@aq/shared/playback";
-import { freePort, makeTestClip, startPipelineServices, startServiceProcess, type PipelineServices, type RunningService } from "@aq/shared/testing";
+import {
+  freePort,
+  makeTestClip,
+  startPipelineServices,
+  startServiceProcess,
+  waitFor,
+  type PipelineServices,
+  type RunningService,
+} from "@aq/shared/testing";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -60,6 +71,8 @@ describe("direct upload to playback, with the real services and the gateway as p
       X264_PRESET: "ultrafast",
       ENCODE_DISK_RESERVE_BYTES: "0",
       NATS_ACK_WAIT_SECONDS: "10",
+      // The sourceUrl test serves its clip from a loopback HTTP server.
+      SOURCE_URL_ALLOW_PRIVATE: "true",
     };
     const port = await freePort();
     gatewayUrl = `http://127.0.0.1:${port}`;
@@ -193,6 +206,47 @@ describe("direct upload to playback, with the real services and the gateway as p
     expect((await fetch(new URL(expired, gatewayUrl))).status).toBe(403);
     const otherToken = await signPlaybackToken(keyring, "some-other-video", parsed.expiry);
     expect((await fetch(new URL(playbackPath(id, parsed.expiry, otherToken), gatewayUrl))).status).toBe(403);
+  });
+
+  it("takes a source URL from a loopback server (allowed in this configuration) to READY", async () => {
+    const clip = join(scratch, "from-url.mp4");
+    await makeTestClip(clip, { seconds: 6, width: 640, height: 360, fps: 25, audio: "none" });
+    const server = createServer((req, res) => {
+      if (req.url !== "/media/from-url.mp4") {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { "content-type": "video/mp4" });
+      createReadStream(clip).pipe(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const sourceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/media/from-url.mp4`;
+      const { createVideo } = await graphql<{ createVideo: { video: { id: string; status: string } } }>(
+        `mutation($input: CreateVideoInput!) { createVideo(input: $input) { video { id status } } }`,
+        { input: { title: "from a URL", sourceUrl } },
+      );
+      expect(createVideo.video.status).toBe("UPLOADED");
+      const id = createVideo.video.id;
+      const video = await waitFor(
+        async () => {
+          const { video } = await graphql<{ video: { status: string; playbackUrl: string | null; durationSeconds: number | null } }>(
+            `query($id: ID!) { video(id: $id) { status playbackUrl durationSeconds } }`,
+            { id },
+          );
+          if (!["UPLOADED", "PROBING", "PROBED", "ENCODING", "ENCODED", "UPLOADING"].includes(video.status)) return video;
+          return null;
+        },
+        { timeoutMs: 240_000, intervalMs: 250, message: "the URL source to finish" },
+      );
+      expect(video.status).toBe("READY");
+      expect(video.durationSeconds).toBeCloseTo(6, 0);
+      const master = await fetch(video.playbackUrl!);
+      expect(master.status).toBe(200);
+      expect(playlistUris(await master.text()).length).toBeGreaterThan(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("stops cleanly on SIGTERM", async () => {
