@@ -3,5 +3,11 @@ import { sourceConditions } from "../../vitest.shared.js";
 
 export default defineConfig({
   ...sourceConditions,
-  test: { testTimeout: 180_000, hookTimeout: 180_000, include: ["src/**/*.test.ts", "test/**/*.test.ts"] },
+  test: {
+    testTimeout: 300_000,
+    hookTimeout: 180_000,
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // Each file starts whole stacks or builds every app: one at a time on small machines.
+    fileParallelism: false,
+  },
 });

@@ -7,7 +7,8 @@ export function stackSummary(stack: RunningStack): string {
     const component = stack.components.find((c) => c.name === name);
     return component?.origin === "reused" ? "already running, reused" : "started by the stack";
   };
-  const data = relative(process.cwd(), stack.dataDir) || stack.dataDir;
+  const shorter = relative(process.cwd(), stack.dataDir);
+  const data = shorter && !shorter.startsWith("..") ? shorter : stack.dataDir;
   const rows: [string, string][] = [
     ["GraphQL", `${stack.graphqlUrl}  (subscriptions: ${stack.graphqlWsUrl})`],
     ["API key", `${stack.apiKey}  (Authorization: Bearer ${stack.apiKey})`],
