@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { appendFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { execa } from "execa";
@@ -23,6 +24,17 @@ export interface RunFfmpegOptions {
 }
 
 const LOG_TAIL_LINES = 15;
+
+/**
+ * util-linux's setpriv asks the kernel to SIGKILL ffmpeg when this process dies, however it
+ * dies: a SIGKILLed or OOM-killed service runs no exit hook, and its ffmpeg would otherwise
+ * keep encoding as an orphan. Without setpriv (not Linux) only the exit hook below applies.
+ */
+const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((path) => existsSync(path));
+
+function ffmpegCommand(args: string[]): [string, string[]] {
+  return SETPRIV ? [SETPRIV, ["--pdeathsig", "SIGKILL", "--", "ffmpeg", ...args]] : ["ffmpeg", args];
+}
 
 /** Process groups of running ffmpegs, killed if this process exits while they run. */
 const liveGroups = new Set<number>();
@@ -58,7 +70,8 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
   let pid: number | undefined;
   try {
     await appendFile(logFile, `\n==== ${new Date().toISOString()} ${label}: ffmpeg ${args.map(quoteForLog).join(" ")}\n`);
-    const child = execa("ffmpeg", args, {
+    const [command, commandArgs] = ffmpegCommand(args);
+    const child = execa(command, commandArgs, {
       cwd: options.cwd,
       detached: true,
       cleanup: false,
