@@ -1,0 +1,48 @@
+"use server";
+
+import { GatewayError, type GatewayFailure } from "@/lib/gateway/errors";
+import { completeVideoUpload, createUploadVideo, deleteVideo, retryVideo, type NewUpload } from "@/lib/gateway/videos";
+import type { UploadTarget, VideoSummary } from "@/lib/videos";
+
+/**
+ * The mutations the browser needs, run on this server with its API key. Failures come back as
+ * values: Next replaces the message of an error thrown from a server action in production.
+ */
+export type ActionResult<T> = { ok: true; value: T } | { ok: false; error: GatewayFailure };
+
+async function run<T>(action: () => Promise<T>): Promise<ActionResult<T>> {
+  try {
+    return { ok: true, value: await action() };
+  } catch (error) {
+    if (error instanceof GatewayError) return { ok: false, error: error.toFailure() };
+    throw error;
+  }
+}
+
+/** Server actions are public endpoints: the arguments are checked, whatever the caller's types said. */
+function videoId(id: unknown): string {
+  if (typeof id !== "string" || id.length === 0 || id.length > 64) throw new GatewayError({ code: "BAD_USER_INPUT", message: "a video id is required" });
+  return id;
+}
+
+export async function createUploadAction(input: NewUpload): Promise<ActionResult<{ video: VideoSummary; upload: UploadTarget }>> {
+  return run(() => {
+    const { title, filename, contentType, sizeBytes } = input ?? {};
+    if (typeof filename !== "string" || typeof contentType !== "string" || typeof sizeBytes !== "number") {
+      throw new GatewayError({ code: "BAD_USER_INPUT", message: "filename, contentType and sizeBytes are required" });
+    }
+    return createUploadVideo({ title: typeof title === "string" && title.trim() ? title.trim() : null, filename, contentType, sizeBytes });
+  });
+}
+
+export async function completeUploadAction(id: string): Promise<ActionResult<VideoSummary>> {
+  return run(() => completeVideoUpload(videoId(id)));
+}
+
+export async function retryVideoAction(id: string): Promise<ActionResult<VideoSummary>> {
+  return run(() => retryVideo(videoId(id)));
+}
+
+export async function deleteVideoAction(id: string): Promise<ActionResult<boolean>> {
+  return run(() => deleteVideo(videoId(id)));
+}

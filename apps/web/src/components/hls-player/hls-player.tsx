@@ -1,0 +1,36 @@
+"use client";
+
+import { useRef } from "react";
+import { QualityMenu } from "./quality-menu";
+import { useHlsPlayer, type HlsPlayerOptions } from "./use-hls-player";
+import styles from "./hls-player.module.css";
+
+export interface HlsPlayerProps extends HlsPlayerOptions {
+  /** An HLS master playlist URL (for AQ: Video.playbackUrl). */
+  src: string;
+  /** Browsers allow autoplay only when muted. Default false. */
+  autoPlay?: boolean;
+  muted?: boolean;
+  poster?: string;
+  className?: string;
+}
+
+/** A <video> playing `src` with hls.js, with a quality menu (Auto + each rendition). */
+export function HlsPlayer({ src, autoPlay = false, muted = autoPlay, poster, className, config, onInstance }: HlsPlayerProps) {
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const player = useHlsPlayer(videoRef, src, { config, onInstance });
+  return (
+    <div className={[styles.player, className].filter(Boolean).join(" ")}>
+      <video ref={videoRef} className={styles.video} controls playsInline autoPlay={autoPlay} muted={muted} poster={poster} />
+      {player.engine === "hls.js" && player.levels.length > 0 && (
+        <QualityMenu levels={player.levels} selectedLevel={player.selectedLevel} playingLevel={player.playingLevel} onSelect={player.selectLevel} />
+      )}
+      {player.engine === "native" && <p className={styles.note}>Quality is chosen by the browser&apos;s own HLS player.</p>}
+      {player.error && (
+        <p className={styles.error} role="alert">
+          {player.error}
+        </p>
+      )}
+    </div>
+  );
+}
