@@ -138,8 +138,6 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       PLAYBACK_BASE_URL: gatewayUrl,
       GATEWAY_HOST: HOST,
       GATEWAY_PORT: String(gatewayPort),
-      // The web app's pages call the API from the browser.
-      ...(webUrl && !process.env.GRAPHQL_CORS_ORIGINS ? { GRAPHQL_CORS_ORIGINS: webUrl } : {}),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? "true",
       ...options.env,
     };
@@ -167,8 +165,11 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
           ...common,
           PORT: new URL(webUrl).port,
           HOSTNAME: HOST,
-          AQ_GRAPHQL_URL: `${gatewayUrl}/graphql`,
+          // What apps/web reads (apps/web/README.md); the key stays on its server side.
+          AQ_GATEWAY_URL: `${gatewayUrl}/graphql`,
+          AQ_GATEWAY_WS_URL: `ws://${HOST}:${gatewayPort}/graphql`,
           AQ_API_KEY: apiKey,
+          NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
         },
         readyUrl: webUrl,
         logs,
