@@ -2,10 +2,9 @@ import { execa } from "execa";
 import { join } from "node:path";
 import { once } from "node:events";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { progressEventSchema, progressSubject } from "@aq/shared/contracts";
 import { listPrefix, getObjectStream } from "@aq/shared/storage";
 import { makeTestClip, startServiceProcess, waitFor, type RunningService } from "@aq/shared/testing";
-import { startPipelineStack, submitVideo, waitForStatus, type PipelineStack } from "./harness.js";
+import { encodeUnderway, startPipelineStack, submitVideo, waitForStatus, type PipelineStack } from "./harness.js";
 
 let stack: PipelineStack;
 let clip: string;
@@ -33,16 +32,6 @@ async function startEncoder(instance: string): Promise<RunningService> {
   return started;
 }
 
-/** Resolves once the encoder reports real progress on the video's encode. */
-async function encodeUnderway(videoId: string): Promise<void> {
-  const sub = stack.nc.subscribe(progressSubject(videoId));
-  for await (const msg of sub) {
-    const event = progressEventSchema.parse(msg.json());
-    if (event.stage === "encode" && event.percent > 0) break;
-  }
-  sub.unsubscribe();
-}
-
 /** ffmpeg processes working in this stack's WORK_DIR. */
 async function ffmpegsInWorkDir(): Promise<string[]> {
   const { stdout } = await execa("ps", ["-eo", "pid=,args="]);
@@ -65,7 +54,7 @@ async function expectOneCleanCopy(videoId: string): Promise<void> {
 
 it("redelivers the work of an encoder killed with SIGKILL mid-encode; no orphaned ffmpeg, one clean copy", async () => {
   await submitVideo(stack, clip, "killed");
-  await encodeUnderway("killed");
+  await encodeUnderway(stack, "killed");
   expect((await ffmpegsInWorkDir()).length).toBeGreaterThan(0);
 
   const victim = encoder();
@@ -83,7 +72,7 @@ it("redelivers the work of an encoder killed with SIGKILL mid-encode; no orphane
 
 it("hands back or finishes the work of an encoder stopped with SIGTERM, within its shutdown bound", async () => {
   await submitVideo(stack, clip, "terminated");
-  await encodeUnderway("terminated");
+  await encodeUnderway(stack, "terminated");
 
   const stopping = encoder();
   stopping.child.kill("SIGTERM");

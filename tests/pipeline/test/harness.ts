@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { isTerminalStatus, statusEventSchema, statusSubject, type VideoStatus } from "@aq/shared/contracts";
+import { isTerminalStatus, progressEventSchema, progressSubject, statusEventSchema, statusSubject, type VideoStatus } from "@aq/shared/contracts";
 import { getVideo, insertVideo, type Database, type VideoRow } from "@aq/shared/db";
 import { uploadFile, uploadKey } from "@aq/shared/storage";
 import {
@@ -14,6 +14,8 @@ import {
   type TestDatabase,
   type TestNatsServer,
   type TestS3Server,
+  startTcpProxy,
+  type TcpProxy,
 } from "@aq/shared/testing";
 
 /** A whole pipeline on loopback: its own NATS server, database, S3 server, work dir and services. */
@@ -27,13 +29,28 @@ export interface PipelineStack {
   scratch: string;
   env: Record<string, string>;
   services?: PipelineServices;
+  /** Cuttable links between the services and Postgres / S3, when asked for. */
+  proxies: { database?: TcpProxy; s3?: TcpProxy };
   stop(): Promise<void>;
 }
 
-export async function startPipelineStack(extraEnv: Record<string, string> = {}, options: { services?: boolean } = {}): Promise<PipelineStack> {
+export interface PipelineStackOptions {
+  services?: boolean;
+  /** Route the services' connections through a TCP proxy the test can cut. */
+  proxy?: Array<"database" | "s3">;
+}
+
+async function proxied(url: string): Promise<{ proxy: TcpProxy; url: string }> {
+  const parsed = new URL(url);
+  const proxy = await startTcpProxy(parsed.hostname, Number(parsed.port));
+  parsed.host = `127.0.0.1:${proxy.port}`;
+  return { proxy, url: parsed.toString().replace(/\/$/, "") };
+}
+
+export async function startPipelineStack(extraEnv: Record<string, string> = {}, options: PipelineStackOptions = {}): Promise<PipelineStack> {
   const scratch = await mkdtemp(join(tmpdir(), "aq-pipeline-"));
   const [nats, database, s3] = await Promise.all([startNatsServer(), createTestDatabase(), startS3Server()]);
-  const nc = await connect({ servers: nats.url });
+  const nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   const workDir = join(scratch, "work");
   const env: Record<string, string> = {
     DATABASE_URL: database.url,
@@ -47,6 +64,17 @@ export async function startPipelineStack(extraEnv: Record<string, string> = {}, 
     ENCODE_DISK_RESERVE_BYTES: "0",
     ...extraEnv,
   };
+  const proxies: PipelineStack["proxies"] = {};
+  if (options.proxy?.includes("database")) {
+    const { proxy, url } = await proxied(database.url);
+    proxies.database = proxy;
+    env.DATABASE_URL = url;
+  }
+  if (options.proxy?.includes("s3")) {
+    const { proxy, url } = await proxied(s3.env.S3_ENDPOINT);
+    proxies.s3 = proxy;
+    env.S3_ENDPOINT = url;
+  }
   const stack: PipelineStack = {
     nats,
     nc,
@@ -56,8 +84,10 @@ export async function startPipelineStack(extraEnv: Record<string, string> = {}, 
     workDir,
     scratch,
     env,
+    proxies,
     stop: async () => {
       await stack.services?.stop();
+      await Promise.all(Object.values(proxies).map((p) => p.stop()));
       await nc.close();
       await Promise.all([nats.stop(), database.drop(), s3.stop()]);
       await rm(scratch, { recursive: true, force: true });
@@ -106,4 +136,14 @@ export async function waitForStatus(stack: PipelineStack, id: string, statuses?:
     clearTimeout(timer);
     sub.unsubscribe();
   }
+}
+
+/** Resolves once the encoder reports real progress on the video's encode. */
+export async function encodeUnderway(stack: PipelineStack, videoId: string): Promise<void> {
+  const sub = stack.nc.subscribe(progressSubject(videoId));
+  for await (const msg of sub) {
+    const event = progressEventSchema.parse(msg.json());
+    if (event.stage === "encode" && event.percent > 0) break;
+  }
+  sub.unsubscribe();
 }
