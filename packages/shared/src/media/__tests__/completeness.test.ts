@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AqError } from "../errors/index.js";
-import { assertOutputCoversSource } from "./completeness.js";
+import { AqError } from "../../errors/index.js";
+import { assertOutputCoversSource } from "../completeness.js";
 
 describe("assertOutputCoversSource", () => {
   it("accepts an output that ends within a second or 5 % of the source", () => {
