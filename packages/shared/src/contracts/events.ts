@@ -19,12 +19,15 @@ export function progressSubject(videoId: string): string {
   return `aq.progress.${videoId}`;
 }
 
-/** The status each service's durable consumer waits for. */
+/**
+ * Each stage of the pipeline: the status its durable consumer waits for, the status the video
+ * holds while a worker is on it, and where it ends when the stage fails for good.
+ */
 export const WORK_CONSUMERS = {
-  probe: { durable: "probe", status: "uploaded" },
-  encoder: { durable: "encoder", status: "probed" },
-  uploader: { durable: "uploader", status: "encoded" },
-} as const satisfies Record<string, { durable: string; status: VideoStatus }>;
+  probe: { durable: "probe", status: "uploaded", working: "probing", failed: "rejected" },
+  encoder: { durable: "encoder", status: "probed", working: "encoding", failed: "failed_encoding" },
+  uploader: { durable: "uploader", status: "encoded", working: "uploading", failed: "failed_upload" },
+} as const satisfies Record<string, { durable: string; status: VideoStatus; working: VideoStatus; failed: VideoStatus }>;
 export type WorkerName = keyof typeof WORK_CONSUMERS;
 
 export function workFilterSubject(worker: WorkerName): string {

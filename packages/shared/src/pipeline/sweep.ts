@@ -1,10 +1,7 @@
-import { WORK_CONSUMERS, type VideoStatus, type WorkerName } from "../contracts/index.js";
+import { WORK_CONSUMERS, type WorkerName } from "../contracts/index.js";
 import { findStuckVideos, republishStatus, transitionVideo } from "../db/index.js";
 import type { Logger } from "../log/index.js";
 import type { Database } from "../db/index.js";
-
-/** The status a worker sets while it works on a video it took from its queue status. */
-const IN_PROGRESS: Record<WorkerName, VideoStatus> = { probe: "probing", encoder: "encoding", uploader: "uploading" };
 
 /**
  * A safety net under the outbox and JetStream redelivery: a video that has waited in this
@@ -13,8 +10,7 @@ const IN_PROGRESS: Record<WorkerName, VideoStatus> = { probe: "probing", encoder
  * Returns the ids it re-queued.
  */
 export async function sweepStuckVideos(db: Database, worker: WorkerName, stuckAfterMs: number, log: Logger): Promise<string[]> {
-  const queued = WORK_CONSUMERS[worker].status;
-  const working = IN_PROGRESS[worker];
+  const { status: queued, working } = WORK_CONSUMERS[worker];
   const olderThan = new Date(Date.now() - stuckAfterMs);
   const requeued: string[] = [];
   for (const video of await findStuckVideos(db, [queued, working], olderThan)) {

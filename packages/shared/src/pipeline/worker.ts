@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { closeBus, connectBus, consumeWork, ensurePipelineStream, ensureWorkConsumer, startOutboxRelay } from "../bus/index.js";
 import { databaseEnv, natsEnv, serviceEnv, storageEnv, workDirEnv, workerEnv, ladderEnv } from "../config/index.js";
-import type { VideoStatus, WorkerName } from "../contracts/index.js";
+import { WORK_CONSUMERS, type WorkerName } from "../contracts/index.js";
 import { closeDatabase, createDatabase, runMigrations, transitionVideo } from "../db/index.js";
 import { toErrorValue } from "../errors/index.js";
 import { createLogger } from "../log/index.js";
@@ -23,13 +23,6 @@ export const pipelineWorkerEnv = {
 };
 const pipelineWorkerSchema = z.object(pipelineWorkerEnv);
 export type PipelineWorkerConfig = z.infer<typeof pipelineWorkerSchema>;
-
-/** Where a video goes when its stage fails for a reason that redelivery could not cure. */
-const GIVE_UP_STATUS: Record<WorkerName, { working: VideoStatus[]; failed: VideoStatus }> = {
-  probe: { working: ["uploaded", "probing"], failed: "rejected" },
-  encoder: { working: ["probed", "encoding"], failed: "failed_encoding" },
-  uploader: { working: ["encoded", "uploading"], failed: "failed_upload" },
-};
 
 export interface PipelineWorkerSpec {
   service: string;
@@ -90,10 +83,11 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
           } catch (error) {
             if (!delivery.lastAttempt || signal.aborted) throw error;
             const { code, message } = toErrorValue(error);
-            const { working, failed } = GIVE_UP_STATUS[worker];
+            // A failure that redelivery could not cure ends the stage for good.
+            const { status: queued, working, failed } = WORK_CONSUMERS[worker];
             await transitionVideo(db, {
               id: event.videoId,
-              from: working,
+              from: [queued, working],
               to: failed,
               set: { errorCode: code, errorMessage: `gave up after repeated failures: ${message}` },
               detail: code,
