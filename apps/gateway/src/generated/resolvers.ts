@@ -1,14 +1,19 @@
 /* eslint-disable */
-// Generated from schema.graphql by graphql-codegen (npm run codegen). Do not edit.
+// Generated from schema.graphql by src/codegen (npm run codegen). Do not edit.
 import type { VideoStatus } from '@aq/shared/contracts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { VideoRow, StatusChangeRow } from '@aq/shared/db';
 import type { GatewayContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
-export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 export type EnumResolverSignature<T, AllowedValues = any> = { [key in keyof T]?: AllowedValues };
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -18,20 +23,86 @@ export type Scalars = {
   Float: { input: number; output: number; }
 };
 
+export type { VideoStatus };
+
+/** One rung of the bitrate ladder, named for its short side ("720p"). */
+export type Rendition = {
+  __typename?: 'Rendition';
+  name: Scalars['String']['output'];
+  width: Scalars['Int']['output'];
+  height: Scalars['Int']['output'];
+  /** Peak bits per second, as in the master playlist's BANDWIDTH. */
+  bandwidth: Scalars['Int']['output'];
+};
+
+export type VideoError = {
+  __typename?: 'VideoError';
+  /** Stable code, e.g. SOURCE_TOO_SHORT, ENCODE_FAILED. */
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type StatusChange = {
+  __typename?: 'StatusChange';
+  from?: Maybe<VideoStatus>;
+  to: VideoStatus;
+  /** ISO 8601. */
+  at: Scalars['String']['output'];
+  detail?: Maybe<Scalars['String']['output']>;
+};
+
+export type Video = {
+  __typename?: 'Video';
+  id: Scalars['ID']['output'];
+  title?: Maybe<Scalars['String']['output']>;
+  status: VideoStatus;
+  /** Percent (0-100) of the current stage; 100 when READY. */
+  progress?: Maybe<Scalars['Float']['output']>;
+  /** Why the video was rejected or failed; null otherwise. */
+  error?: Maybe<VideoError>;
+  /** The renditions produced (READY) or planned (after probing); empty before. */
+  renditions: Array<Rendition>;
+  /** Known once the source has been probed. */
+  durationSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Display size of the source, known once probed. */
+  width?: Maybe<Scalars['Int']['output']>;
+  height?: Maybe<Scalars['Int']['output']>;
+  /**
+   * A signed URL of the master playlist, valid for expiresInSeconds (default and maximum set by
+   * the gateway's configuration). Null until the video is READY.
+   */
+  playbackUrl?: Maybe<Scalars['String']['output']>;
+  /** How many times the current stage has been attempted. */
+  attempts: Scalars['Int']['output'];
+  /** ISO 8601. */
+  createdAt: Scalars['String']['output'];
+  /** ISO 8601. */
+  updatedAt: Scalars['String']['output'];
+  /** Every status change, oldest first. */
+  history: Array<StatusChange>;
+};
+
+
+export type VideoPlaybackUrlArgs = {
+  expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type UploadSourceInput = {
+  /** The original file name (only used to name the stored object). */
+  filename: Scalars['String']['input'];
+  /** A video/* MIME type or application/octet-stream; the upload must send the same Content-Type. */
+  contentType: Scalars['String']['input'];
+  /** Exact size of the file; completeVideoUpload checks it. */
+  sizeBytes: Scalars['Float']['input'];
+};
+
 /** Exactly one of upload or sourceUrl. */
 export type CreateVideoInput = {
-  /** An http(s):// URL the probe service fetches, or s3://<bucket>/<key> in the service's own bucket. */
-  sourceUrl?: InputMaybe<Scalars['String']['input']>;
   title?: InputMaybe<Scalars['String']['input']>;
   /** Direct upload: the payload returns a presigned PUT the client sends the file to. */
   upload?: InputMaybe<UploadSourceInput>;
-};
-
-export type CreateVideoPayload = {
-  __typename?: 'CreateVideoPayload';
-  /** Present for upload sources. */
-  upload?: Maybe<UploadTarget>;
-  video: Video;
+  /** An http(s):// URL the probe service fetches, or s3://<bucket>/<key> in the service's own bucket. */
+  sourceUrl?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type HttpHeader = {
@@ -40,45 +111,60 @@ export type HttpHeader = {
   value: Scalars['String']['output'];
 };
 
-export type Mutation = {
-  __typename?: 'Mutation';
-  /** After the PUT: checks that the object exists with the declared size, then starts the pipeline. */
-  completeVideoUpload: Video;
-  createVideo: CreateVideoPayload;
-  /** Removes the video's stored objects and marks it DELETED. True when done (also if it was already deleted). */
-  deleteVideo: Scalars['Boolean']['output'];
-  /**
-   * Starts a failed video again (FAILED_ENCODING from the encode, FAILED_UPLOAD from the upload),
-   * or re-queues a video that has not moved for longer than the gateway's stuck threshold.
-   */
-  retryVideo: Video;
+/** Send the file with this method and these headers to this URL, before expiresAt. */
+export type UploadTarget = {
+  __typename?: 'UploadTarget';
+  url: Scalars['String']['output'];
+  method: Scalars['String']['output'];
+  headers: Array<HttpHeader>;
+  /** ISO 8601. */
+  expiresAt: Scalars['String']['output'];
 };
 
-
-export type MutationCompleteVideoUploadArgs = {
-  id: Scalars['ID']['input'];
+export type CreateVideoPayload = {
+  __typename?: 'CreateVideoPayload';
+  video: Video;
+  /** Present for upload sources. */
+  upload?: Maybe<UploadTarget>;
 };
 
-
-export type MutationCreateVideoArgs = {
-  input: CreateVideoInput;
-};
-
-
-export type MutationDeleteVideoArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationRetryVideoArgs = {
-  id: Scalars['ID']['input'];
+export type VideoEdge = {
+  __typename?: 'VideoEdge';
+  cursor: Scalars['String']['output'];
+  node: Video;
 };
 
 export type PageInfo = {
   __typename?: 'PageInfo';
+  hasNextPage: Scalars['Boolean']['output'];
   /** Pass as `after` to get the next page. */
   endCursor?: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type VideoConnection = {
+  __typename?: 'VideoConnection';
+  edges: Array<VideoEdge>;
+  pageInfo: PageInfo;
+};
+
+/** A video's progress: the first event is its current state, then one per status change or progress report. */
+export type VideoProgress = {
+  __typename?: 'VideoProgress';
+  videoId: Scalars['ID']['output'];
+  status: VideoStatus;
+  /** The pipeline stage: upload, probe, encode, store, done. */
+  stage: Scalars['String']['output'];
+  /** Percent (0-100) of the current stage. */
+  percent: Scalars['Float']['output'];
+  /** Encoding frames per second, while encoding. */
+  fps?: Maybe<Scalars['Float']['output']>;
+  /** Encoding speed relative to real time, while encoding. */
+  speed?: Maybe<Scalars['Float']['output']>;
+  etaSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Set with REJECTED and FAILED_* statuses. */
+  error?: Maybe<VideoError>;
+  /** ISO 8601 time of the event. */
+  at: Scalars['String']['output'];
 };
 
 export type Query = {
@@ -96,28 +182,43 @@ export type QueryVideoArgs = {
 
 
 export type QueryVideosArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<VideoStatus>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** One rung of the bitrate ladder, named for its short side ("720p"). */
-export type Rendition = {
-  __typename?: 'Rendition';
-  /** Peak bits per second, as in the master playlist's BANDWIDTH. */
-  bandwidth: Scalars['Int']['output'];
-  height: Scalars['Int']['output'];
-  name: Scalars['String']['output'];
-  width: Scalars['Int']['output'];
+export type Mutation = {
+  __typename?: 'Mutation';
+  createVideo: CreateVideoPayload;
+  /** After the PUT: checks that the object exists with the declared size, then starts the pipeline. */
+  completeVideoUpload: Video;
+  /**
+   * Starts a failed video again (FAILED_ENCODING from the encode, FAILED_UPLOAD from the upload),
+   * or re-queues a video that has not moved for longer than the gateway's stuck threshold.
+   */
+  retryVideo: Video;
+  /** Removes the video's stored objects and marks it DELETED. True when done (also if it was already deleted). */
+  deleteVideo: Scalars['Boolean']['output'];
 };
 
-export type StatusChange = {
-  __typename?: 'StatusChange';
-  /** ISO 8601. */
-  at: Scalars['String']['output'];
-  detail?: Maybe<Scalars['String']['output']>;
-  from?: Maybe<VideoStatus>;
-  to: VideoStatus;
+
+export type MutationCreateVideoArgs = {
+  input: CreateVideoInput;
+};
+
+
+export type MutationCompleteVideoUploadArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRetryVideoArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteVideoArgs = {
+  id: Scalars['ID']['input'];
 };
 
 export type Subscription = {
@@ -130,102 +231,6 @@ export type Subscription = {
 export type SubscriptionVideoProgressArgs = {
   id: Scalars['ID']['input'];
 };
-
-export type UploadSourceInput = {
-  /** A video/* MIME type or application/octet-stream; the upload must send the same Content-Type. */
-  contentType: Scalars['String']['input'];
-  /** The original file name (only used to name the stored object). */
-  filename: Scalars['String']['input'];
-  /** Exact size of the file; completeVideoUpload checks it. */
-  sizeBytes: Scalars['Float']['input'];
-};
-
-/** Send the file with this method and these headers to this URL, before expiresAt. */
-export type UploadTarget = {
-  __typename?: 'UploadTarget';
-  /** ISO 8601. */
-  expiresAt: Scalars['String']['output'];
-  headers: Array<HttpHeader>;
-  method: Scalars['String']['output'];
-  url: Scalars['String']['output'];
-};
-
-export type Video = {
-  __typename?: 'Video';
-  /** How many times the current stage has been attempted. */
-  attempts: Scalars['Int']['output'];
-  /** ISO 8601. */
-  createdAt: Scalars['String']['output'];
-  /** Known once the source has been probed. */
-  durationSeconds?: Maybe<Scalars['Float']['output']>;
-  /** Why the video was rejected or failed; null otherwise. */
-  error?: Maybe<VideoError>;
-  height?: Maybe<Scalars['Int']['output']>;
-  /** Every status change, oldest first. */
-  history: Array<StatusChange>;
-  id: Scalars['ID']['output'];
-  /**
-   * A signed URL of the master playlist, valid for expiresInSeconds (default and maximum set by
-   * the gateway's configuration). Null until the video is READY.
-   */
-  playbackUrl?: Maybe<Scalars['String']['output']>;
-  /** Percent (0-100) of the current stage; 100 when READY. */
-  progress?: Maybe<Scalars['Float']['output']>;
-  /** The renditions produced (READY) or planned (after probing); empty before. */
-  renditions: Array<Rendition>;
-  status: VideoStatus;
-  title?: Maybe<Scalars['String']['output']>;
-  /** ISO 8601. */
-  updatedAt: Scalars['String']['output'];
-  /** Display size of the source, known once probed. */
-  width?: Maybe<Scalars['Int']['output']>;
-};
-
-
-export type VideoPlaybackUrlArgs = {
-  expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
-};
-
-export type VideoConnection = {
-  __typename?: 'VideoConnection';
-  edges: Array<VideoEdge>;
-  pageInfo: PageInfo;
-};
-
-export type VideoEdge = {
-  __typename?: 'VideoEdge';
-  cursor: Scalars['String']['output'];
-  node: Video;
-};
-
-export type VideoError = {
-  __typename?: 'VideoError';
-  /** Stable code, e.g. SOURCE_TOO_SHORT, ENCODE_FAILED. */
-  code: Scalars['String']['output'];
-  message: Scalars['String']['output'];
-};
-
-/** A video's progress: the first event is its current state, then one per status change or progress report. */
-export type VideoProgress = {
-  __typename?: 'VideoProgress';
-  /** ISO 8601 time of the event. */
-  at: Scalars['String']['output'];
-  /** Set with REJECTED and FAILED_* statuses. */
-  error?: Maybe<VideoError>;
-  etaSeconds?: Maybe<Scalars['Float']['output']>;
-  /** Encoding frames per second, while encoding. */
-  fps?: Maybe<Scalars['Float']['output']>;
-  /** Percent (0-100) of the current stage. */
-  percent: Scalars['Float']['output'];
-  /** Encoding speed relative to real time, while encoding. */
-  speed?: Maybe<Scalars['Float']['output']>;
-  /** The pipeline stage: upload, probe, encode, store, done. */
-  stage: Scalars['String']['output'];
-  status: VideoStatus;
-  videoId: Scalars['ID']['output'];
-};
-
-export type { VideoStatus };
 
 
 
@@ -300,132 +305,62 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  CreateVideoInput: CreateVideoInput;
-  CreateVideoPayload: ResolverTypeWrapper<Omit<CreateVideoPayload, 'video'> & { video: ResolversTypes['Video'] }>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  HttpHeader: ResolverTypeWrapper<HttpHeader>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  PageInfo: ResolverTypeWrapper<PageInfo>;
-  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Rendition: ResolverTypeWrapper<Rendition>;
-  StatusChange: ResolverTypeWrapper<StatusChangeRow>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  UploadSourceInput: UploadSourceInput;
-  UploadTarget: ResolverTypeWrapper<UploadTarget>;
-  Video: ResolverTypeWrapper<VideoRow>;
-  VideoConnection: ResolverTypeWrapper<Omit<VideoConnection, 'edges'> & { edges: Array<ResolversTypes['VideoEdge']> }>;
-  VideoEdge: ResolverTypeWrapper<Omit<VideoEdge, 'node'> & { node: ResolversTypes['Video'] }>;
-  VideoError: ResolverTypeWrapper<VideoError>;
-  VideoProgress: ResolverTypeWrapper<VideoProgress>;
   VideoStatus: VideoStatus;
+  Rendition: ResolverTypeWrapper<Rendition>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  VideoError: ResolverTypeWrapper<VideoError>;
+  StatusChange: ResolverTypeWrapper<StatusChangeRow>;
+  Video: ResolverTypeWrapper<VideoRow>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  UploadSourceInput: UploadSourceInput;
+  CreateVideoInput: CreateVideoInput;
+  HttpHeader: ResolverTypeWrapper<HttpHeader>;
+  UploadTarget: ResolverTypeWrapper<UploadTarget>;
+  CreateVideoPayload: ResolverTypeWrapper<Omit<CreateVideoPayload, 'video'> & { video: ResolversTypes['Video'] }>;
+  VideoEdge: ResolverTypeWrapper<Omit<VideoEdge, 'node'> & { node: ResolversTypes['Video'] }>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  VideoConnection: ResolverTypeWrapper<Omit<VideoConnection, 'edges'> & { edges: Array<ResolversTypes['VideoEdge']> }>;
+  VideoProgress: ResolverTypeWrapper<VideoProgress>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Boolean: Scalars['Boolean']['output'];
-  CreateVideoInput: CreateVideoInput;
-  CreateVideoPayload: Omit<CreateVideoPayload, 'video'> & { video: ResolversParentTypes['Video'] };
-  Float: Scalars['Float']['output'];
-  HttpHeader: HttpHeader;
-  ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
-  Mutation: Record<PropertyKey, never>;
-  PageInfo: PageInfo;
-  Query: Record<PropertyKey, never>;
   Rendition: Rendition;
-  StatusChange: StatusChangeRow;
   String: Scalars['String']['output'];
-  Subscription: Record<PropertyKey, never>;
-  UploadSourceInput: UploadSourceInput;
-  UploadTarget: UploadTarget;
-  Video: VideoRow;
-  VideoConnection: Omit<VideoConnection, 'edges'> & { edges: Array<ResolversParentTypes['VideoEdge']> };
-  VideoEdge: Omit<VideoEdge, 'node'> & { node: ResolversParentTypes['Video'] };
+  Int: Scalars['Int']['output'];
   VideoError: VideoError;
+  StatusChange: StatusChangeRow;
+  Video: VideoRow;
+  ID: Scalars['ID']['output'];
+  Float: Scalars['Float']['output'];
+  UploadSourceInput: UploadSourceInput;
+  CreateVideoInput: CreateVideoInput;
+  HttpHeader: HttpHeader;
+  UploadTarget: UploadTarget;
+  CreateVideoPayload: Omit<CreateVideoPayload, 'video'> & { video: ResolversParentTypes['Video'] };
+  VideoEdge: Omit<VideoEdge, 'node'> & { node: ResolversParentTypes['Video'] };
+  PageInfo: PageInfo;
+  Boolean: Scalars['Boolean']['output'];
+  VideoConnection: Omit<VideoConnection, 'edges'> & { edges: Array<ResolversParentTypes['VideoEdge']> };
   VideoProgress: VideoProgress;
+  Query: Record<PropertyKey, never>;
+  Mutation: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
 };
 
-export type CreateVideoPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CreateVideoPayload'] = ResolversParentTypes['CreateVideoPayload']> = {
-  upload?: Resolver<Maybe<ResolversTypes['UploadTarget']>, ParentType, ContextType>;
-  video?: Resolver<ResolversTypes['Video'], ParentType, ContextType>;
-};
-
-export type HttpHeaderResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['HttpHeader'] = ResolversParentTypes['HttpHeader']> = {
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-};
-
-export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  completeVideoUpload?: Resolver<ResolversTypes['Video'], ParentType, ContextType, RequireFields<MutationCompleteVideoUploadArgs, 'id'>>;
-  createVideo?: Resolver<ResolversTypes['CreateVideoPayload'], ParentType, ContextType, RequireFields<MutationCreateVideoArgs, 'input'>>;
-  deleteVideo?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteVideoArgs, 'id'>>;
-  retryVideo?: Resolver<ResolversTypes['Video'], ParentType, ContextType, RequireFields<MutationRetryVideoArgs, 'id'>>;
-};
-
-export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
-  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-};
-
-export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  video?: Resolver<Maybe<ResolversTypes['Video']>, ParentType, ContextType, RequireFields<QueryVideoArgs, 'id'>>;
-  videos?: Resolver<ResolversTypes['VideoConnection'], ParentType, ContextType, RequireFields<QueryVideosArgs, 'first'>>;
-};
+export type VideoStatusResolvers = EnumResolverSignature<{ AWAITING_UPLOAD?: any, UPLOADED?: any, PROBING?: any, REJECTED?: any, PROBED?: any, ENCODING?: any, ENCODED?: any, UPLOADING?: any, READY?: any, FAILED_ENCODING?: any, FAILED_UPLOAD?: any, DELETED?: any }, ResolversTypes['VideoStatus']>;
 
 export type RenditionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Rendition'] = ResolversParentTypes['Rendition']> = {
-  bandwidth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-};
-
-export type StatusChangeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StatusChange'] = ResolversParentTypes['StatusChange']> = {
-  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  from?: Resolver<Maybe<ResolversTypes['VideoStatus']>, ParentType, ContextType>;
-  to?: Resolver<ResolversTypes['VideoStatus'], ParentType, ContextType>;
-};
-
-export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
-  videoProgress?: SubscriptionResolver<ResolversTypes['VideoProgress'], "videoProgress", ParentType, ContextType, RequireFields<SubscriptionVideoProgressArgs, 'id'>>;
-};
-
-export type UploadTargetResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UploadTarget'] = ResolversParentTypes['UploadTarget']> = {
-  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  headers?: Resolver<Array<ResolversTypes['HttpHeader']>, ParentType, ContextType>;
-  method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-};
-
-export type VideoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Video'] = ResolversParentTypes['Video']> = {
-  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  durationSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  error?: Resolver<Maybe<ResolversTypes['VideoError']>, ParentType, ContextType>;
-  height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['StatusChange']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  playbackUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoPlaybackUrlArgs>>;
-  progress?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  renditions?: Resolver<Array<ResolversTypes['Rendition']>, ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['VideoStatus'], ParentType, ContextType>;
-  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  width?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-};
-
-export type VideoConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['VideoConnection'] = ResolversParentTypes['VideoConnection']> = {
-  edges?: Resolver<Array<ResolversTypes['VideoEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-};
-
-export type VideoEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['VideoEdge'] = ResolversParentTypes['VideoEdge']> = {
-  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  node?: Resolver<ResolversTypes['Video'], ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bandwidth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type VideoErrorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['VideoError'] = ResolversParentTypes['VideoError']> = {
@@ -433,35 +368,105 @@ export type VideoErrorResolvers<ContextType = GatewayContext, ParentType extends
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type VideoProgressResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['VideoProgress'] = ResolversParentTypes['VideoProgress']> = {
+export type StatusChangeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StatusChange'] = ResolversParentTypes['StatusChange']> = {
+  from?: Resolver<Maybe<ResolversTypes['VideoStatus']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['VideoStatus'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  error?: Resolver<Maybe<ResolversTypes['VideoError']>, ParentType, ContextType>;
-  etaSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  fps?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  percent?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  speed?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
-  stage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['VideoStatus'], ParentType, ContextType>;
-  videoId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type VideoStatusResolvers = EnumResolverSignature<{ AWAITING_UPLOAD?: any, DELETED?: any, ENCODED?: any, ENCODING?: any, FAILED_ENCODING?: any, FAILED_UPLOAD?: any, PROBED?: any, PROBING?: any, READY?: any, REJECTED?: any, UPLOADED?: any, UPLOADING?: any }, ResolversTypes['VideoStatus']>;
+export type VideoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Video'] = ResolversParentTypes['Video']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['VideoStatus'], ParentType, ContextType>;
+  progress?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['VideoError']>, ParentType, ContextType>;
+  renditions?: Resolver<Array<ResolversTypes['Rendition']>, ParentType, ContextType>;
+  durationSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  width?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  playbackUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoPlaybackUrlArgs>>;
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['StatusChange']>, ParentType, ContextType>;
+};
+
+export type HttpHeaderResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['HttpHeader'] = ResolversParentTypes['HttpHeader']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type UploadTargetResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UploadTarget'] = ResolversParentTypes['UploadTarget']> = {
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  headers?: Resolver<Array<ResolversTypes['HttpHeader']>, ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type CreateVideoPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CreateVideoPayload'] = ResolversParentTypes['CreateVideoPayload']> = {
+  video?: Resolver<ResolversTypes['Video'], ParentType, ContextType>;
+  upload?: Resolver<Maybe<ResolversTypes['UploadTarget']>, ParentType, ContextType>;
+};
+
+export type VideoEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['VideoEdge'] = ResolversParentTypes['VideoEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Video'], ParentType, ContextType>;
+};
+
+export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type VideoConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['VideoConnection'] = ResolversParentTypes['VideoConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['VideoEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type VideoProgressResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['VideoProgress'] = ResolversParentTypes['VideoProgress']> = {
+  videoId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['VideoStatus'], ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  percent?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  fps?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  speed?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  etaSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['VideoError']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  video?: Resolver<Maybe<ResolversTypes['Video']>, ParentType, ContextType, RequireFields<QueryVideoArgs, 'id'>>;
+  videos?: Resolver<ResolversTypes['VideoConnection'], ParentType, ContextType, RequireFields<QueryVideosArgs, 'first'>>;
+};
+
+export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createVideo?: Resolver<ResolversTypes['CreateVideoPayload'], ParentType, ContextType, RequireFields<MutationCreateVideoArgs, 'input'>>;
+  completeVideoUpload?: Resolver<ResolversTypes['Video'], ParentType, ContextType, RequireFields<MutationCompleteVideoUploadArgs, 'id'>>;
+  retryVideo?: Resolver<ResolversTypes['Video'], ParentType, ContextType, RequireFields<MutationRetryVideoArgs, 'id'>>;
+  deleteVideo?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteVideoArgs, 'id'>>;
+};
+
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  videoProgress?: SubscriptionResolver<ResolversTypes['VideoProgress'], "videoProgress", ParentType, ContextType, RequireFields<SubscriptionVideoProgressArgs, 'id'>>;
+};
 
 export type Resolvers<ContextType = GatewayContext> = {
-  CreateVideoPayload?: CreateVideoPayloadResolvers<ContextType>;
-  HttpHeader?: HttpHeaderResolvers<ContextType>;
-  Mutation?: MutationResolvers<ContextType>;
-  PageInfo?: PageInfoResolvers<ContextType>;
-  Query?: QueryResolvers<ContextType>;
-  Rendition?: RenditionResolvers<ContextType>;
-  StatusChange?: StatusChangeResolvers<ContextType>;
-  Subscription?: SubscriptionResolvers<ContextType>;
-  UploadTarget?: UploadTargetResolvers<ContextType>;
-  Video?: VideoResolvers<ContextType>;
-  VideoConnection?: VideoConnectionResolvers<ContextType>;
-  VideoEdge?: VideoEdgeResolvers<ContextType>;
-  VideoError?: VideoErrorResolvers<ContextType>;
-  VideoProgress?: VideoProgressResolvers<ContextType>;
   VideoStatus?: VideoStatusResolvers;
+  Rendition?: RenditionResolvers<ContextType>;
+  VideoError?: VideoErrorResolvers<ContextType>;
+  StatusChange?: StatusChangeResolvers<ContextType>;
+  Video?: VideoResolvers<ContextType>;
+  HttpHeader?: HttpHeaderResolvers<ContextType>;
+  UploadTarget?: UploadTargetResolvers<ContextType>;
+  CreateVideoPayload?: CreateVideoPayloadResolvers<ContextType>;
+  VideoEdge?: VideoEdgeResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  VideoConnection?: VideoConnectionResolvers<ContextType>;
+  VideoProgress?: VideoProgressResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 };
 

@@ -2,8 +2,18 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import type { Logger } from "@aq/shared/log";
-import { parsePlaybackPath, verifyPlaybackToken, type PlaybackKeyring, type PlaybackRequest } from "@aq/shared/playback";
-import { cacheControlFor, contentTypeFor, getObjectStream, headObject, isInvalidRangeError, type Storage } from "@aq/shared/storage";
+import {
+  isPlaylist,
+  isSingleByteRange,
+  parsePlaybackPath,
+  PLAYBACK_EXPOSED_HEADERS,
+  playbackCacheControl,
+  playbackContentType,
+  verifyPlaybackToken,
+  type PlaybackKeyring,
+  type PlaybackRequest,
+} from "@aq/shared/playback";
+import { getObjectStream, headObject, isInvalidRangeError, type Storage } from "@aq/shared/storage";
 import type { VideoAvailability } from "./video-availability.js";
 
 export interface PlaybackRouteDeps {
@@ -14,13 +24,10 @@ export interface PlaybackRouteDeps {
   corsOrigin: string;
 }
 
-/** One byte range (the form players send); anything else is ignored and the whole object served. */
-const SINGLE_RANGE = /^bytes=(\d+-\d*|-\d+)$/;
-
 function corsHeaders(origin: string): Record<string, string> {
   return {
     "access-control-allow-origin": origin,
-    "access-control-expose-headers": "Content-Length, Content-Range, Accept-Ranges, ETag",
+    "access-control-expose-headers": PLAYBACK_EXPOSED_HEADERS,
   };
 }
 
@@ -29,21 +36,8 @@ function sendStatus(res: ServerResponse, status: number, message: string, header
   res.end(`${message}\n`);
 }
 
-/** The object's usual caching, but never beyond the token's expiry (a cache would serve it on). */
-function cacheControl(key: string, expiry: number): string {
-  const base = cacheControlFor(key);
-  const maxAge = Number(/max-age=(\d+)/.exec(base)?.[1] ?? 0);
-  const remaining = Math.max(0, expiry - Math.floor(Date.now() / 1000));
-  return remaining < maxAge ? `public, max-age=${remaining}` : base;
-}
-
 function acceptsGzip(req: IncomingMessage): boolean {
   return /\bgzip\b/i.test(req.headers["accept-encoding"] ?? "");
-}
-
-function contentTypeOf(key: string, stored: string | undefined): string {
-  const known = contentTypeFor(key);
-  return known === "application/octet-stream" && stored ? stored : known;
 }
 
 async function authorize(deps: PlaybackRouteDeps, req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): Promise<PlaybackRequest | null> {
@@ -70,10 +64,10 @@ async function serveHead(deps: PlaybackRouteDeps, res: ServerResponse, request: 
   if (!head) return sendStatus(res, 404, "no such file", cors);
   res.writeHead(200, {
     ...cors,
-    "content-type": contentTypeOf(request.key, head.contentType),
+    "content-type": playbackContentType(request.key, head.contentType),
     "content-length": String(head.size),
     "accept-ranges": "bytes",
-    "cache-control": cacheControl(request.key, request.expiry),
+    "cache-control": playbackCacheControl(request.key, request.expiry),
     "x-content-type-options": "nosniff",
   });
   res.end();
@@ -81,7 +75,7 @@ async function serveHead(deps: PlaybackRouteDeps, res: ServerResponse, request: 
 
 async function serveGet(deps: PlaybackRouteDeps, req: IncomingMessage, res: ServerResponse, request: PlaybackRequest, cors: Record<string, string>): Promise<void> {
   const rangeHeader = req.headers.range;
-  const range = rangeHeader && SINGLE_RANGE.test(rangeHeader) ? rangeHeader : undefined;
+  const range = isSingleByteRange(rangeHeader) ? rangeHeader : undefined;
   let object;
   try {
     object = await getObjectStream(deps.storage, request.key, range);
@@ -92,16 +86,16 @@ async function serveGet(deps: PlaybackRouteDeps, req: IncomingMessage, res: Serv
   }
   if (!object) return sendStatus(res, 404, "no such file", cors);
 
-  const isPlaylist = request.key.endsWith(".m3u8");
+  const playlist = isPlaylist(request.key);
   const headers: Record<string, string> = {
     ...cors,
-    "content-type": contentTypeOf(request.key, object.contentType),
+    "content-type": playbackContentType(request.key, object.contentType),
     "accept-ranges": "bytes",
-    "cache-control": cacheControl(request.key, request.expiry),
+    "cache-control": playbackCacheControl(request.key, request.expiry),
     "x-content-type-options": "nosniff",
   };
   if (object.etag) headers.etag = object.etag;
-  if (isPlaylist) headers.vary = "Accept-Encoding";
+  if (playlist) headers.vary = "Accept-Encoding";
 
   if (!range && object.etag && req.headers["if-none-match"] === object.etag) {
     object.body.destroy();
@@ -109,7 +103,7 @@ async function serveGet(deps: PlaybackRouteDeps, req: IncomingMessage, res: Serv
     res.end();
     return;
   }
-  const gzip = isPlaylist && !range && acceptsGzip(req);
+  const gzip = playlist && !range && acceptsGzip(req);
   if (gzip) {
     headers["content-encoding"] = "gzip";
   } else if (object.contentLength !== undefined) {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 
 /**
@@ -8,8 +7,9 @@ import { z } from "zod";
 export const VIDEO_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export const videoIdSchema = z.string().regex(VIDEO_ID_PATTERN, "a video id is 1-64 letters, digits, '-' or '_'");
 
+/** The global WebCrypto rather than node:crypto, so contracts also load in the Workers runtime (edge worker). */
 export function newVideoId(): string {
-  return randomUUID();
+  return crypto.randomUUID();
 }
 
 export function isVideoId(value: string): boolean {

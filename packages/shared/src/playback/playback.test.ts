@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isSingleByteRange, playbackCacheControl, playbackContentType } from "./headers.js";
 import { parsePlaybackKeys } from "./keys.js";
 import { parsePlaybackPath, playbackPath } from "./path.js";
 import { signPlaybackToken, verifyPlaybackToken } from "./token.js";
@@ -107,5 +108,32 @@ describe("playback paths", () => {
     "/x/123/k1.abc/v1/master.m3u8",
   ])("refuses %s", (path) => {
     expect(parsePlaybackPath(path)).toBeNull();
+  });
+});
+
+describe("playback response headers", () => {
+  it("never lets a cache keep a file beyond the token's expiry", () => {
+    expect(playbackCacheControl("videos/v/segments/360p_000.ts", now + 10 * 365 * 86400, now)).toBe("public, max-age=31536000, immutable");
+    expect(playbackCacheControl("videos/v/segments/360p_000.ts", now + 120, now)).toBe("public, max-age=120");
+    expect(playbackCacheControl("videos/v/master.m3u8", now + 3600, now)).toBe("public, max-age=60");
+    expect(playbackCacheControl("videos/v/master.m3u8", now - 5, now)).toBe("public, max-age=0");
+  });
+
+  it("uses the HLS types for HLS files and the stored type otherwise", () => {
+    expect(playbackContentType("videos/v/master.m3u8", "binary/octet-stream")).toBe("application/vnd.apple.mpegurl");
+    expect(playbackContentType("videos/v/segments/a.ts", undefined)).toBe("video/mp2t");
+    expect(playbackContentType("videos/v/poster.jpg", "image/jpeg")).toBe("image/jpeg");
+    expect(playbackContentType("videos/v/unknown.bin", undefined)).toBe("application/octet-stream");
+  });
+
+  it.each([
+    ["bytes=0-99", true],
+    ["bytes=100-", true],
+    ["bytes=-10", true],
+    ["bytes=0-1,5-9", false],
+    ["items=0-1", false],
+    [undefined, false],
+  ])("treats %j as a single byte range: %s", (header, expected) => {
+    expect(isSingleByteRange(header)).toBe(expected);
   });
 });
