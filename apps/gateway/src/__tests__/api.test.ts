@@ -4,7 +4,7 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { getVideo, getVideoHistory, insertVideo, transitionVideo } from "@aq/shared/db";
 import { headObject } from "@aq/shared/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInfrastructure, startTestGateway, type Infrastructure, type TestGateway } from "./harness.js";
+import { startInfrastructure, startTestGateway, TEST_API_KEY, type Infrastructure, type TestGateway } from "./harness.js";
 
 const CREATE = `mutation Create($input: CreateVideoInput!) {
   createVideo(input: $input) {
@@ -334,6 +334,32 @@ describe("gateway API", () => {
       } finally {
         await production.stop();
       }
+    });
+
+    it("lets only the configured origins call /graphql from a browser", async () => {
+      const open = await startTestGateway(infra, { GRAPHQL_CORS_ORIGINS: "https://app.example" });
+      try {
+        const preflight = await fetch(`${open.url}/graphql`, {
+          method: "OPTIONS",
+          headers: { origin: "https://app.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
+        });
+        expect(preflight.status).toBe(204);
+        expect(preflight.headers.get("access-control-allow-origin")).toBe("https://app.example");
+        expect(preflight.headers.get("access-control-allow-headers")).toMatch(/Authorization/);
+        const allowed = await fetch(`${open.url}/graphql`, {
+          method: "POST",
+          headers: { origin: "https://app.example", "content-type": "application/json", authorization: `Bearer ${TEST_API_KEY}` },
+          body: JSON.stringify({ query: "{ videos(first: 1) { pageInfo { hasNextPage } } }" }),
+        });
+        expect(allowed.status).toBe(200);
+        expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example");
+        const other = await fetch(`${open.url}/graphql`, { method: "OPTIONS", headers: { origin: "https://evil.example" } });
+        expect(other.headers.get("access-control-allow-origin")).toBeNull();
+      } finally {
+        await open.stop();
+      }
+      const closed = await fetch(`${gw.url}/graphql`, { method: "OPTIONS", headers: { origin: "https://app.example" } });
+      expect(closed.headers.get("access-control-allow-origin")).toBeNull();
     });
 
     it("answers health checks without a key", async () => {

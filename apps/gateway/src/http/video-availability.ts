@@ -1,11 +1,12 @@
 import { getVideo, type Database } from "@aq/shared/db";
 
 /**
- * Whether a video can be played (it exists and is READY), remembered for a few seconds: a
- * player fetches a segment every few seconds and each would otherwise cost a database query.
+ * Whether a video can be played (it exists and is READY). A yes is remembered for a few
+ * seconds, since a player fetches a segment every few seconds and each would otherwise cost a
+ * database query; a no is not, so a video that has just become READY plays at once.
  */
 export class VideoAvailability {
-  private readonly entries = new Map<string, { playable: boolean; until: number }>();
+  private readonly playableUntil = new Map<string, number>();
 
   constructor(
     private readonly db: Database,
@@ -14,12 +15,14 @@ export class VideoAvailability {
   ) {}
 
   async isPlayable(videoId: string, now = Date.now()): Promise<boolean> {
-    const cached = this.entries.get(videoId);
-    if (cached && cached.until > now) return cached.playable;
+    if ((this.playableUntil.get(videoId) ?? 0) > now) return true;
     const video = await getVideo(this.db, videoId);
-    const playable = video?.status === "ready";
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(videoId, { playable, until: now + this.ttlMs });
-    return playable;
+    if (video?.status !== "ready") {
+      this.playableUntil.delete(videoId);
+      return false;
+    }
+    if (this.playableUntil.size >= this.maxEntries) this.playableUntil.clear();
+    this.playableUntil.set(videoId, now + this.ttlMs);
+    return true;
   }
 }
