@@ -79,7 +79,7 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it("uploads a clip through the page, follows it to READY and plays every rendition", async () => {
+  it("uploads a clip through the page, follows it to READY, plays every rendition and deletes it", async () => {
     onTestFailed(() => {
       console.error(`--- page ---\n${pageLog.slice(-60).join("\n")}`);
       console.error(`--- next start ---\n${web?.output()}`);
@@ -181,5 +181,12 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
 
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "playback.png"), fullPage: true });
+
+    // Delete from the library (a server action with the key, like every mutation of the page).
+    await page.goto(webUrl);
+    page.once("dialog", (dialog) => void dialog.accept());
+    await row.getByRole("button", { name: "Delete" }).click();
+    await row.locator('[data-status="DELETED"]').waitFor();
+    expect(await row.getByRole("button", { name: "Delete" }).count()).toBe(0);
   });
 });

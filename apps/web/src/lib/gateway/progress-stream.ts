@@ -17,7 +17,8 @@ import { VIDEO_PROGRESS_SUBSCRIPTION } from "./operations";
 export function videoProgressEventStream(videoId: string, signal: AbortSignal): ReadableStream<Uint8Array> {
   const { graphqlWsUrl, apiKey } = gatewayConfig();
   const encoder = new TextEncoder();
-  let finish: () => void = () => {};
+  // Set in start(); `closeStream` is false when the reader cancelled (the stream is closed already).
+  let finish: (closeStream: boolean) => void = () => {};
 
   return new ReadableStream<Uint8Array>({
     start(controller) {
@@ -32,12 +33,12 @@ export function videoProgressEventStream(videoId: string, signal: AbortSignal): 
       const send = (event: string, data: unknown) => {
         if (!done) controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
       };
-      finish = () => {
+      finish = (closeStream) => {
         if (done) return;
         done = true;
         unsubscribe();
         void client.dispose();
-        controller.close();
+        if (closeStream) controller.close();
       };
       const unsubscribe = client.subscribe<{ videoProgress: VideoProgress }>(
         { query: VIDEO_PROGRESS_SUBSCRIPTION, variables: { id: videoId } },
@@ -47,26 +48,26 @@ export function videoProgressEventStream(videoId: string, signal: AbortSignal): 
             if (first) {
               const extensions = first.extensions as { code?: string; aqCode?: string } | undefined;
               send("failure", { code: extensions?.aqCode ?? extensions?.code ?? "GATEWAY_ERROR", message: first.message } satisfies GatewayFailure);
-              finish();
+              finish(true);
             } else if (result.data) {
               send("progress", result.data.videoProgress);
             }
           },
           error: (error) => {
             send("failure", subscriptionFailure(error, graphqlWsUrl));
-            finish();
+            finish(true);
           },
           complete: () => {
             send("end", {});
-            finish();
+            finish(true);
           },
         },
       );
-      if (signal.aborted) finish();
-      else signal.addEventListener("abort", () => finish(), { once: true });
+      if (signal.aborted) finish(true);
+      else signal.addEventListener("abort", () => finish(true), { once: true });
     },
     cancel() {
-      finish();
+      finish(false);
     },
   });
 }
