@@ -5,7 +5,7 @@ import { getVideo, transitionVideo } from "../db/index.js";
 import { isAqError, toErrorValue } from "../errors/index.js";
 import { checkSourceFile, planLadder, probeMedia, validateSource } from "../media/index.js";
 import { fetchSourceToFile } from "../sources/index.js";
-import { downloadObject, uploadFile, uploadKey } from "../storage/index.js";
+import { deletePrefix, downloadObject, uploadFile, uploadKey, uploadPrefix } from "../storage/index.js";
 import type { DeliveryContext, StageDeps } from "./deps.js";
 
 export interface ProbeStageOptions {
@@ -70,6 +70,10 @@ export async function runProbeStage(deps: StageDeps, videoId: string, delivery: 
       const { code, message } = toErrorValue(error);
       await transitionVideo(db, { id: videoId, from: "probing", to: "rejected", set: { errorCode: code, errorMessage: message }, detail: code });
       log.info({ videoId, code }, "probe: source rejected");
+      // A rejected source will never be encoded: it is only a storage cost now.
+      await deletePrefix(storage, uploadPrefix(videoId)).catch((cleanupError: unknown) =>
+        log.warn({ videoId, err: toErrorValue(cleanupError) }, "probe: could not delete the rejected upload"),
+      );
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
