@@ -239,7 +239,7 @@ describe("gateway API", () => {
   });
 
   describe("retry and delete", () => {
-    async function videoIn(status: "failed_encoding" | "failed_upload" | "encoding" | "ready") {
+    async function videoIn(status: "failed_encoding" | "failed_upload" | "encoding" | "ready" | "rejected") {
       const created = (await gw.graphql<CreatePayload>(CREATE, { input: uploadInput(10) })).data!.createVideo;
       await transitionVideo(gw.db, { id: created.video.id, from: "awaiting_upload", to: status, set: { errorCode: "ENCODE_FAILED", errorMessage: "boom" } });
       return created.video.id;
@@ -256,6 +256,8 @@ describe("gateway API", () => {
       expect(busy.errors?.[0]).toMatchObject({ message: expect.stringMatching(/has been ENCODING for \d+ s; it can be retried once/), extensions: { code: "BAD_USER_INPUT" } });
       const done = await gw.graphql(RETRY, { id: await videoIn("ready") });
       expect(done.errors?.[0]?.message).toMatch(/is READY; only FAILED_ENCODING, FAILED_UPLOAD or stuck videos/);
+      const rejected = await gw.graphql(RETRY, { id: await videoIn("rejected") });
+      expect(rejected.errors?.[0]?.message).toMatch(/is REJECTED; only FAILED_ENCODING/);
     });
 
     it("re-queues a stuck video", async () => {

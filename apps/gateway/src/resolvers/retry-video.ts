@@ -1,4 +1,4 @@
-import type { VideoStatus } from "@aq/shared/contracts";
+import { WORK_CONSUMERS, type VideoStatus } from "@aq/shared/contracts";
 import { getVideo, republishStatus, transitionVideo, type VideoRow } from "@aq/shared/db";
 import type { GatewayRuntime } from "../deps.js";
 import type { MutationResolvers } from "../generated/resolvers.js";
@@ -6,19 +6,18 @@ import { badInput, notFound } from "../graphql/errors.js";
 import { videoIdArg } from "../graphql/ids.js";
 import { toGraphQLStatus } from "../graphql/status.js";
 
-/** A failed stage starts again from the status its worker waits for. */
-const RESTART_FROM_FAILURE: Partial<Record<VideoStatus, VideoStatus>> = {
-  failed_encoding: "probed",
-  failed_upload: "encoded",
-};
+const STAGES = Object.values(WORK_CONSUMERS);
+/**
+ * A failed stage starts again from the status its worker waits for. REJECTED is a verdict on
+ * the source, which a retry would only repeat.
+ */
+const RESTART_FROM_FAILURE: Partial<Record<VideoStatus, VideoStatus>> = Object.fromEntries(
+  STAGES.filter((stage) => stage.failed !== "rejected").map((stage) => [stage.failed, stage.status]),
+);
 /** A stage left half-done (its worker gone) is handed back to the status its worker waits for. */
-const RESTART_IN_PROGRESS: Partial<Record<VideoStatus, VideoStatus>> = {
-  probing: "uploaded",
-  encoding: "probed",
-  uploading: "encoded",
-};
+const RESTART_IN_PROGRESS: Partial<Record<VideoStatus, VideoStatus>> = Object.fromEntries(STAGES.map((stage) => [stage.working, stage.status]));
 /** Statuses a worker waits for: announcing them again is enough. */
-const WAITING: readonly VideoStatus[] = ["uploaded", "probed", "encoded"];
+const WAITING: readonly VideoStatus[] = STAGES.map((stage) => stage.status);
 
 const FRESH_START = { errorCode: null, errorMessage: null, attempts: 0, progress: 0 };
 
