@@ -1,0 +1,34 @@
+import { ladderConfigFromEnv, type LadderConfig } from "@aq/shared/media";
+import { listLocalTree } from "@aq/shared/storage";
+import type { BenchOptions } from "./options.js";
+import type { SourceCache } from "./sources.js";
+
+/** An encode kept for a later section (the quality section measures the throughput section's last outputs). */
+export interface KeptEncode {
+  outDir: string;
+  wallSeconds: number;
+  cpuSeconds: number;
+}
+
+export interface BenchContext {
+  options: BenchOptions;
+  ladder: LadderConfig;
+  /** Variables for processes that encode (the stack's services), matching `ladder`. */
+  ladderEnv: Record<string, string>;
+  workDir: string;
+  sources: SourceCache;
+  /** Reference outputs of the throughput section, by source id. */
+  referenceOutputs: Map<string, KeptEncode>;
+  log(message: string): void;
+}
+
+/** The ladder every encode of the run uses: the environment's settings, plus smaller sources in quick mode. */
+export function benchLadder(quick: boolean): { ladder: LadderConfig; env: Record<string, string> } {
+  const env: Record<string, string> = quick ? { LADDER_ALLOW_SMALLER_SOURCES: "true" } : {};
+  return { ladder: ladderConfigFromEnv({ ...process.env, ...env }), env };
+}
+
+/** Total size of the files under a directory. */
+export async function treeBytes(dir: string): Promise<number> {
+  return (await listLocalTree(dir)).reduce((sum, file) => sum + file.size, 0);
+}

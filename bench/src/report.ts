@@ -1,0 +1,307 @@
+import type { BenchResults, ConcurrencySection, EncodeSection, GatewaySection, PipelineSection, QualityConfig, QualitySection, SectionId, UploadSection } from "./results.js";
+import { shellLine } from "./reference-command.js";
+
+const TITLES: Record<SectionId, string> = {
+  encode: "1. Encode throughput: AQ against the guide's command",
+  pipeline: "2. Pipeline overhead",
+  quality: "3. Quality per byte",
+  concurrency: "4. Concurrency of one encoder",
+  gateway: "5. Gateway",
+  upload: "6. Upload",
+};
+
+/** SSIM and PSNR margins within which a configuration counts as "as good as" AQ's default. */
+export const SSIM_TOLERANCE = 0.0005;
+export const PSNR_TOLERANCE_DB = 0.1;
+
+function f(n: number, digits = 2): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : "n/a";
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1e6).toFixed(2);
+}
+
+function pct(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)} %`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** AQ's current default in a quality table: capped bit rate at the configured preset. */
+function baselineOf(configs: QualityConfig[], preset: string): QualityConfig | undefined {
+  return configs.find((c) => c.rateControl === "bitrate" && c.preset === preset) ?? configs.find((c) => c.rateControl === "bitrate");
+}
+
+function asGood(config: QualityConfig, baseline: QualityConfig): boolean {
+  return config.ssimAll >= baseline.ssimAll - SSIM_TOLERANCE && config.psnrY >= baseline.psnrY - PSNR_TOLERANCE_DB;
+}
+
+/** Configurations at least as good as the default that save bytes or CPU, best savings first. */
+export function betterThanDefault(configs: QualityConfig[], preset: string): { config: QualityConfig; baseline: QualityConfig }[] {
+  const baseline = baselineOf(configs, preset);
+  if (!baseline) return [];
+  return configs
+    .filter((c) => c !== baseline && c.rateControl !== "guide" && asGood(c, baseline) && (c.bytes < baseline.bytes || c.cpuSeconds < baseline.cpuSeconds))
+    .sort((a, b) => a.bytes / baseline.bytes + a.cpuSeconds / baseline.cpuSeconds - (b.bytes / baseline.bytes + b.cpuSeconds / baseline.cpuSeconds))
+    .map((config) => ({ config, baseline }));
+}
+
+function headline(results: BenchResults): string[] {
+  const lines: string[] = [];
+  const s = results.sections;
+  if (s.encode.status === "ok") {
+    for (const src of s.encode.result.sources) {
+      lines.push(
+        `Encode, ${src.source.id} source: AQ/reference wall time **${f(src.ratio.wall)}**, CPU time **${f(src.ratio.cpu)}**, output bytes ${f(src.ratio.bytes)}.`,
+      );
+    }
+  }
+  if (s.pipeline.status === "ok") {
+    const p = s.pipeline.result;
+    lines.push(`Pipeline overhead (createVideo to READY minus the bare encode): **${f(p.overheadSeconds, 1)} s**, **${pct(p.overheadFraction)}** of the encode.`);
+  }
+  if (s.quality.status === "ok") {
+    for (const src of s.quality.result.sources) {
+      const guide = src.configs.find((c) => c.rateControl === "guide");
+      const crf = src.configs.find((c) => c.rateControl === "crf" && c.preset === results.ladder.x264Preset);
+      const base = baselineOf(src.configs, String(results.ladder.x264Preset));
+      if (crf && base) {
+        lines.push(
+          `Quality, ${src.source.id} source: capped CRF ${s.quality.result.crf} at ${crf.preset} ${mb(crf.bytes)} MB, SSIM ${f(crf.ssimAll, 4)} against AQ's capped bit rate ${mb(base.bytes)} MB, SSIM ${f(base.ssimAll, 4)}` +
+            (guide ? ` and the guide's ${mb(guide.bytes)} MB, SSIM ${f(guide.ssimAll, 4)}.` : "."),
+        );
+      }
+    }
+  }
+  if (s.concurrency.status === "ok") {
+    const best = [...s.concurrency.result.configs].sort((a, b) => b.videosPerHour - a.videosPerHour)[0];
+    if (best) lines.push(`Concurrency: most videos per hour with ${best.concurrency} job(s) at a time and ENCODE_THREADS=${best.threads} (${f(best.videosPerHour, 1)}/h).`);
+  }
+  if (s.gateway.status === "ok") {
+    const g = s.gateway.result;
+    for (const r of g.requests) lines.push(`Gateway ${r.operation}: ${f(r.requestsPerSecond, 0)} req/s, p50 ${f(r.latency.p50Ms, 1)} ms, p99 ${f(r.latency.p99Ms, 1)} ms.`);
+    lines.push(`Fan-out to ${g.fanOut.subscribers} subscribers: p50 ${f(g.fanOut.latency.p50Ms, 1)} ms, p99 ${f(g.fanOut.latency.p99Ms, 1)} ms, ${g.fanOut.missed} missed.`);
+  }
+  if (s.upload.status === "ok") {
+    lines.push(`Upload: the uploader is **${f(s.upload.result.speedup)}x** as fast as sequential PutObjects.`);
+  }
+  return lines.map((l) => `- ${l}`);
+}
+
+function encodeSection(r: EncodeSection): string {
+  const parts: string[] = [
+    "Each source encoded by (a) the guide's section 4 command with its defects corrected (named variants, one audio stream per variant, " +
+      "`-hls_base_url segments/`, keyframes forced every 6 s, the segments folder made first) and (b) AQ's `encodeVideo` " +
+      "(check, probe, normalize, the single-pass encode, measured master playlist, verification). " +
+      `Runs alternate A B / B A, ${r.runsPerVariant} of each; figures are medians. CPU time is that of the reaped ffmpeg/ffprobe children ` +
+      "(`/proc/self/stat` cutime + cstime) plus the bench process. Realtime factor: seconds of video per wall-clock second.",
+  ];
+  for (const src of r.sources) {
+    parts.push(
+      `**${src.source.id}**: ${src.source.description}; ${mb(src.source.bytes)} MB, ${src.source.bitrateKbps} kbit/s.`,
+      table(
+        ["", "wall s", "CPU s", "realtime factor", "output MB"],
+        [
+          ["reference (guide, corrected)", f(src.reference.wallSeconds, 1), f(src.reference.cpuSeconds, 1), f(src.reference.realtimeFactor), mb(src.reference.outputBytes)],
+          ["AQ encodeVideo", f(src.aq.wallSeconds, 1), f(src.aq.cpuSeconds, 1), f(src.aq.realtimeFactor), mb(src.aq.outputBytes)],
+          ["**AQ / reference**", `**${f(src.ratio.wall)}**`, `**${f(src.ratio.cpu)}**`, "", f(src.ratio.bytes)],
+        ],
+      ),
+      `AQ's wall time by stage (medians): prepare (check, probe, normalize) ${f(src.aqStages.prepare, 1)} s, encode ${f(src.aqStages.encode, 1)} s, ` +
+        `measure and verify ${f(src.aqStages.verify, 1)} s. Every run: ` +
+        src.runs.map((run) => `${run.variant} ${f(run.wallSeconds, 1)} s`).join(", ") +
+        ".",
+    );
+  }
+  parts.push(
+    "The reference command as run (from the output folder, `input.mp4` standing for the source):",
+    "```sh\n" + shellLine(r.referenceCommand) + "\n```",
+    "AQ's encode step as run on the normalized file:",
+    "```sh\n" + shellLine(r.aqCommand) + "\n```",
+  );
+  return parts.join("\n\n");
+}
+
+function pipelineSection(r: PipelineSection): string {
+  return [
+    `One ${r.source.id} source (${r.source.description}, ${mb(r.source.bytes)} MB) sent through the running stack as an application does it ` +
+      "(createVideo, PUT to the presigned URL, completeVideoUpload, videoProgress over graphql-ws until READY), against `encodeVideo` of the same " +
+      "file in the bench process, alternating. The stack runs the gateway and the probe, encoder and uploader services as separate processes, " +
+      "with its own NATS server, a fresh Postgres database and s3rver in the bench process.",
+    table(
+      ["createVideo to READY s", "bare encodeVideo s", "overhead s", "overhead / encode"],
+      [[f(r.pipelineSeconds, 1), f(r.bareEncodeSeconds, 1), `**${f(r.overheadSeconds, 1)}**`, `**${pct(r.overheadFraction)}**`]],
+    ),
+    "Seconds from createVideo until each status was first seen on the subscription (PUT_DONE: the upload's response):",
+    table(
+      Object.keys(r.statusReachedSeconds),
+      [Object.values(r.statusReachedSeconds).map((v) => f(v, 1))],
+    ),
+    `Runs: ${r.runs.map((run) => `${run.kind} ${f(run.wallSeconds, 1)} s`).join(", ")}.`,
+  ].join("\n\n");
+}
+
+function qualitySection(r: QualitySection, preset: string): string {
+  const parts: string[] = [
+    "AQ's single-pass encode (the arguments of `encodeHls`, run on the source) under two rate controls and three x264 presets: " +
+      "**bitrate** is AQ's current one (the guide's targets, `-b:v` rung, `-maxrate` 1.1x, `-bufsize` 2x); " +
+      `**crf${r.crf}** is capped CRF (\`-crf ${r.crf} -maxrate <rung> -bufsize <2x rung>\`). **guide** is the corrected reference command's output ` +
+      "from section 1 (uncapped `-b:v`, medium). PSNR (luma) and SSIM (all planes) compare each rendition with the source scaled to its size with " +
+      "the encoders' bicubic scaler, over every frame. Peak: the highest bit rate of any run of segments lasting 0.5-1.5 target durations (RFC 8216bis), " +
+      "audio included. Declared: for **guide**, the BANDWIDTH ffmpeg wrote in its master playlist; for AQ's rows, the ladder's planned peak " +
+      "(maxrate + audio) — AQ's own master playlist states the measured peak instead.",
+    `A configuration counts as **as good as** AQ's default (bitrate, ${preset}) when its mean SSIM is within ${SSIM_TOLERANCE} and its mean PSNR within ` +
+      `${PSNR_TOLERANCE_DB} dB. CPU and wall times are single runs (a noisy machine: compare CPU seconds).`,
+  ];
+  for (const src of r.sources) {
+    const baseline = baselineOf(src.configs, preset);
+    parts.push(
+      `**${src.source.id}**: ${src.source.description}.`,
+      table(
+        ["config", "preset", "CPU s", "wall s", "MB", "bytes vs default", "mean PSNR-Y dB", "mean SSIM", "as good as default"],
+        src.configs.map((c) => [
+          c.id,
+          c.preset,
+          f(c.cpuSeconds, 1),
+          f(c.wallSeconds, 1),
+          mb(c.bytes),
+          baseline ? f(c.bytes / baseline.bytes) : "",
+          f(c.psnrY),
+          f(c.ssimAll, 4),
+          baseline ? (c === baseline ? "(default)" : asGood(c, baseline) ? "yes" : "no") : "",
+        ]),
+      ),
+      table(
+        ["config", "rung", "target kbit/s", "declared kbit/s", "average kbit/s", "peak kbit/s", "peak / declared", "MB", "PSNR-Y dB", "SSIM"],
+        src.configs.flatMap((c) =>
+          c.rungs.map((g) => [
+            c.id,
+            `${g.name} (${g.width}x${g.height})`,
+            String(g.targetKbps),
+            f(g.declaredBandwidthKbps, 0),
+            f(g.averageKbps, 0),
+            f(g.peakKbps, 0),
+            f(g.peakKbps / g.declaredBandwidthKbps),
+            mb(g.bytes),
+            f(g.psnrY),
+            f(g.ssimAll, 4),
+          ]),
+        ),
+      ),
+    );
+    const better = betterThanDefault(src.configs, preset);
+    parts.push(
+      better.length
+        ? "As good as the default with fewer bytes or less CPU: " +
+            better
+              .map(({ config, baseline: b }) => `**${config.id}** (bytes ${f(config.bytes / b.bytes)}x, CPU ${f(config.cpuSeconds / b.cpuSeconds)}x, SSIM ${f(config.ssimAll - b.ssimAll, 4)})`)
+              .join(", ") +
+            "."
+        : "No configuration was as good as the default with fewer bytes or less CPU.",
+    );
+  }
+  return parts.join("\n\n");
+}
+
+function concurrencySection(r: ConcurrencySection): string {
+  return [
+    `\`encodeVideo\` jobs side by side in one process, as one encoder-service instance runs them with ENCODER_CONCURRENCY jobs, on ${r.source.id} sources ` +
+      `(${r.source.description}). ENCODE_THREADS is ffmpeg's \`-threads\` for each of the four libx264 encoders of a job (0: ffmpeg decides).`,
+    table(
+      ["jobs at a time", "ENCODE_THREADS", "videos", "wall s", "videos / hour", "CPU s / video", "seconds per video (median)"],
+      r.configs.map((c) => [String(c.concurrency), String(c.threads), String(c.videos), f(c.wallSeconds, 1), f(c.videosPerHour, 1), f(c.cpuSecondsPerVideo, 1), f(c.videoSeconds, 1)]),
+    ),
+  ].join("\n\n");
+}
+
+function gatewaySection(r: GatewaySection): string {
+  const fo = r.fanOut;
+  return [
+    "Load from a second process on loopback against the stack's gateway (the stack of section 2, idle meanwhile): each operation runs " +
+      "with a fixed number of requests in flight until its time or request budget is spent. The load generator shares the two cores with the gateway.",
+    table(
+      ["operation", "in flight", "requests", "errors", "seconds", "req/s", "p50 ms", "p99 ms", "max ms"],
+      r.requests.map((q) => [q.operation, String(q.concurrency), String(q.requests), String(q.errors), f(q.seconds, 1), f(q.requestsPerSecond, 0), f(q.latency.p50Ms, 1), f(q.latency.p99Ms, 1), f(q.latency.maxMs, 1)]),
+    ),
+    `Fan-out: ${fo.subscribers} graphql-ws connections (one subscription each) to one video's videoProgress; ${fo.events} progress events published on NATS ` +
+      "one after another, each once every subscriber had the previous one. Latency: publish to receipt, over every (event, subscriber).",
+    table(
+      ["subscribers", "connect + first event s", "p50 ms", "p99 ms", "max ms", "last delivery per event, median ms", "missed"],
+      [[String(fo.subscribers), f(fo.subscribeSeconds, 1), f(fo.latency.p50Ms, 1), f(fo.latency.p99Ms, 1), f(fo.latency.maxMs, 1), f(fo.lastDeliveryMs.median, 1), String(fo.missed)]],
+    ),
+  ].join("\n\n");
+}
+
+function uploadSection(r: UploadSection): string {
+  return [
+    `The HLS output of a ${r.source.description} source (${r.files} files, ${mb(r.bytes)} MB) sent to s3rver running in its own process, ` +
+      `${r.runsPerMode} run(s) per mode in rotating order; medians.`,
+    table(
+      ["mode", "how", "wall s", "MiB/s", "files/s"],
+      r.modes.map((m) => [m.mode, m.description, f(m.wallSeconds), f(m.mibPerSecond), f(m.filesPerSecond, 1)]),
+    ),
+    `Sequential PutObject time / uploader time: **${f(r.speedup)}**.`,
+  ].join("\n\n");
+}
+
+function sectionBody(results: BenchResults, id: SectionId, preset: string): string {
+  const s = results.sections;
+  switch (id) {
+    case "encode":
+      return s.encode.status === "ok" ? encodeSection(s.encode.result) : "";
+    case "pipeline":
+      return s.pipeline.status === "ok" ? pipelineSection(s.pipeline.result) : "";
+    case "quality":
+      return s.quality.status === "ok" ? qualitySection(s.quality.result, preset) : "";
+    case "concurrency":
+      return s.concurrency.status === "ok" ? concurrencySection(s.concurrency.result) : "";
+    case "gateway":
+      return s.gateway.status === "ok" ? gatewaySection(s.gateway.result) : "";
+    case "upload":
+      return s.upload.status === "ok" ? uploadSection(s.upload.result) : "";
+  }
+}
+
+/** BENCHMARKS.md, from the results alone. */
+export function renderReport(results: BenchResults, jsonName: string): string {
+  const m = results.machine;
+  const preset = String(results.ladder.x264Preset);
+  const body: string[] = [
+    "# Benchmarks",
+    `Generated by \`npm run bench${results.quick ? " -- --quick" : ""}\` on ${results.startedAt} (${f(results.durationSeconds / 60, 1)} min); ` +
+      `raw figures in \`bench/results/${jsonName}\`. This file is rewritten by the command: do not edit it by hand.`,
+    table(
+      ["machine", ""],
+      [
+        ["CPU", `${m.cpuModel}, ${m.cores} cores`],
+        ["memory", `${m.memoryGiB} GiB`],
+        ["kernel", m.kernel],
+        ["Node", m.node],
+        ["ffmpeg", m.ffmpeg],
+        ["load average at start (1/5/15 min)", m.loadAverageAtStart.join(" / ")],
+        ["ladder settings", `X264_PRESET=${preset}, ENCODE_THREADS=${String(results.ladder.encodeThreads)}`],
+      ],
+    ),
+    "The machine is shared with other work, so absolute times move from run to run; the ratios come from runs alternated in the same session.",
+    "## Headline",
+    headline(results).join("\n") || "(no section finished)",
+  ];
+  for (const id of Object.keys(TITLES) as SectionId[]) {
+    body.push(`## ${TITLES[id]}`);
+    const outcome = results.sections[id];
+    if (outcome.status === "skipped") {
+      body.push(`Skipped: ${outcome.reason}.`);
+      continue;
+    }
+    if (outcome.status === "failed") {
+      body.push(`**Failed** after ${f(outcome.seconds, 0)} s: ${outcome.error}`);
+      continue;
+    }
+    body.push(sectionBody(results, id, preset), `(section time: ${f(outcome.seconds, 0)} s)`);
+  }
+  return `${body.join("\n\n")}\n`;
+}

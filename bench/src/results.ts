@@ -1,0 +1,226 @@
+import { z } from "zod";
+
+/**
+ * The shape of bench/results/*.json. The Markdown report is rendered from this alone, and the
+ * smoke test parses the file with it.
+ */
+const num = z.number().finite();
+const seconds = num.nonnegative();
+
+export const machineSchema = z.object({
+  cores: z.number().int().positive(),
+  cpuModel: z.string(),
+  memoryGiB: num,
+  kernel: z.string(),
+  node: z.string(),
+  ffmpeg: z.string(),
+  loadAverageAtStart: z.array(num),
+});
+export type Machine = z.infer<typeof machineSchema>;
+
+export const sourceSchema = z.object({
+  id: z.string(),
+  description: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  fps: num,
+  seconds: num,
+  bytes: z.number().int(),
+  bitrateKbps: num,
+});
+export type SourceDescription = z.infer<typeof sourceSchema>;
+
+const stageSecondsSchema = z.object({ prepare: seconds, encode: seconds, verify: seconds });
+export type StageSeconds = z.infer<typeof stageSecondsSchema>;
+
+const encodeRunSchema = z.object({
+  variant: z.enum(["reference", "aq"]),
+  wallSeconds: seconds,
+  cpuSeconds: seconds,
+  outputBytes: z.number().int(),
+  /** AQ only: probe + normalize, the ffmpeg encode, verification (from its progress events). */
+  stages: stageSecondsSchema.nullable(),
+});
+export type EncodeRun = z.infer<typeof encodeRunSchema>;
+
+const encodeSummarySchema = z.object({
+  wallSeconds: seconds,
+  cpuSeconds: seconds,
+  /** Seconds of video per wall-clock second. */
+  realtimeFactor: num,
+  outputBytes: z.number().int(),
+});
+
+export const encodeSectionSchema = z.object({
+  runsPerVariant: z.number().int().positive(),
+  referenceCommand: z.array(z.string()),
+  aqCommand: z.array(z.string()),
+  sources: z.array(
+    z.object({
+      source: sourceSchema,
+      runs: z.array(encodeRunSchema),
+      reference: encodeSummarySchema,
+      aq: encodeSummarySchema,
+      aqStages: stageSecondsSchema,
+      /** AQ / reference, of the medians. */
+      ratio: z.object({ wall: num, cpu: num, bytes: num }),
+    }),
+  ),
+});
+export type EncodeSection = z.infer<typeof encodeSectionSchema>;
+
+export const pipelineSectionSchema = z.object({
+  source: sourceSchema,
+  runs: z.array(z.object({ kind: z.enum(["pipeline", "bare"]), wallSeconds: seconds })),
+  pipelineSeconds: seconds,
+  bareEncodeSeconds: seconds,
+  overheadSeconds: num,
+  /** overhead / bare encode. */
+  overheadFraction: num,
+  /** Median seconds from the start to the first sight of each status. */
+  statusReachedSeconds: z.record(z.string(), seconds),
+});
+export type PipelineSection = z.infer<typeof pipelineSectionSchema>;
+
+const qualityRungSchema = z.object({
+  name: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  targetKbps: num,
+  /**
+   * The guide's rows: the BANDWIDTH ffmpeg wrote in its master playlist. AQ's rows: the ladder's
+   * planned peak (video maxrate + audio); AQ's master playlist then states the measured peak.
+   */
+  declaredBandwidthKbps: num,
+  bytes: z.number().int(),
+  averageKbps: num,
+  peakKbps: num,
+  psnrY: num,
+  psnrAll: num,
+  ssimY: num,
+  ssimAll: num,
+});
+export type QualityRung = z.infer<typeof qualityRungSchema>;
+
+const qualityConfigSchema = z.object({
+  id: z.string(),
+  rateControl: z.enum(["guide", "bitrate", "crf"]),
+  preset: z.string(),
+  crf: z.number().nullable(),
+  wallSeconds: seconds,
+  cpuSeconds: seconds,
+  bytes: z.number().int(),
+  rungs: z.array(qualityRungSchema),
+  /** Means over the rungs. */
+  ssimAll: num,
+  psnrY: num,
+});
+export type QualityConfig = z.infer<typeof qualityConfigSchema>;
+
+export const qualitySectionSchema = z.object({
+  crf: z.number(),
+  sources: z.array(z.object({ source: sourceSchema, configs: z.array(qualityConfigSchema) })),
+});
+export type QualitySection = z.infer<typeof qualitySectionSchema>;
+
+export const concurrencySectionSchema = z.object({
+  source: sourceSchema,
+  configs: z.array(
+    z.object({
+      concurrency: z.number().int().positive(),
+      threads: z.number().int().nonnegative(),
+      videos: z.number().int().positive(),
+      wallSeconds: seconds,
+      cpuSeconds: seconds,
+      videosPerHour: num,
+      cpuSecondsPerVideo: num,
+      /** Median time one video took from its start to its end. */
+      videoSeconds: seconds,
+    }),
+  ),
+});
+export type ConcurrencySection = z.infer<typeof concurrencySectionSchema>;
+
+export const latencySchema = z.object({ p50Ms: num, p99Ms: num, maxMs: num });
+
+export const requestLoadSchema = z.object({
+  operation: z.string(),
+  concurrency: z.number().int().positive(),
+  requests: z.number().int(),
+  errors: z.number().int(),
+  seconds: seconds,
+  requestsPerSecond: num,
+  latency: latencySchema,
+});
+export type RequestLoad = z.infer<typeof requestLoadSchema>;
+
+export const fanOutSchema = z.object({
+  subscribers: z.number().int().positive(),
+  events: z.number().int().positive(),
+  /** From the first connection attempt until every subscriber had its first (current-state) event. */
+  subscribeSeconds: seconds,
+  /** From publishing on NATS to a subscriber's receipt, over every (event, subscriber). */
+  latency: latencySchema,
+  /** Per event, until the last subscriber had it. */
+  lastDeliveryMs: z.object({ median: num, max: num }),
+  missed: z.number().int(),
+});
+export type FanOut = z.infer<typeof fanOutSchema>;
+
+export const gatewaySectionSchema = z.object({
+  requests: z.array(requestLoadSchema),
+  fanOut: fanOutSchema,
+});
+export type GatewaySection = z.infer<typeof gatewaySectionSchema>;
+
+export const uploadSectionSchema = z.object({
+  source: sourceSchema,
+  files: z.number().int().positive(),
+  bytes: z.number().int().positive(),
+  runsPerMode: z.number().int().positive(),
+  modes: z.array(
+    z.object({
+      mode: z.string(),
+      description: z.string(),
+      runs: z.array(seconds),
+      wallSeconds: seconds,
+      mibPerSecond: num,
+      filesPerSecond: num,
+    }),
+  ),
+  /** Sequential PutObject time / uploader time. */
+  speedup: num,
+});
+export type UploadSection = z.infer<typeof uploadSectionSchema>;
+
+function outcome<T extends z.ZodTypeAny>(result: T) {
+  return z.discriminatedUnion("status", [
+    z.object({ status: z.literal("ok"), seconds, result }),
+    z.object({ status: z.literal("failed"), seconds, error: z.string() }),
+    z.object({ status: z.literal("skipped"), reason: z.string() }),
+  ]);
+}
+
+export const SECTION_IDS = ["encode", "pipeline", "quality", "concurrency", "gateway", "upload"] as const;
+export type SectionId = (typeof SECTION_IDS)[number];
+
+export const benchResultsSchema = z.object({
+  version: z.literal(1),
+  quick: z.boolean(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  durationSeconds: seconds,
+  machine: machineSchema,
+  /** The ladder settings every encode used (X264_PRESET, ENCODE_THREADS... as resolved). */
+  ladder: z.record(z.string(), z.unknown()),
+  sections: z.object({
+    encode: outcome(encodeSectionSchema),
+    pipeline: outcome(pipelineSectionSchema),
+    quality: outcome(qualitySectionSchema),
+    concurrency: outcome(concurrencySectionSchema),
+    gateway: outcome(gatewaySectionSchema),
+    upload: outcome(uploadSectionSchema),
+  }),
+});
+export type BenchResults = z.infer<typeof benchResultsSchema>;
+export type SectionOutcome<T> = { status: "ok"; seconds: number; result: T } | { status: "failed"; seconds: number; error: string } | { status: "skipped"; reason: string };

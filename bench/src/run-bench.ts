@@ -1,0 +1,115 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { benchLadder, type BenchContext } from "./context.js";
+import { describeMachine } from "./machine.js";
+import { round } from "./measure.js";
+import type { BenchOptions } from "./options.js";
+import { renderReport } from "./report.js";
+import { benchResultsSchema, type BenchResults, type SectionId, type SectionOutcome } from "./results.js";
+import { runConcurrency } from "./sections/concurrency.js";
+import { runEncodeThroughput } from "./sections/encode-throughput.js";
+import { runGatewayLoad } from "./sections/gateway.js";
+import { runPipelineOverhead } from "./sections/pipeline-overhead.js";
+import { runQuality } from "./sections/quality.js";
+import { runUpload } from "./sections/upload.js";
+import { sourceCache } from "./sources.js";
+import { startBenchStack, type StackSession } from "./stack-session.js";
+
+export interface BenchRun {
+  results: BenchResults;
+  jsonPath: string;
+  reportPath: string;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+async function timed<T>(selected: boolean, run: () => Promise<T>, id: SectionId): Promise<SectionOutcome<T>> {
+  if (!selected) return { status: "skipped", reason: "not selected with --only" };
+  log(`section ${id}: start`);
+  const start = performance.now();
+  try {
+    const result = await run();
+    const seconds = round((performance.now() - start) / 1000, 1);
+    log(`section ${id}: done in ${seconds} s`);
+    return { status: "ok", seconds, result };
+  } catch (error) {
+    const seconds = round((performance.now() - start) / 1000, 1);
+    const cause = (error as Error).cause instanceof Error ? `: ${((error as Error).cause as Error).message}` : "";
+    log(`section ${id}: FAILED after ${seconds} s: ${(error as Error).stack ?? String(error)}`);
+    return { status: "failed", seconds, error: `${(error as Error).message}${cause}` };
+  }
+}
+
+/**
+ * Runs the selected sections (in an order that lets the quality section reuse the throughput
+ * section's reference output and the gateway section the pipeline section's stack), writes the
+ * JSON results and the Markdown report.
+ */
+export async function runBench(options: BenchOptions): Promise<BenchRun> {
+  const startedAt = new Date();
+  const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
+  const machine = await describeMachine();
+  const { ladder, env: ladderEnv } = benchLadder(options.quick);
+  const workDir = join(options.resultsDir, `work-${stamp}`);
+  await mkdir(workDir, { recursive: true });
+  const ctx: BenchContext = {
+    options,
+    ladder,
+    ladderEnv,
+    workDir,
+    sources: sourceCache(options.sourcesDir),
+    referenceOutputs: new Map(),
+    log,
+  };
+  const selected = (id: SectionId) => options.sections.includes(id);
+
+  let session: StackSession | undefined;
+  const stack = async () => {
+    session ??= await startBenchStack(join(workDir, "stack"), ladderEnv);
+    return session;
+  };
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping`);
+    void (session?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once("SIGINT", stopOnSignal);
+  process.once("SIGTERM", stopOnSignal);
+
+  let sections: BenchResults["sections"];
+  try {
+    const encode = await timed(selected("encode"), () => runEncodeThroughput(ctx), "encode");
+    const quality = await timed(selected("quality"), () => runQuality(ctx), "quality");
+    const concurrency = await timed(selected("concurrency"), () => runConcurrency(ctx), "concurrency");
+    const upload = await timed(selected("upload"), () => runUpload(ctx), "upload");
+    const pipeline = await timed(selected("pipeline"), async () => runPipelineOverhead(ctx, await stack()), "pipeline");
+    const gateway = await timed(selected("gateway"), async () => runGatewayLoad(ctx, await stack()), "gateway");
+    sections = { encode, pipeline, quality, concurrency, gateway, upload };
+  } finally {
+    await session?.stop();
+    process.removeListener("SIGINT", stopOnSignal);
+    process.removeListener("SIGTERM", stopOnSignal);
+    if (!options.keepWork) await rm(workDir, { recursive: true, force: true });
+  }
+
+  const finishedAt = new Date();
+  const results = benchResultsSchema.parse({
+    version: 1,
+    quick: options.quick,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationSeconds: round((finishedAt.getTime() - startedAt.getTime()) / 1000, 1),
+    machine,
+    ladder: { ...ladder },
+    sections,
+  });
+  const jsonPath = join(options.resultsDir, `bench-${stamp}${options.quick ? "-quick" : ""}.json`);
+  await writeFile(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(options.reportPath, renderReport(results, basename(jsonPath)));
+  log(`results: ${jsonPath}`);
+  log(`report: ${options.reportPath}`);
+  return { results, jsonPath, reportPath: options.reportPath };
+}
+

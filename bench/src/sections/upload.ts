@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import type { StorageEnv } from "@aq/shared/config";
+import { encodeVideo } from "@aq/shared/media";
+import { contentTypeFor, createStorage, deletePrefix, listLocalTree, uploadDirectory, type Storage } from "@aq/shared/storage";
+import type { BenchContext } from "../context.js";
+import { measure, median, round } from "../measure.js";
+import { benchRoot } from "../options.js";
+import type { UploadSection } from "../results.js";
+
+const S3_PROCESS = join(benchRoot, "src", "upload", "s3-server-process.ts");
+
+async function startS3Process(): Promise<{ env: StorageEnv; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", S3_PROCESS], { cwd: benchRoot, stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! });
+  const exited = once(child, "exit").then(([code]) => {
+    throw new Error(`the S3 server process exited with ${code} before it was ready`);
+  });
+  const ready = (async () => {
+    for await (const line of lines) return JSON.parse(line) as StorageEnv;
+    throw new Error("the S3 server process printed nothing");
+  })();
+  const env = await Promise.race([ready, exited]);
+  exited.catch(() => undefined);
+  return { env, child };
+}
+
+async function stopS3Process(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  await exited;
+}
+
+/** One PutObject per file, one after another, each body read whole: the simplest uploader. */
+async function sequentialPuts(storage: Storage, dir: string, prefix: string): Promise<void> {
+  for (const file of await listLocalTree(dir)) {
+    const key = `${prefix}/${file.relativePath}`;
+    await storage.client.send(new PutObjectCommand({ Bucket: storage.bucket, Key: key, Body: await readFile(file.absolutePath), ContentType: contentTypeFor(key) }));
+  }
+}
+
+/**
+ * The HLS tree of a 720p source (its four-rung ladder) sent to a local S3 server in another
+ * process: by the uploader's uploadDirectory (files in parallel, retries, listing check) and by
+ * sequential PutObjects, in rotating order.
+ */
+export async function runUpload(ctx: BenchContext): Promise<UploadSection> {
+  const { runs, fileConcurrency } = ctx.options.upload;
+  const source = await ctx.sources.get(ctx.options.upload.source);
+  const dir = join(ctx.workDir, "upload");
+  const outDir = join(dir, "out", "bench");
+  ctx.log("upload: encoding the ladder to send (preset veryfast: the bytes follow the bit rates, not the preset)");
+  await encodeVideo({ source: source.path, workDir: join(dir, "work"), outDir, videoId: "bench", ladder: { ...ctx.ladder, x264Preset: "veryfast" } });
+  const files = await listLocalTree(outDir);
+  const bytes = files.reduce((n, f) => n + f.size, 0);
+
+  const { env, child } = await startS3Process();
+  const storage = createStorage(env);
+  const modes = [
+    {
+      mode: `uploadDirectory, ${fileConcurrency} at a time`,
+      description: `the uploader service's path (UPLOAD_FILE_CONCURRENCY=${fileConcurrency}): lib-storage uploads with retries, then a listing check`,
+      send: async (prefix: string) => void (await uploadDirectory(storage, outDir, prefix, { concurrency: fileConcurrency })),
+    },
+    {
+      mode: "uploadDirectory, 1 at a time",
+      description: "the same with one file at a time",
+      send: async (prefix: string) => void (await uploadDirectory(storage, outDir, prefix, { concurrency: 1 })),
+    },
+    { mode: "sequential PutObject", description: "one PutObject per file, one after another, no check", send: (prefix: string) => sequentialPuts(storage, outDir, prefix) },
+  ];
+  const times = new Map<string, number[]>(modes.map((m) => [m.mode, []]));
+  try {
+    for (let r = 0; r < runs; r++) {
+      // Rotating the order each run, so no mode always goes first.
+      const order = modes.map((_, i) => modes[(i + r) % modes.length]!);
+      for (const [i, m] of order.entries()) {
+        const prefix = `bench/${r}-${i}`;
+        ctx.log(`upload: ${m.mode}, run ${r + 1}/${runs}`);
+        const run = await measure(() => m.send(prefix));
+        times.get(m.mode)!.push(round(run.wallSeconds));
+        await deletePrefix(storage, prefix);
+      }
+    }
+  } finally {
+    storage.client.destroy();
+    await stopS3Process(child);
+    if (!ctx.options.keepWork) await rm(dir, { recursive: true, force: true });
+  }
+  const results = modes.map((m) => {
+    const runTimes = times.get(m.mode)!;
+    const wall = median(runTimes);
+    return {
+      mode: m.mode,
+      description: m.description,
+      runs: runTimes,
+      wallSeconds: round(wall),
+      mibPerSecond: round(bytes / 1024 / 1024 / wall, 2),
+      filesPerSecond: round(files.length / wall, 1),
+    };
+  });
+  return {
+    source: source.description,
+    files: files.length,
+    bytes,
+    runsPerMode: runs,
+    modes: results,
+    speedup: round(results[2]!.wallSeconds / results[0]!.wallSeconds, 2),
+  };
+}
