@@ -118,6 +118,8 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     // Live: the subscription brought the encode and the end, not only a final state.
     expect(seen.statuses).toContain("ENCODING");
     expect(seen.statuses.at(-1)).toBe("READY");
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "upload.png"), fullPage: true });
 
     // The library lists it with its renditions.
     await page.goto(webUrl);
@@ -125,6 +127,7 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     await expect.poll(() => row.locator("[data-status]").getAttribute("data-status")).toBe("READY");
     const renditionNames = (await row.locator("td").nth(3).textContent())?.split(", ") ?? [];
     expect(renditionNames).toHaveLength(4);
+    await page.screenshot({ path: join(ARTIFACTS, "library.png"), fullPage: true });
 
     // The player: playback URL signed on the server, played with hls.js.
     await row.getByRole("link", { name: title }).click();
@@ -179,7 +182,6 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     // Within main: Next adds its own role="alert" route announcer to every page.
     expect(await page.locator("main [role=alert]").allTextContents()).toEqual([]);
 
-    await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "playback.png"), fullPage: true });
 
     // Delete from the library (a server action with the key, like every mutation of the page).
