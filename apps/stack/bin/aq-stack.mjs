@@ -49,9 +49,22 @@ if (!existsSync(join(root, "node_modules", "tsx")) || !existsSync(join(root, "no
   }
 }
 
+// The local S3 server (s3rver, in the stack's process) pages listings of more than 1000 keys
+// with single-DES tokens, which OpenSSL 3 offers only in its legacy provider.
+const desCheck = "require('node:crypto').createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8))";
+const legacyProvider = spawnSync(process.execPath, ["--openssl-legacy-provider", "-e", desCheck], { stdio: "ignore" }).status === 0;
+if (!legacyProvider) console.log("[aq] this Node has no OpenSSL legacy provider: the local S3 server cannot list more than 1000 objects at once");
+
 const child = spawn(
   process.execPath,
-  ["--conditions=source", "--import", "tsx", join(root, "apps", "stack", "src", "cli", commands[command]), ...args],
+  [
+    ...(legacyProvider ? ["--openssl-legacy-provider"] : []),
+    "--conditions=source",
+    "--import",
+    "tsx",
+    join(root, "apps", "stack", "src", "cli", commands[command]),
+    ...args,
+  ],
   {
     cwd: root,
     stdio: "inherit",
