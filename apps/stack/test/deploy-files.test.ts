@@ -73,6 +73,16 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("runs only compiled entry points that have a source in the repository", () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const arg of service.command ?? []) {
+        const compiled = /^\/app\/(.+)\/dist\/(.+)\.js$/.exec(arg);
+        if (compiled) expect(existsSync(join(repoRoot, compiled[1] as string, "src", `${compiled[2]}.ts`)), `${name}: ${arg}`).toBe(true);
+      }
+    }
+    expect(compose.services.migrate?.command?.join(" ")).toMatch(/migrate-cli\.js$/);
+  });
+
   it("runs NATS with JetStream on a volume, and the bucket setup as a one-shot", () => {
     const nats = compose.services.nats as ComposeService;
     expect(nats.command).toContain("-js");
@@ -170,7 +180,15 @@ describe("Dockerfile", () => {
       for (const path of ["json/package.json", "json/package-lock.json", `json/apps/${app}/package.json`, "json/packages/shared/package.json"]) {
         expect(existsSync(join(out, path)), `${app}: ${path}`).toBe(true);
       }
-      for (const path of [`full/apps/${app}/src/main.ts`, `full/apps/${app}/tsconfig.build.json`, "full/packages/shared/tsconfig.build.json", "full/turbo.json"]) {
+      for (const path of [
+        `full/apps/${app}/src/main.ts`,
+        `full/apps/${app}/tsconfig.build.json`,
+        "full/packages/shared/tsconfig.build.json",
+        // shared's build copies the SQL migrations next to the compiled migrator.
+        "full/packages/shared/scripts/copy-migrations.mjs",
+        "full/packages/shared/src/db/migrations",
+        "full/turbo.json",
+      ]) {
         expect(existsSync(join(out, path)), `${app}: ${path}`).toBe(true);
       }
       // The pruned tree leaves out root files; the build stage copies the tsconfig base itself.
