@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /* global process, console */
-// Entry point of `npm run dev` and `npm run demo`. Plain JavaScript with no dependencies on
-// purpose: on a fresh clone it runs before node_modules exists. It installs what is missing
-// (system programs through scripts/install-system-deps.sh, npm packages through npm install),
-// then runs the TypeScript command through tsx.
+// Entry point of `npm run dev`, `npm run demo` and of `npm test`'s set-up (`setup-tests`, run as
+// the root `pretest` script). Plain JavaScript with no dependencies on purpose: on a fresh clone
+// it runs before node_modules exists. It installs what is missing (system programs through
+// scripts/install-system-deps.sh, npm packages through npm install), then runs the TypeScript
+// command through tsx.
 import { spawnSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -11,8 +12,8 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const [command, ...args] = process.argv.slice(2);
-const commands = { dev: "dev.ts", demo: "demo.ts" };
-if (!(command in commands)) {
+const commands = { dev: "dev.ts", demo: "demo.ts", "setup-tests": null };
+if (!Object.hasOwn(commands, command ?? "")) {
   console.error(`usage: aq-stack.mjs ${Object.keys(commands).join("|")} [options]`);
   process.exit(2);
 }
@@ -27,20 +28,16 @@ function run(program, programArgs, env = process.env) {
   return result.status === 0 ? null : `${program} ${programArgs.join(" ")} exited with ${result.status ?? result.signal}`;
 }
 
-// nats-server is needed only when no NATS is configured or answering; the stack says so then.
-const missing = ["ffmpeg", "ffprobe", "nats-server"].filter((program) => !onPath(program));
-if (missing.length > 0) {
+/** Runs the install script when a program is missing; returns its failure, if any. */
+function installSystemDeps(programs, env) {
+  const missing = programs.filter((program) => !onPath(program));
+  if (missing.length === 0) return null;
   console.log(`[aq] missing: ${missing.join(", ")}; running scripts/install-system-deps.sh`);
-  // The browser is needed only by the playback test, not by the stack.
-  const failure = run("bash", [join(root, "scripts", "install-system-deps.sh")], { ...process.env, AQ_SKIP_BROWSER: "1", AQ_SKIP_COMPOSE: "1" });
-  const stillMissing = ["ffmpeg", "ffprobe"].filter((program) => !onPath(program));
-  if (failure && stillMissing.length > 0) {
-    console.error(`[aq] ${failure}. AQ needs ${stillMissing.join(" and ")}: install them (Debian/Ubuntu: apt-get install ffmpeg nats-server) and run this again.`);
-    process.exit(1);
-  }
+  return run("bash", [join(root, "scripts", "install-system-deps.sh")], { ...process.env, ...env });
 }
 
-if (!existsSync(join(root, "node_modules", "tsx")) || !existsSync(join(root, "node_modules", "@aq", "shared"))) {
+function installNodeModules() {
+  if (existsSync(join(root, "node_modules", "tsx")) && existsSync(join(root, "node_modules", "@aq", "shared"))) return;
   console.log("[aq] node_modules is missing; running npm install");
   const failure = run("npm", ["install", "--no-audit", "--no-fund"]);
   if (failure) {
@@ -48,6 +45,26 @@ if (!existsSync(join(root, "node_modules", "tsx")) || !existsSync(join(root, "no
     process.exit(1);
   }
 }
+
+if (command === "setup-tests") {
+  // The tests need Chromium (browser playback) and docker-compose (compose file check) too.
+  const chromium = onPath("chromium") || onPath("chromium-browser") ? [] : ["chromium"];
+  const failure = installSystemDeps(["ffmpeg", "ffprobe", "nats-server", "docker-compose", ...chromium], {});
+  // The tests that need a missing program say so themselves; the others still run.
+  if (failure) console.error(`[aq] ${failure}; some tests will fail or skip for want of it`);
+  installNodeModules();
+  process.exit(0);
+}
+
+// The stack needs neither the browser nor docker-compose; nats-server only when no NATS is
+// configured or answering (the stack says so then).
+const failure = installSystemDeps(["ffmpeg", "ffprobe", "nats-server"], { AQ_SKIP_BROWSER: "1", AQ_SKIP_COMPOSE: "1" });
+const stillMissing = ["ffmpeg", "ffprobe"].filter((program) => !onPath(program));
+if (failure && stillMissing.length > 0) {
+  console.error(`[aq] ${failure}. AQ needs ${stillMissing.join(" and ")}: install them (Debian/Ubuntu: apt-get install ffmpeg nats-server) and run this again.`);
+  process.exit(1);
+}
+installNodeModules();
 
 // The local S3 server (s3rver, in the stack's process) pages listings of more than 1000 keys
 // with single-DES tokens, which OpenSSL 3 offers only in its legacy provider.
