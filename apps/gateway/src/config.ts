@@ -15,9 +15,6 @@ function envList() {
     );
 }
 
-/** The largest value the videos.source_size_bytes column (integer) holds. */
-const MAX_RECORDABLE_SOURCE_BYTES = 2 ** 31 - 1;
-
 /** Variables only the gateway reads. */
 export const gatewayEnv = {
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -61,9 +58,5 @@ export const gatewayConfigSchema = z.object({ ...serviceEnv, ...databaseEnv, ...
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  const config = loadConfig(gatewayConfigSchema, env);
-  return {
-    ...config,
-    MAX_SOURCE_BYTES: Math.min(config.MAX_SOURCE_BYTES, MAX_RECORDABLE_SOURCE_BYTES),
-  };
+  return loadConfig(gatewayConfigSchema, env);
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, jsonb, pgTable, real, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, bigserial, index, integer, jsonb, pgTable, real, text, timestamp } from "drizzle-orm/pg-core";
 import type { VideoStatus } from "../contracts/index.js";
 
 /** The probe result as stored on the row (the media core's metadata, serialised). */
@@ -22,7 +22,7 @@ export const videos = pgTable(
     /** "upload": an object key in the bucket; "url": an http(s)/s3 URL the probe fetches. */
     sourceKind: text("source_kind").$type<"upload" | "url" | "file">().notNull(),
     sourceLocation: text("source_location").notNull(),
-    sourceSizeBytes: integer("source_size_bytes"),
+    sourceSizeBytes: bigint("source_size_bytes", { mode: "number" }),
     probe: jsonb("probe").$type<StoredProbe>(),
     plannedRenditions: jsonb("planned_renditions").$type<StoredRendition[]>(),
     renditions: jsonb("renditions").$type<StoredRendition[]>(),
@@ -32,7 +32,9 @@ export const videos = pgTable(
     errorMessage: text("error_message"),
     logLocation: text("log_location"),
     outputPrefix: text("output_prefix"),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    // Millisecond precision, as JavaScript dates have: a page cursor built from a row's
+    // created_at then compares equal to the stored value.
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date", precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     statusChangedAt: timestamp("status_changed_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
