@@ -1,10 +1,9 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { transitionVideo } from "@aq/shared/db";
 import { sleep } from "@aq/shared/service";
 import { makeTestClip, startPipelineServices } from "@aq/shared/testing";
-import { hlsOutputDir } from "@aq/shared/pipeline";
+import { hlsOutputDir, retryVideo } from "@aq/shared/pipeline";
 import { encodeUnderway, startPipelineStack, submitVideo, waitForStatus, type PipelineStack, type PipelineStackOptions } from "./harness.js";
 
 let stack: PipelineStack | undefined;
@@ -64,8 +63,7 @@ it("ends failed_upload with the local output kept when S3 stays down, and comple
   expect((await stat(join(hlsOutputDir(s.workDir, "s3-down"), "master.m3u8"))).size).toBeGreaterThan(0);
 
   s.proxies.s3?.restore();
-  // What retryVideo does: the failed stage starts again from the status its worker waits for.
-  await transitionVideo(s.db, { id: "s3-down", from: "failed_upload", to: "encoded", set: { errorCode: null, errorMessage: null, attempts: 0 } });
+  expect((await retryVideo(s.db, "s3-down", { stuckAfterSeconds: 900 })).action).toBe("restarted");
   expect((await waitForStatus(s, "s3-down")).status).toBe("ready");
 });
 

@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   "INVALID_CONFIG",
   "INVALID_EVENT",
   "NOT_FOUND",
+  "NOT_RETRYABLE",
   "INTERNAL",
   // media core
   "SOURCE_TOO_LONG",

@@ -6,3 +6,4 @@ export * from "./encode-stage.js";
 export * from "./upload-stage.js";
 export * from "./sweep.js";
 export * from "./worker.js";
+export * from "./retry.js";
