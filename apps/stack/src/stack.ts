@@ -121,8 +121,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const webUrl = withWeb ? `http://${HOST}:${await choosePort(WELL_KNOWN.web, policy)}` : null;
     const gatewayPort = await choosePort(WELL_KNOWN.gateway, policy);
     const gatewayUrl = `http://${HOST}:${gatewayPort}`;
-    const apiKeys = process.env.API_KEYS || DEV_API_KEY;
-    const apiKey = apiKeys.split(",")[0]?.trim() ?? DEV_API_KEY;
+    const apiKeys = options.env?.API_KEYS || process.env.API_KEYS || DEV_API_KEY;
+    const apiKey = apiKeys.split(",").map((key) => key.trim()).find(Boolean) ?? DEV_API_KEY;
     const common: NodeJS.ProcessEnv = {
       ...process.env,
       LOG_LEVEL: process.env.LOG_LEVEL || "info",
@@ -134,7 +134,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       // The demo and local tools fetch sources from loopback servers.
       SOURCE_URL_ALLOW_PRIVATE: "true",
       API_KEYS: apiKeys,
-      PLAYBACK_SIGNING_KEYS: process.env.PLAYBACK_SIGNING_KEYS || DEV_PLAYBACK_SIGNING_KEYS,
+      PLAYBACK_SIGNING_KEYS: options.env?.PLAYBACK_SIGNING_KEYS || process.env.PLAYBACK_SIGNING_KEYS || DEV_PLAYBACK_SIGNING_KEYS,
       PLAYBACK_BASE_URL: gatewayUrl,
       GATEWAY_HOST: HOST,
       GATEWAY_PORT: String(gatewayPort),
