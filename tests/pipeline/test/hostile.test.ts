@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
-import { writeFile } from "node:fs/promises";
+import { open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -54,6 +54,14 @@ beforeAll(async () => {
   await makeTestClip(inputs.short, { seconds: 3, width: 1280, height: 720, fps: 25 });
   inputs.small = join(dir, "small.mp4");
   await makeTestClip(inputs.small, { seconds: 6, width: 640, height: 360, fps: 25 });
+  // Garbage over the middle third of the media data: the index is intact, the frames are not.
+  inputs.corruptMiddle = join(dir, "corrupt-middle.mp4");
+  await makeTestClip(inputs.corruptMiddle, { seconds: 6, width: 1280, height: 720, fps: 25 });
+  const size = Number((await execa("stat", ["-c", "%s", inputs.corruptMiddle])).stdout);
+  const garbage = Buffer.alloc(Math.floor(size / 3), 0x5a);
+  const handle = await open(inputs.corruptMiddle, "r+");
+  await handle.write(garbage, 0, garbage.length, Math.floor(size / 3));
+  await handle.close();
   inputs.hls = join(dir, "playlist.mp4");
   await writeFile(
     inputs.hls,
@@ -106,4 +114,13 @@ it("keeps a hostile upload file name inside the video's own upload prefix", asyn
   await insertVideo(stack.db, { id: "named", status: "uploaded", sourceKind: "upload", sourceLocation: key });
   expect((await waitForStatus(stack, "named")).status).toBe("ready");
   expect(await listPrefix(stack.s3.storage, "uploads/")).toEqual([]);
+});
+
+it("encodes a video whose middle is corrupt as far as ffmpeg can conceal it, and harms nothing else", async () => {
+  await submitVideo(stack, inputs.corruptMiddle!, "corrupt-middle");
+  const video = await waitForStatus(stack, "corrupt-middle");
+  // Measured: ffmpeg conceals the damaged frames and the output still covers the source, so
+  // this is a playable (if damaged-looking) video rather than a failure.
+  expect(video.status).toBe("ready");
+  expect(video.renditions?.map((r) => r.name)).toEqual(["240p", "360p", "480p", "720p"]);
 });
