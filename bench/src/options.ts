@@ -108,10 +108,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
         : [
             { concurrency: 1, threads: 0 },
             { concurrency: 1, threads: 1 },
-            { concurrency: 1, threads: 2 },
             { concurrency: 2, threads: 0 },
             { concurrency: 2, threads: 1 },
-            { concurrency: 2, threads: 2 },
           ],
     },
     gateway: quick

@@ -26,7 +26,13 @@ function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-async function timed<T>(selected: boolean, run: () => Promise<T>, id: SectionId): Promise<SectionOutcome<T>> {
+async function timed<T>(selected: boolean, run: () => Promise<T>, id: SectionId, keep: (id: SectionId, outcome: SectionOutcome<T>) => Promise<void>): Promise<SectionOutcome<T>> {
+  const outcome = await runSection(selected, run, id);
+  await keep(id, outcome);
+  return outcome;
+}
+
+async function runSection<T>(selected: boolean, run: () => Promise<T>, id: SectionId): Promise<SectionOutcome<T>> {
   if (!selected) return { status: "skipped", reason: "not selected with --only" };
   log(`section ${id}: start`);
   const start = performance.now();
@@ -65,6 +71,13 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     log,
   };
   const selected = (id: SectionId) => options.sections.includes(id);
+  // Each finished section is saved at once, so a long run that is stopped keeps what it measured.
+  const partialPath = join(options.resultsDir, `partial-${stamp}.json`);
+  const done: Partial<Record<SectionId, unknown>> = {};
+  const keep = async (id: SectionId, outcome: unknown) => {
+    done[id] = outcome;
+    await writeFile(partialPath, `${JSON.stringify({ startedAt: startedAt.toISOString(), machine, sections: done }, null, 2)}\n`);
+  };
 
   let session: StackSession | undefined;
   const stack = async () => {
@@ -72,20 +85,22 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     return session;
   };
   const stopOnSignal = (signal: NodeJS.Signals) => {
-    log(`${signal}: stopping`);
-    void (session?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    log(`${signal}: stopping; finished sections are in ${partialPath}`);
+    void (session?.stop() ?? Promise.resolve())
+      .then(() => (options.keepWork ? undefined : rm(workDir, { recursive: true, force: true })))
+      .finally(() => process.exit(130));
   };
   process.once("SIGINT", stopOnSignal);
   process.once("SIGTERM", stopOnSignal);
 
   let sections: BenchResults["sections"];
   try {
-    const encode = await timed(selected("encode"), () => runEncodeThroughput(ctx), "encode");
-    const quality = await timed(selected("quality"), () => runQuality(ctx), "quality");
-    const concurrency = await timed(selected("concurrency"), () => runConcurrency(ctx), "concurrency");
-    const upload = await timed(selected("upload"), () => runUpload(ctx), "upload");
-    const pipeline = await timed(selected("pipeline"), async () => runPipelineOverhead(ctx, await stack()), "pipeline");
-    const gateway = await timed(selected("gateway"), async () => runGatewayLoad(ctx, await stack()), "gateway");
+    const encode = await timed(selected("encode"), () => runEncodeThroughput(ctx), "encode", keep);
+    const quality = await timed(selected("quality"), () => runQuality(ctx), "quality", keep);
+    const concurrency = await timed(selected("concurrency"), () => runConcurrency(ctx), "concurrency", keep);
+    const upload = await timed(selected("upload"), () => runUpload(ctx), "upload", keep);
+    const pipeline = await timed(selected("pipeline"), async () => runPipelineOverhead(ctx, await stack()), "pipeline", keep);
+    const gateway = await timed(selected("gateway"), async () => runGatewayLoad(ctx, await stack()), "gateway", keep);
     sections = { encode, pipeline, quality, concurrency, gateway, upload };
   } finally {
     await session?.stop();
@@ -108,6 +123,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const jsonPath = join(options.resultsDir, `bench-${stamp}${options.quick ? "-quick" : ""}.json`);
   await writeFile(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(options.reportPath, renderReport(results, basename(jsonPath)));
+  await rm(partialPath, { force: true });
   log(`results: ${jsonPath}`);
   log(`report: ${options.reportPath}`);
   return { results, jsonPath, reportPath: options.reportPath };

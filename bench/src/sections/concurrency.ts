@@ -40,6 +40,7 @@ export async function runConcurrency(ctx: BenchContext): Promise<ConcurrencySect
       await Promise.all(Array.from({ length: concurrency }, worker));
     });
     await rm(dir, { recursive: true, force: true });
+    ctx.log(`concurrency: ${count} videos took ${run.wallSeconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s`);
     results.push({
       concurrency,
       threads,

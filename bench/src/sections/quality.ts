@@ -61,6 +61,7 @@ export async function runQuality(ctx: BenchContext): Promise<QualitySection> {
           rateControl,
         );
         const run = await measure(() => runFfmpeg({ args, cwd: outDir, logFile: join(dir, "encode.log"), label: `encode ${id}`, failureCode: "ENCODE_FAILED" }));
+        ctx.log(`quality ${spec.id}: ${id} took ${run.wallSeconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s`);
         const rungs = qualityRungs(plan, await measureSizes(outDir, plan), await measureQuality(source.path, outDir, plan, join(dir, "quality.log")), "ladder");
         configs.push({
           id,
