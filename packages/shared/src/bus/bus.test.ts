@@ -262,6 +262,8 @@ describe("consumeWork", () => {
     await waitFor(() => captured.find("work consumer ready").length === 1, { message: "the consumer started" });
     await publishStatus("before", "uploaded");
     await waitFor(() => handled.includes("before"), { message: "the event before the restart" });
+    // Its ack must have reached the server, or the restart redelivers it (at-least-once).
+    await waitFor(async () => (await consumerState("probe")).ackPending === 0, { message: "the ack of the event before the restart" });
 
     await server.restart();
     await waitFor(() => captured.find("NATS reconnected").length > 0, { timeoutMs: 20_000, message: "the client reconnected" });

@@ -24,7 +24,7 @@ export const storageEnv = {
   /** R2: https://<account_id>.r2.cloudflarestorage.com; development: the local S3 server. */
   S3_ENDPOINT: z.string().url().optional(),
   S3_REGION: z.string().default("auto"),
-  S3_BUCKET: z.string().min(3).default("aq"),
+  S3_BUCKET: z.string().min(3).default("aq-videos"),
   S3_ACCESS_KEY_ID: z.string().min(1),
   S3_SECRET_ACCESS_KEY: z.string().min(1),
   S3_FORCE_PATH_STYLE: envBoolean(true),

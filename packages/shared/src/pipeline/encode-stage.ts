@@ -4,7 +4,7 @@ import { publishProgress } from "../bus/index.js";
 import type { ErrorValue } from "../contracts/index.js";
 import { beginAttempt, getVideo, releaseAttempt, setVideoProgress, transitionVideo, type VideoRow } from "../db/index.js";
 import { isAqError, toErrorValue } from "../errors/index.js";
-import { encodeVideo, tailLog, type EncodeProgress } from "../media/index.js";
+import { encodeVideo, FFMPEG_LOG_NAME, tailLog, type EncodeProgress } from "../media/index.js";
 import { downloadObject, logKey, uploadFile } from "../storage/index.js";
 import type { DeliveryContext, StageDeps } from "./deps.js";
 import { assertRoomToEncode } from "./disk-space.js";
@@ -14,15 +14,15 @@ import { attemptDir, hlsOutputDir, logsDir, sourceCopyPath } from "./work-dir.js
 export const ENCODE_ATTEMPTS = 2;
 const LOG_TAIL_LINES = 20;
 
-/**
- * probed -> encoding -> encoded | failed_encoding. Each attempt runs in a fresh directory with
- * its own ffmpeg log, kept locally and copied to the bucket (logs/<id>/) for operators.
- */
 export interface EncodeStageOptions {
   /** Bytes of WORK_DIR's volume never to be used by encodes. */
   diskReserveBytes: number;
 }
 
+/**
+ * probed -> encoding -> encoded | failed_encoding. Each attempt runs in a fresh directory with
+ * its own ffmpeg log, kept locally and copied to the bucket (logs/<id>/) for operators.
+ */
 export async function runEncodeStage(deps: StageDeps, videoId: string, delivery: DeliveryContext, options: EncodeStageOptions): Promise<void> {
   const { db, log } = deps;
   const current = await getVideo(db, videoId);
@@ -85,8 +85,8 @@ export async function runEncodeStage(deps: StageDeps, videoId: string, delivery:
         throw error;
       }
       if (!isAqError(error)) throw error;
-      const logFile = (error.details?.logFile as string | undefined) ?? join(dir, "ffmpeg.log");
-      const tail = await tailLog(logFile, LOG_TAIL_LINES).catch(() => "");
+      const logFile = join(dir, FFMPEG_LOG_NAME);
+      const tail = await tailLog(logFile, LOG_TAIL_LINES);
       lastError = { code: error.code, message: tail ? `${error.message}\n${tail}` : error.message };
       lastLogKey = await keepLog(deps, videoId, attempt, logFile);
       log.warn({ videoId, attempt, code: error.code }, "encode: attempt failed");
@@ -119,7 +119,7 @@ async function keepLog(deps: StageDeps, videoId: string, attempt: number, logFil
   if (!exists) return null;
   const local = join(logsDir(deps.workDir, videoId), `encode-attempt-${attempt}.log`);
   await mkdir(logsDir(deps.workDir, videoId), { recursive: true });
-  if (local !== logFile) await rename(logFile, local).catch(() => {});
+  await rename(logFile, local);
   const key = logKey(videoId, `encode-attempt-${attempt}.log`);
   try {
     await uploadFile(deps.storage, local, key);

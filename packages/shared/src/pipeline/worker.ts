@@ -21,8 +21,7 @@ export const pipelineWorkerEnv = {
   ...workerEnv,
   ...ladderEnv,
 };
-const pipelineWorkerSchema = z.object(pipelineWorkerEnv);
-export type PipelineWorkerConfig = z.infer<typeof pipelineWorkerSchema>;
+export type PipelineWorkerConfig = z.infer<z.ZodObject<typeof pipelineWorkerEnv>>;
 
 export interface PipelineWorkerSpec {
   service: string;
