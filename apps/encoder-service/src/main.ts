@@ -1,9 +1,11 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
-import { envInt, loadConfig } from "@aq/shared/config";
+import { envInt } from "@aq/shared/config";
+import { loadConfigOrExit } from "@aq/shared/service";
 import { pipelineWorkerEnv, runEncodeStage, runPipelineWorker } from "@aq/shared/pipeline";
 
-const config = loadConfig(
+const config = loadConfigOrExit(
+  "encoder-service",
   z.object({
     ...pipelineWorkerEnv,
     HEALTH_PORT: envInt(8082, 0, 65535),

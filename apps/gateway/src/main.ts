@@ -1,19 +1,12 @@
 import { closeBus, connectBus, ensurePipelineStream } from "@aq/shared/bus";
 import { closeDatabase, createDatabase, runMigrations } from "@aq/shared/db";
-import { toErrorValue } from "@aq/shared/errors";
 import { createLogger } from "@aq/shared/log";
-import { runService } from "@aq/shared/service";
+import { loadConfigOrExit, runService } from "@aq/shared/service";
 import { createStorage } from "@aq/shared/storage";
-import { loadGatewayConfig, type GatewayConfig } from "./config.js";
+import { gatewayConfigSchema } from "./config.js";
 import { createGateway } from "./gateway.js";
 
-let config: GatewayConfig;
-try {
-  config = loadGatewayConfig();
-} catch (error) {
-  createLogger("gateway").fatal({ err: toErrorValue(error) }, "invalid configuration");
-  process.exit(1);
-}
+const config = loadConfigOrExit("gateway", gatewayConfigSchema);
 const log = createLogger("gateway", config.LOG_LEVEL);
 
 await runService({

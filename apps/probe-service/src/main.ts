@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { envInt, loadConfig, sourceUrlEnv } from "@aq/shared/config";
+import { envInt, sourceUrlEnv } from "@aq/shared/config";
+import { loadConfigOrExit } from "@aq/shared/service";
 import { pipelineWorkerEnv, runPipelineWorker, runProbeStage } from "@aq/shared/pipeline";
 
-const config = loadConfig(
+const config = loadConfigOrExit(
+  "probe-service",
   z.object({
     ...pipelineWorkerEnv,
     ...sourceUrlEnv,

@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { envInt, loadConfig } from "@aq/shared/config";
+import { envInt } from "@aq/shared/config";
+import { loadConfigOrExit } from "@aq/shared/service";
 import { pipelineWorkerEnv, runPipelineWorker, runUploadStage } from "@aq/shared/pipeline";
 
-const config = loadConfig(
+const config = loadConfigOrExit(
+  "uploader-service",
   z.object({
     ...pipelineWorkerEnv,
     HEALTH_PORT: envInt(8083, 0, 65535),

@@ -123,7 +123,8 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
     if (stopReason === "stalled") {
       throw await failure(options, "ENCODE_STALLED", `${label} made no progress for ${Math.round((stallMs ?? 0) / 1000)} s`);
     }
-    if (result.code === "ENOENT") throw new AqError("FFMPEG_MISSING", "ffmpeg is not installed or not on PATH");
+    // Through setpriv a missing ffmpeg is setpriv's exit 127 ("failed to execute"), not ENOENT.
+    if (result.code === "ENOENT" || (SETPRIV && result.exitCode === 127)) throw new AqError("FFMPEG_MISSING", "ffmpeg is not installed or not on PATH");
     if (result.exitCode !== 0) {
       const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.exitCode ?? "?"}`;
       throw await failure(options, options.failureCode, `${label} failed: ffmpeg ${how}`, { exitCode: result.exitCode, signal: result.signal });

@@ -1,2 +1,3 @@
 export * from "./run-service.js";
 export * from "./retry.js";
+export * from "./load-config-or-exit.js";
