@@ -2,6 +2,7 @@ import type { X264Preset } from "../config/media.js";
 import { fileArg, inputSafetyArgs } from "./input-safety.js";
 import type { RenditionPlan } from "./ladder.js";
 import type { MediaInfo, VideoStreamInfo } from "./media-info.js";
+import { FFMPEG_RUN_ARGS } from "./progress.js";
 
 export const MASTER_PLAYLIST = "master.m3u8";
 export const SEGMENTS_DIR = "segments";
@@ -71,14 +72,7 @@ export function buildEncodeArgs(options: EncodeArgsOptions): string[] {
 
   const toneMapped = Boolean(video.hdr && toneMap);
   return [
-    "-hide_banner",
-    "-nostdin",
-    "-y",
-    "-nostats",
-    "-progress",
-    "pipe:1",
-    "-stats_period",
-    "1",
+    ...FFMPEG_RUN_ARGS,
     ...inputSafetyArgs(),
     "-i",
     fileArg(options.input),

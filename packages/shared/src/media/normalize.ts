@@ -2,7 +2,7 @@ import { AqError } from "../errors/index.js";
 import { runFfmpeg } from "./ffmpeg-process.js";
 import { fileArg, inputSafetyArgs } from "./input-safety.js";
 import type { MediaInfo } from "./media-info.js";
-import { ffmpegStageProgress, type EncodeProgress } from "./progress.js";
+import { FFMPEG_RUN_ARGS, ffmpegStageProgress, type EncodeProgress } from "./progress.js";
 
 /** Video codecs MP4 can carry as a stream copy; anything else (VP8, Theora, FLV1...) is normalized into Matroska. */
 const MP4_VIDEO_CODECS = new Set(["h264", "hevc", "av1", "vp9", "mpeg4", "mpeg2video", "mpeg1video", "mjpeg"]);
@@ -34,12 +34,7 @@ export function buildNormalizeArgs(options: Pick<NormalizeOptions, "input" | "ou
   if (!info.video) throw new AqError("SOURCE_NO_VIDEO", "source has no video stream");
   const mp4 = options.output.endsWith(".mp4");
   return [
-    "-hide_banner",
-    "-nostdin",
-    "-y",
-    "-nostats",
-    "-progress",
-    "pipe:1",
+    ...FFMPEG_RUN_ARGS,
     ...inputSafetyArgs(),
     "-i",
     fileArg(options.input),

@@ -111,3 +111,9 @@ export function throttleProgress(
     }
   };
 }
+
+/**
+ * What every ffmpeg run of AQ starts with: no banner, no stdin, overwrite, and machine-readable
+ * progress on stdout once a second (parsed by createProgressParser) instead of the stats line.
+ */
+export const FFMPEG_RUN_ARGS: readonly string[] = ["-hide_banner", "-nostdin", "-y", "-nostats", "-progress", "pipe:1", "-stats_period", "1"];
