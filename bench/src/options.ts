@@ -3,10 +3,17 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { X264Preset } from "@aq/shared/media";
 import { SECTION_IDS, type SectionId } from "./results.js";
+import type { RateControl } from "./rate-control.js";
 import type { SourceSpec } from "./sources.js";
 
 export const benchRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const repoRoot = resolve(benchRoot, "..");
+
+/** One encode of the quality section: AQ's arguments with this rate control and preset. */
+export interface QualityEncode {
+  rateControl: RateControl;
+  preset: X264Preset;
+}
 
 export interface BenchOptions {
   quick: boolean;
@@ -18,10 +25,11 @@ export interface BenchOptions {
   keepWork: boolean;
   encode: { sources: SourceSpec[]; runs: number };
   pipeline: { source: SourceSpec; runs: number };
-  quality: { sources: SourceSpec[]; presets: X264Preset[]; crf: number };
-  concurrency: { source: SourceSpec; videos: number; configs: { concurrency: number; threads: number }[] };
+  quality: { sources: SourceSpec[]; configs: QualityEncode[] };
+  concurrency: { source: SourceSpec; videos: number; rounds: number; configs: { concurrency: number; threads: number }[] };
   gateway: { seconds: number; maxRequests: number; concurrency: number; subscribers: number; events: number };
-  upload: { source: SourceSpec; runs: number; fileConcurrency: number };
+  /** addedLatencyMs: each request is held this long before it reaches the S3 server (0: plain loopback). */
+  upload: { source: SourceSpec; runs: number; fileConcurrency: number; addedLatencyMs: number[] };
 }
 
 export const USAGE = `npm run bench [-- options]
@@ -30,7 +38,7 @@ export const USAGE = `npm run bench [-- options]
   --only <ids>         comma-separated sections: ${SECTION_IDS.join(",")}
   --runs <n>           runs of each encoder in the throughput section (default 3)
   --seconds <n>        length of the throughput, pipeline and quality sources (default 30)
-  --crf <n>            CRF of the capped-CRF rate control (default 23)
+  --crf <n,n>          CRF values of the capped-CRF rate control (default 20,23; 23 with --quick)
   --results-dir <dir>  where the JSON goes (default bench/results)
   --report <file>      the Markdown report (default BENCHMARKS.md at the repository root)
   --keep-work          keep encoded outputs (under the results directory)
@@ -48,6 +56,18 @@ function pair(width: number, height: number, seconds: number): SourceSpec[] {
   return [
     { id: "grain", width, height, fps: 30, seconds, noise: 10 },
     { id: "flat", width, height, fps: 30, seconds, noise: 0 },
+  ];
+}
+
+/**
+ * The capped bit rate at every preset, and each CRF at the fastest and the slowest preset (the
+ * middle one adds time more than insight once the bit-rate row shows what it does).
+ */
+function qualityEncodes(presets: X264Preset[], crfs: number[]): QualityEncode[] {
+  const ends = [...new Set([presets[0]!, presets[presets.length - 1]!])];
+  return [
+    ...presets.map((preset) => ({ rateControl: { kind: "bitrate" } as const, preset })),
+    ...crfs.flatMap((crf) => ends.map((preset) => ({ rateControl: { kind: "crf", crf } as const, preset }))),
   ];
 }
 
@@ -73,8 +93,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
   for (const section of sections) {
     if (!(SECTION_IDS as readonly string[]).includes(section)) throw new Error(`unknown section "${section}"; sections: ${SECTION_IDS.join(", ")}`);
   }
-  const crf = values.crf === undefined ? 23 : Number(values.crf);
-  if (!Number.isFinite(crf) || crf < 0 || crf > 51) throw new Error(`--crf takes a number from 0 to 51, not "${values.crf}"`);
+  const crfs = (values.crf ?? (quick ? "23" : "20,23")).split(",").map((text) => {
+    const crf = Number(text);
+    if (text.trim() === "" || !Number.isFinite(crf) || crf < 0 || crf > 51) throw new Error(`--crf takes numbers from 0 to 51, not "${values.crf}"`);
+    return crf;
+  });
   const resultsDir = resolve(values["results-dir"] ?? join(benchRoot, "results"));
 
   // Quick: 360p sources (LADDER_ALLOW_SMALLER_SOURCES makes a 240p + 360p ladder) just over the
@@ -90,16 +113,16 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
     sourcesDir: join(resultsDir, "sources"),
     keepWork: values["keep-work"],
     encode: { sources: encodeSources, runs: positiveInt("runs", values.runs, quick ? 1 : 3) },
-    pipeline: { source: encodeSources[0]!, runs: 1 },
+    pipeline: { source: encodeSources[0]!, runs: quick ? 1 : 2 },
     quality: {
-      // Quick: one source and two presets still run every code path.
+      // Quick: one source still runs every code path.
       sources: quick ? encodeSources.slice(0, 1) : encodeSources,
-      presets: quick ? ["medium", "veryfast"] : ["medium", "fast", "veryfast"],
-      crf,
+      configs: qualityEncodes(quick ? ["medium", "veryfast"] : ["medium", "fast", "veryfast"], crfs),
     },
     concurrency: {
       source: { id: "grain", width: w, height: h, fps: 30, seconds: quick ? 6 : 10, noise: 10 },
       videos: quick ? 1 : 2,
+      rounds: quick ? 1 : 2,
       configs: quick
         ? [
             { concurrency: 1, threads: 0 },
@@ -117,8 +140,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       : { seconds: 10, maxRequests: 5000, concurrency: 8, subscribers: 1000, events: 5 },
     upload: {
       source: quick ? { id: "grain", width: 640, height: 360, fps: 30, seconds: 6, noise: 10 } : { id: "grain", width: 1280, height: 720, fps: 30, seconds: 60, noise: 10 },
-      runs: quick ? 1 : 3,
+      runs: quick ? 1 : 5,
       fileConcurrency: 8,
+      addedLatencyMs: [0, 25],
     },
   };
 }

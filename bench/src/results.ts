@@ -77,6 +77,10 @@ export const pipelineSectionSchema = z.object({
   overheadSeconds: num,
   /** overhead / bare encode. */
   overheadFraction: num,
+  /** Medians over the pipeline runs: createVideo to ENCODING plus ENCODED to READY, the part that is not the encoder's. */
+  outsideEncodingSeconds: seconds,
+  /** ENCODING to ENCODED: download of the source from the bucket, encodeVideo, the log copied to the bucket. */
+  encodingStatusSeconds: seconds,
   /** Median seconds from the start to the first sight of each status. */
   statusReachedSeconds: z.record(z.string(), seconds),
 });
@@ -118,7 +122,7 @@ const qualityConfigSchema = z.object({
 export type QualityConfig = z.infer<typeof qualityConfigSchema>;
 
 export const qualitySectionSchema = z.object({
-  crf: z.number(),
+  crfs: z.array(z.number()),
   sources: z.array(z.object({ source: sourceSchema, configs: z.array(qualityConfigSchema) })),
 });
 export type QualitySection = z.infer<typeof qualitySectionSchema>;
@@ -130,6 +134,8 @@ export const concurrencySectionSchema = z.object({
       concurrency: z.number().int().positive(),
       threads: z.number().int().nonnegative(),
       videos: z.number().int().positive(),
+      /** Figures are medians over this many runs. */
+      runs: z.number().int().positive(),
       wallSeconds: seconds,
       cpuSeconds: seconds,
       videosPerHour: num,
@@ -182,14 +188,16 @@ export const uploadSectionSchema = z.object({
     z.object({
       mode: z.string(),
       description: z.string(),
+      /** Each request held this long before it reached the server (0: plain loopback). */
+      addedLatencyMs: z.number().nonnegative(),
       runs: z.array(seconds),
       wallSeconds: seconds,
       mibPerSecond: num,
       filesPerSecond: num,
     }),
   ),
-  /** Sequential PutObject time / uploader time. */
-  speedup: num,
+  /** Sequential PutObject time / uploader time, at each added latency. */
+  speedups: z.array(z.object({ addedLatencyMs: z.number().nonnegative(), sequentialOverUploader: num })),
 });
 export type UploadSection = z.infer<typeof uploadSectionSchema>;
 

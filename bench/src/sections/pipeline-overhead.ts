@@ -102,6 +102,13 @@ export async function runPipelineOverhead(ctx: BenchContext, session: StackSessi
       .map((s) => [s, round(median(reachedRuns.flatMap((r) => (r[s] === undefined ? [] : [r[s]!]))))] as const)
       .sort((a, b) => a[1] - b[1]),
   );
+  const at = (r: Record<string, number>, status: string) => {
+    const value = r[status];
+    if (value === undefined) throw new Error(`the subscription never showed ${status} (saw ${Object.keys(r).join(", ")})`);
+    return value;
+  };
+  const outside = reachedRuns.map((r) => at(r, "ENCODING") + at(r, "READY") - at(r, "ENCODED"));
+  const encoding = reachedRuns.map((r) => at(r, "ENCODED") - at(r, "ENCODING"));
   return {
     source: source.description,
     runs,
@@ -109,6 +116,8 @@ export async function runPipelineOverhead(ctx: BenchContext, session: StackSessi
     bareEncodeSeconds: round(bareEncodeSeconds),
     overheadSeconds: round(pipelineSeconds - bareEncodeSeconds),
     overheadFraction: round((pipelineSeconds - bareEncodeSeconds) / bareEncodeSeconds),
+    outsideEncodingSeconds: round(median(outside)),
+    encodingStatusSeconds: round(median(encoding)),
     statusReachedSeconds,
   };
 }

@@ -1,10 +1,10 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { buildEncodeArgs, planLadder, probeMedia, runFfmpeg, type X264Preset } from "@aq/shared/media";
+import { buildEncodeArgs, planLadder, probeMedia, runFfmpeg } from "@aq/shared/media";
 import type { BenchContext } from "../context.js";
 import { measure, round } from "../measure.js";
 import { measureQuality, measureSizes, qualityRungs } from "../quality-metrics.js";
-import { withRateControl, type RateControl } from "../rate-control.js";
+import { withRateControl } from "../rate-control.js";
 import type { QualityConfig, QualityRung, QualitySection } from "../results.js";
 
 function summarize(rungs: QualityRung[]) {
@@ -18,9 +18,9 @@ function summarize(rungs: QualityRung[]) {
  * throughput section; then sizes, segment bit rates and PSNR/SSIM per rendition.
  */
 export async function runQuality(ctx: BenchContext): Promise<QualitySection> {
-  const { presets, crf } = ctx.options.quality;
-  const rateControls: RateControl[] = [{ kind: "bitrate" }, { kind: "crf", crf }];
-  const result: QualitySection = { crf, sources: [] };
+  const encodes = ctx.options.quality.configs;
+  const crfs = [...new Set(encodes.flatMap((e) => (e.rateControl.kind === "crf" ? [e.rateControl.crf] : [])))];
+  const result: QualitySection = { crfs, sources: [] };
   for (const spec of ctx.options.quality.sources) {
     const source = await ctx.sources.get(spec);
     const info = await probeMedia(source.path);
@@ -48,33 +48,31 @@ export async function runQuality(ctx: BenchContext): Promise<QualitySection> {
       });
     }
 
-    for (const rateControl of rateControls) {
-      for (const preset of presets) {
-        const id = `${rateControl.kind === "crf" ? `crf${rateControl.crf}` : "bitrate"}-${preset}`;
-        ctx.log(`quality ${spec.id}: encoding ${id}`);
-        const dir = join(ctx.workDir, `quality-${spec.id}-${id}`);
-        const outDir = join(dir, "out");
-        await mkdir(join(outDir, "segments"), { recursive: true });
-        const args = withRateControl(
-          buildEncodeArgs({ input: source.path, info, plan, preset: preset as X264Preset, threads: ctx.ladder.encodeThreads, toneMap: false }),
-          plan,
-          rateControl,
-        );
-        const run = await measure(() => runFfmpeg({ args, cwd: outDir, logFile: join(dir, "encode.log"), label: `encode ${id}`, failureCode: "ENCODE_FAILED" }));
-        ctx.log(`quality ${spec.id}: ${id} took ${run.wallSeconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s`);
-        const rungs = qualityRungs(plan, await measureSizes(outDir, plan), await measureQuality(source.path, outDir, plan, join(dir, "quality.log")), "ladder");
-        configs.push({
-          id,
-          rateControl: rateControl.kind,
-          preset,
-          crf: rateControl.kind === "crf" ? rateControl.crf : null,
-          wallSeconds: round(run.wallSeconds),
-          cpuSeconds: round(run.cpuSeconds),
-          rungs,
-          ...summarize(rungs),
-        });
-        if (!ctx.options.keepWork) await rm(dir, { recursive: true, force: true });
-      }
+    for (const { rateControl, preset } of encodes) {
+      const id = `${rateControl.kind === "crf" ? `crf${rateControl.crf}` : "bitrate"}-${preset}`;
+      ctx.log(`quality ${spec.id}: encoding ${id}`);
+      const dir = join(ctx.workDir, `quality-${spec.id}-${id}`);
+      const outDir = join(dir, "out");
+      await mkdir(join(outDir, "segments"), { recursive: true });
+      const args = withRateControl(
+        buildEncodeArgs({ input: source.path, info, plan, preset, threads: ctx.ladder.encodeThreads, toneMap: false }),
+        plan,
+        rateControl,
+      );
+      const run = await measure(() => runFfmpeg({ args, cwd: outDir, logFile: join(dir, "encode.log"), label: `encode ${id}`, failureCode: "ENCODE_FAILED" }));
+      ctx.log(`quality ${spec.id}: ${id} took ${run.wallSeconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s`);
+      const rungs = qualityRungs(plan, await measureSizes(outDir, plan), await measureQuality(source.path, outDir, plan, join(dir, "quality.log")), "ladder");
+      configs.push({
+        id,
+        rateControl: rateControl.kind,
+        preset,
+        crf: rateControl.kind === "crf" ? rateControl.crf : null,
+        wallSeconds: round(run.wallSeconds),
+        cpuSeconds: round(run.cpuSeconds),
+        rungs,
+        ...summarize(rungs),
+      });
+      if (!ctx.options.keepWork) await rm(dir, { recursive: true, force: true });
     }
     if (reference && !ctx.options.keepWork) await rm(reference.outDir, { recursive: true, force: true });
     result.sources.push({ source: source.description, configs });

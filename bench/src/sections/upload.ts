@@ -14,19 +14,29 @@ import type { UploadSection } from "../results.js";
 
 const S3_PROCESS = join(benchRoot, "src", "upload", "s3-server-process.ts");
 
-async function startS3Process(): Promise<{ env: StorageEnv; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", S3_PROCESS], { cwd: benchRoot, stdio: ["ignore", "pipe", "inherit"] });
+interface S3Process {
+  env: StorageEnv;
+  /** Endpoint URL by added latency in ms. */
+  proxies: Record<string, string>;
+  child: ChildProcess;
+}
+
+async function startS3Process(delaysMs: number[]): Promise<S3Process> {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", S3_PROCESS, delaysMs.join(",")], {
+    cwd: benchRoot,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const lines = createInterface({ input: child.stdout! });
   const exited = once(child, "exit").then(([code]) => {
     throw new Error(`the S3 server process exited with ${code} before it was ready`);
   });
   const ready = (async () => {
-    for await (const line of lines) return JSON.parse(line) as StorageEnv;
+    for await (const line of lines) return JSON.parse(line) as Omit<S3Process, "child">;
     throw new Error("the S3 server process printed nothing");
   })();
-  const env = await Promise.race([ready, exited]);
+  const started = await Promise.race([ready, exited]);
   exited.catch(() => undefined);
-  return { env, child };
+  return { ...started, child };
 }
 
 async function stopS3Process(child: ChildProcess): Promise<void> {
@@ -50,7 +60,7 @@ async function sequentialPuts(storage: Storage, dir: string, prefix: string): Pr
  * sequential PutObjects, in rotating order.
  */
 export async function runUpload(ctx: BenchContext): Promise<UploadSection> {
-  const { runs, fileConcurrency } = ctx.options.upload;
+  const { runs, fileConcurrency, addedLatencyMs } = ctx.options.upload;
   const source = await ctx.sources.get(ctx.options.upload.source);
   const dir = join(ctx.workDir, "upload");
   const outDir = join(dir, "out", "bench");
@@ -59,50 +69,61 @@ export async function runUpload(ctx: BenchContext): Promise<UploadSection> {
   const files = await listLocalTree(outDir);
   const bytes = files.reduce((n, f) => n + f.size, 0);
 
-  const { env, child } = await startS3Process();
-  const storage = createStorage(env);
-  const modes = [
+  const { env, proxies, child } = await startS3Process(addedLatencyMs.filter((ms) => ms > 0));
+  const storages = new Map<number, Storage>(addedLatencyMs.map((ms) => [ms, createStorage(ms > 0 ? { ...env, S3_ENDPOINT: proxies[String(ms)]! } : env)]));
+  const kinds = [
     {
       mode: `uploadDirectory, ${fileConcurrency} at a time`,
       description: `the uploader service's path (UPLOAD_FILE_CONCURRENCY=${fileConcurrency}): lib-storage uploads with retries, then a listing check`,
-      send: async (prefix: string) => void (await uploadDirectory(storage, outDir, prefix, { concurrency: fileConcurrency })),
+      send: async (storage: Storage, prefix: string) => void (await uploadDirectory(storage, outDir, prefix, { concurrency: fileConcurrency })),
     },
     {
       mode: "uploadDirectory, 1 at a time",
       description: "the same with one file at a time",
-      send: async (prefix: string) => void (await uploadDirectory(storage, outDir, prefix, { concurrency: 1 })),
+      send: async (storage: Storage, prefix: string) => void (await uploadDirectory(storage, outDir, prefix, { concurrency: 1 })),
     },
-    { mode: "sequential PutObject", description: "one PutObject per file, one after another, no check", send: (prefix: string) => sequentialPuts(storage, outDir, prefix) },
+    {
+      mode: "sequential PutObject",
+      description: "one PutObject per file, one after another, no check",
+      send: (storage: Storage, prefix: string) => sequentialPuts(storage, outDir, prefix),
+    },
   ];
-  const times = new Map<string, number[]>(modes.map((m) => [m.mode, []]));
+  const modes = addedLatencyMs.flatMap((ms) => kinds.map((kind) => ({ ...kind, addedLatencyMs: ms, key: `${kind.mode} +${ms}` })));
+  const times = new Map<string, number[]>(modes.map((m) => [m.key, []]));
   try {
     for (let r = 0; r < runs; r++) {
       // Rotating the order each run, so no mode always goes first.
       const order = modes.map((_, i) => modes[(i + r) % modes.length]!);
       for (const [i, m] of order.entries()) {
         const prefix = `bench/${r}-${i}`;
-        ctx.log(`upload: ${m.mode}, run ${r + 1}/${runs}`);
-        const run = await measure(() => m.send(prefix));
-        times.get(m.mode)!.push(round(run.wallSeconds));
+        const storage = storages.get(m.addedLatencyMs)!;
+        ctx.log(`upload: ${m.mode}, ${m.addedLatencyMs} ms added, run ${r + 1}/${runs}`);
+        const run = await measure(() => m.send(storage, prefix));
+        times.get(m.key)!.push(round(run.wallSeconds));
         await deletePrefix(storage, prefix);
       }
     }
   } finally {
-    storage.client.destroy();
+    for (const storage of storages.values()) storage.client.destroy();
     await stopS3Process(child);
     if (!ctx.options.keepWork) await rm(dir, { recursive: true, force: true });
   }
   const results = modes.map((m) => {
-    const runTimes = times.get(m.mode)!;
+    const runTimes = times.get(m.key)!;
     const wall = median(runTimes);
     return {
       mode: m.mode,
       description: m.description,
+      addedLatencyMs: m.addedLatencyMs,
       runs: runTimes,
       wallSeconds: round(wall),
       mibPerSecond: round(bytes / 1024 / 1024 / wall, 2),
       filesPerSecond: round(files.length / wall, 1),
     };
+  });
+  const speedups = addedLatencyMs.map((ms) => {
+    const of = (mode: string) => results.find((m) => m.addedLatencyMs === ms && m.mode === mode)!.wallSeconds;
+    return { addedLatencyMs: ms, sequentialOverUploader: round(of(kinds[2]!.mode) / of(kinds[0]!.mode), 2) };
   });
   return {
     source: source.description,
@@ -110,6 +131,6 @@ export async function runUpload(ctx: BenchContext): Promise<UploadSection> {
     bytes,
     runsPerMode: runs,
     modes: results,
-    speedup: round(results[2]!.wallSeconds / results[0]!.wallSeconds, 2),
+    speedups,
   };
 }
