@@ -54,7 +54,11 @@ RUN apt-get update \
 # ---- one target per app ----
 FROM runtime AS gateway
 COPY --from=deps /app ./
-COPY --from=build /repo/packages/shared/dist ./packages/shared/dist
+COPY --from=build /repo/packages/contracts/dist ./packages/contracts/dist
+COPY --from=build /repo/packages/config/dist ./packages/config/dist
+COPY --from=build /repo/packages/media/dist ./packages/media/dist
+COPY --from=build /repo/packages/platform/dist ./packages/platform/dist
+COPY --from=build /repo/packages/pipeline/dist ./packages/pipeline/dist
 COPY --from=build /repo/apps/gateway/dist ./apps/gateway/dist
 COPY --from=build /repo/apps/gateway/schema.graphql ./apps/gateway/schema.graphql
 USER node
@@ -67,7 +71,11 @@ CMD ["node", "dist/main.js"]
 
 FROM runtime-ffmpeg AS probe-service
 COPY --from=deps /app ./
-COPY --from=build /repo/packages/shared/dist ./packages/shared/dist
+COPY --from=build /repo/packages/contracts/dist ./packages/contracts/dist
+COPY --from=build /repo/packages/config/dist ./packages/config/dist
+COPY --from=build /repo/packages/media/dist ./packages/media/dist
+COPY --from=build /repo/packages/platform/dist ./packages/platform/dist
+COPY --from=build /repo/packages/pipeline/dist ./packages/pipeline/dist
 COPY --from=build /repo/apps/probe-service/dist ./apps/probe-service/dist
 USER node
 WORKDIR /app/apps/probe-service
@@ -79,7 +87,11 @@ CMD ["node", "dist/main.js"]
 
 FROM runtime-ffmpeg AS encoder-service
 COPY --from=deps /app ./
-COPY --from=build /repo/packages/shared/dist ./packages/shared/dist
+COPY --from=build /repo/packages/contracts/dist ./packages/contracts/dist
+COPY --from=build /repo/packages/config/dist ./packages/config/dist
+COPY --from=build /repo/packages/media/dist ./packages/media/dist
+COPY --from=build /repo/packages/platform/dist ./packages/platform/dist
+COPY --from=build /repo/packages/pipeline/dist ./packages/pipeline/dist
 COPY --from=build /repo/apps/encoder-service/dist ./apps/encoder-service/dist
 USER node
 WORKDIR /app/apps/encoder-service
@@ -91,7 +103,11 @@ CMD ["node", "dist/main.js"]
 
 FROM runtime AS uploader-service
 COPY --from=deps /app ./
-COPY --from=build /repo/packages/shared/dist ./packages/shared/dist
+COPY --from=build /repo/packages/contracts/dist ./packages/contracts/dist
+COPY --from=build /repo/packages/config/dist ./packages/config/dist
+COPY --from=build /repo/packages/media/dist ./packages/media/dist
+COPY --from=build /repo/packages/platform/dist ./packages/platform/dist
+COPY --from=build /repo/packages/pipeline/dist ./packages/pipeline/dist
 COPY --from=build /repo/apps/uploader-service/dist ./apps/uploader-service/dist
 USER node
 WORKDIR /app/apps/uploader-service

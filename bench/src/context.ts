@@ -1,5 +1,5 @@
-import { ladderConfigFromEnv, type LadderConfig } from "@aq/shared/media";
-import { listLocalTree } from "@aq/shared/storage";
+import { ladderConfigFromEnv, type LadderConfig } from "@aq/config";
+import { listLocalTree } from "@aq/platform/storage";
 import type { BenchOptions } from "./options.js";
 import type { SourceCache } from "./sources.js";
 

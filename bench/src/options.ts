@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { X264Preset } from "@aq/shared/media";
+import type { X264Preset } from "@aq/config";
 import { SECTION_IDS, type SectionId } from "./results.js";
 import type { RateControl } from "./rate-control.js";
 import type { SourceSpec } from "./sources.js";

@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parse, types } from "hls-parser";
-import { peakSegmentBitrate, playlistName, runFfmpeg, type RenditionPlan } from "@aq/shared/media";
+import { peakSegmentBitrate, playlistName, runFfmpeg, type RenditionPlan } from "@aq/media";
 import type { QualityRung } from "./results.js";
 
 interface RungSizes {

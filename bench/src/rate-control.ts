@@ -1,4 +1,4 @@
-import type { RenditionPlan } from "@aq/shared/media";
+import type { RenditionPlan } from "@aq/media";
 
 export type RateControl = { kind: "bitrate" } | { kind: "crf"; crf: number };
 

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { runFfmpeg, type RenditionPlan } from "@aq/shared/media";
+import { runFfmpeg, type RenditionPlan } from "@aq/media";
 
 /** The guide's GOP (`-g 48 -keyint_min 48`) and segment length (`-hls_time 6`). */
 const GUIDE_GOP_FRAMES = 48;

@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { makeTestClip } from "@aq/shared/testing";
+import { makeTestClip } from "@aq/devkit";
 import type { SourceDescription } from "./results.js";
 
 export interface SourceSpec {

@@ -2,7 +2,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { startStack, type RunningStack } from "@aq/stack";
-import { createTestDatabase, startNatsServer } from "@aq/shared/testing";
+import { createTestDatabase, startNatsServer } from "@aq/devkit";
 
 export interface StackSession {
   stack: RunningStack;

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { isAqError } from "@aq/shared/errors";
+import { isAqError } from "@aq/contracts";
 import { runEncode } from "./encode-command.js";
 import { createReporter, type OutputMode } from "./progress-output.js";
 

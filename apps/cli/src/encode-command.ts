@@ -1,9 +1,10 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { isVideoId, newVideoId } from "@aq/shared/contracts";
-import { AqError } from "@aq/shared/errors";
-import { encodeVideo, FFMPEG_LOG_NAME, ladderConfigFromEnv, type EncodedVideo } from "@aq/shared/media";
+import { isVideoId, newVideoId } from "@aq/contracts";
+import { AqError } from "@aq/contracts";
+import { ladderConfigFromEnv } from "@aq/config";
+import { encodeVideo, FFMPEG_LOG_NAME, type EncodedVideo } from "@aq/media";
 import type { Reporter } from "./progress-output.js";
 
 export interface EncodeCommand {

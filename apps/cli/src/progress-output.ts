@@ -1,4 +1,4 @@
-import type { EncodeProgress } from "@aq/shared/media";
+import type { EncodeProgress } from "@aq/media";
 
 export type OutputMode = "tty" | "plain" | "json";
 

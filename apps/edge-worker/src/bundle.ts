@@ -1,7 +1,7 @@
 import { build, type BuildOptions } from "esbuild";
 
 /**
- * One ES module for the Workers runtime, with @aq/shared taken from its TypeScript sources
+ * One ES module for the Workers runtime, with @aq/platform and @aq/contracts taken from its TypeScript sources
  * (the "source" condition), so the worker runs exactly the token code the gateway runs.
  */
 export function workerBuildOptions(outfile: string): BuildOptions {

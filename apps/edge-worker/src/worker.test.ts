@@ -3,7 +3,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { parsePlaybackKeys, playbackPath, signPlaybackToken } from "@aq/shared/playback";
+import { parsePlaybackKeys, playbackPath, signPlaybackToken } from "@aq/platform/playback";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleWorker } from "./bundle.js";

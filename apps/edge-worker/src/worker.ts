@@ -9,7 +9,7 @@ import {
   verifyPlaybackToken,
   type PlaybackKeyring,
   type PlaybackRequest,
-} from "@aq/shared/playback";
+} from "@aq/platform/playback";
 
 export interface Env {
   /** The R2 bucket the uploader writes videos/<id>/ to. */

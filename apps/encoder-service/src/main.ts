@@ -1,8 +1,9 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
-import { envInt } from "@aq/shared/config";
-import { loadConfigOrExit } from "@aq/shared/service";
-import { pipelineWorkerEnv, runEncodeStage, runPipelineWorker } from "@aq/shared/pipeline";
+import { envInt } from "@aq/config";
+import { loadConfigOrExit } from "@aq/platform/service";
+import { pipelineWorkerEnv, runPipelineWorker } from "@aq/pipeline";
+import { runEncodeStage } from "./encode-stage.js";
 
 const config = loadConfigOrExit(
   "encoder-service",

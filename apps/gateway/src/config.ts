@@ -1,5 +1,5 @@
-import { databaseEnv, envBoolean, envInt, loadConfig, natsEnv, serviceEnv, sourceUrlEnv, storageEnv } from "@aq/shared/config";
-import { parsePlaybackKeys } from "@aq/shared/playback";
+import { databaseEnv, envBoolean, envInt, loadConfig, natsEnv, serviceEnv, sourceUrlEnv, storageEnv } from "@aq/config";
+import { parsePlaybackKeys } from "@aq/platform/playback";
 import { z } from "zod";
 
 /** A comma-separated list; empty entries are dropped. */

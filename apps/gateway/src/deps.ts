@@ -1,8 +1,8 @@
-import type { NatsConnection } from "@aq/shared/bus";
-import type { Database } from "@aq/shared/db";
-import type { Logger } from "@aq/shared/log";
-import type { PlaybackKeyring } from "@aq/shared/playback";
-import type { Storage } from "@aq/shared/storage";
+import type { NatsConnection } from "@aq/platform/bus";
+import type { Database } from "@aq/platform/db";
+import type { Logger } from "@aq/platform/log";
+import type { PlaybackKeyring } from "@aq/platform/playback";
+import type { Storage } from "@aq/platform/storage";
 import type { GatewayConfig } from "./config.js";
 
 /** What the gateway is built from: configuration and open connections (owned by the caller). */

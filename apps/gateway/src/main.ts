@@ -1,8 +1,8 @@
-import { closeBus, connectBus, ensurePipelineStream } from "@aq/shared/bus";
-import { closeDatabase, createDatabase, runMigrations } from "@aq/shared/db";
-import { createLogger } from "@aq/shared/log";
-import { loadConfigOrExit, runService } from "@aq/shared/service";
-import { createStorage } from "@aq/shared/storage";
+import { closeBus, connectBus, ensurePipelineStream } from "@aq/platform/bus";
+import { closeDatabase, createDatabase, runMigrations } from "@aq/platform/db";
+import { createLogger } from "@aq/platform/log";
+import { loadConfigOrExit, runService } from "@aq/platform/service";
+import { createStorage } from "@aq/platform/storage";
 import { gatewayConfigSchema } from "./config.js";
 import { createGateway } from "./gateway.js";
 

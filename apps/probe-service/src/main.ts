@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { envInt, sourceUrlEnv } from "@aq/shared/config";
-import { loadConfigOrExit } from "@aq/shared/service";
-import { pipelineWorkerEnv, runPipelineWorker, runProbeStage } from "@aq/shared/pipeline";
+import { envInt, sourceUrlEnv } from "@aq/config";
+import { loadConfigOrExit } from "@aq/platform/service";
+import { pipelineWorkerEnv, runPipelineWorker } from "@aq/pipeline";
+import { runProbeStage } from "./probe-stage.js";
 
 const config = loadConfigOrExit(
   "probe-service",

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, startNatsServer, type TestDatabase, type TestNatsServer } from "@aq/shared/testing";
+import { createTestDatabase, startNatsServer, type TestDatabase, type TestNatsServer } from "@aq/devkit";
 import { repoRoot } from "../src/paths.js";
 import { groupAlive, processAlive } from "./process-state.js";
 

@@ -14,6 +14,8 @@ import { copiesOf, execForm, lastValue, lineage, parseDockerfile, type DockerSta
 const run = promisify(execFile);
 const APPS = ["gateway", "probe-service", "encoder-service", "uploader-service"] as const;
 const FFMPEG_APPS = ["probe-service", "encoder-service"];
+/** The workspace packages every service runs on; @aq/devkit (test servers) is never one of them. */
+const RUNTIME_PACKAGES = ["contracts", "config", "media", "platform", "pipeline"] as const;
 
 interface ComposeService {
   image?: string;
@@ -155,6 +157,16 @@ describe("Dockerfile", () => {
     });
   });
 
+  it("keeps the dev-only devkit (s3rver, PGlite) out of every runtime dependency list", () => {
+    const manifests = [...APPS.map((app) => `apps/${app}`), ...RUNTIME_PACKAGES.map((pkg) => `packages/${pkg}`)];
+    for (const dir of manifests) {
+      const pkg = JSON.parse(readFileSync(join(repoRoot, dir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+      for (const name of ["@aq/devkit", "s3rver", "@electric-sql/pglite"]) {
+        expect(Object.keys(pkg.dependencies ?? {}), `${dir} depends on ${name}`).not.toContain(name);
+      }
+    }
+  });
+
   it("gives every app a target that runs its built entry point as a non-root user, with ffmpeg where needed", () => {
     for (const app of APPS) {
       const chain = lineage(stages, stage(app));
@@ -166,7 +178,7 @@ describe("Dockerfile", () => {
       expect(cmd?.[1]).toBe("dist/main.js");
       const copied = copiesOf(stage(app)).flatMap((c) => c.sources);
       expect(copied, `${app} copies its dist`).toContain(`/repo/apps/${app}/dist`);
-      expect(copied, `${app} copies the shared package's dist`).toContain("/repo/packages/shared/dist");
+      for (const pkg of RUNTIME_PACKAGES) expect(copied, `${app} copies ${pkg}'s dist`).toContain(`/repo/packages/${pkg}/dist`);
       const installsFfmpeg = chain.some((s) => s.instructions.some((i) => i.keyword === "RUN" && /apt-get install[^&]*\bffmpeg\b/.test(i.args)));
       expect(installsFfmpeg, `${app} has ffmpeg`).toBe(FFMPEG_APPS.includes(app));
     }
@@ -177,16 +189,16 @@ describe("Dockerfile", () => {
       const out = await mkdtemp(join(tmpdir(), `aq-prune-${app}-`));
       temps.push(out);
       await run("npx", ["turbo", "prune", `@aq/${app}`, "--docker", "--out-dir", out], { cwd: repoRoot });
-      for (const path of ["json/package.json", "json/package-lock.json", `json/apps/${app}/package.json`, "json/packages/shared/package.json"]) {
+      for (const path of ["json/package.json", "json/package-lock.json", `json/apps/${app}/package.json`, ...RUNTIME_PACKAGES.map((pkg) => `json/packages/${pkg}/package.json`)]) {
         expect(existsSync(join(out, path)), `${app}: ${path}`).toBe(true);
       }
       for (const path of [
         `full/apps/${app}/src/main.ts`,
         `full/apps/${app}/tsconfig.build.json`,
-        "full/packages/shared/tsconfig.build.json",
-        // shared's build copies the SQL migrations next to the compiled migrator.
-        "full/packages/shared/scripts/copy-migrations.mjs",
-        "full/packages/shared/src/db/migrations",
+        ...RUNTIME_PACKAGES.map((pkg) => `full/packages/${pkg}/tsconfig.build.json`),
+        // platform's build copies the SQL migrations next to the compiled migrator.
+        "full/packages/platform/scripts/copy-migrations.mjs",
+        "full/packages/platform/src/db/migrations",
         "full/turbo.json",
       ]) {
         expect(existsSync(join(out, path)), `${app}: ${path}`).toBe(true);

@@ -1,4 +1,4 @@
-import { canConnect } from "@aq/shared/testing";
+import { canConnect } from "@aq/devkit";
 
 /** True while a process with this pid exists. */
 export function processAlive(pid: number): boolean {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { canConnect } from "@aq/shared/testing";
+import { canConnect } from "@aq/devkit";
 import { StackAlreadyRunningError, startStack, type RunningStack } from "../src/index.js";
 import { lockPath } from "../src/lock.js";
 import { groupAlive, listening, processAlive } from "./process-state.js";

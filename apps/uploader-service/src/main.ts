@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { envInt } from "@aq/shared/config";
-import { loadConfigOrExit } from "@aq/shared/service";
-import { pipelineWorkerEnv, runPipelineWorker, runUploadStage } from "@aq/shared/pipeline";
+import { envInt } from "@aq/config";
+import { loadConfigOrExit } from "@aq/platform/service";
+import { pipelineWorkerEnv, runPipelineWorker } from "@aq/pipeline";
+import { runUploadStage } from "./upload-stage.js";
 
 const config = loadConfigOrExit(
   "uploader-service",

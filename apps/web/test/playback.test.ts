@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { createTestDatabase, makeTestClip, startNatsServer, type TestDatabase, type TestNatsServer } from "@aq/shared/testing";
+import { createTestDatabase, makeTestClip, startNatsServer, type TestDatabase, type TestNatsServer } from "@aq/devkit";
 import { startStack, type RunningStack } from "@aq/stack";
 import type { PlayerEvent } from "../src/app/videos/[id]/player-view";
 import { appDir, buildWebApp, startWebApp, type RunningWebApp } from "./support/web-app";

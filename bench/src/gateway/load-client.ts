@@ -3,8 +3,8 @@
  * its settings as JSON from argv[2], prints one JSON line with the results on stdout.
  */
 import { performance } from "node:perf_hooks";
-import { connectBus, closeBus, publishProgress } from "@aq/shared/bus";
-import { createLogger } from "@aq/shared/log";
+import { connectBus, closeBus, publishProgress } from "@aq/platform/bus";
+import { createLogger } from "@aq/platform/log";
 import type { Client } from "graphql-ws";
 import { percentile, round } from "../measure.js";
 import type { FanOut, RequestLoad } from "../results.js";

@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { encodeVideo } from "@aq/shared/media";
+import { encodeVideo } from "@aq/media";
 import type { BenchContext } from "../context.js";
 import { measure, median, round } from "../measure.js";
 import type { ConcurrencySection } from "../results.js";

@@ -1,7 +1,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { buildEncodeArgs, encodeVideo, planLadder, probeMedia, type EncodeProgress } from "@aq/shared/media";
+import { buildEncodeArgs, encodeVideo, planLadder, probeMedia, type EncodeProgress } from "@aq/media";
 import { treeBytes, type BenchContext } from "../context.js";
 import { alternation, measure, median, round } from "../measure.js";
 import { referenceCommandArgs, runReferenceEncode } from "../reference-command.js";

@@ -3,7 +3,7 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Readable } from "node:stream";
-import { encodeVideo } from "@aq/shared/media";
+import { encodeVideo } from "@aq/media";
 import type { BenchContext } from "../context.js";
 import { COMPLETE_UPLOAD, CREATE_VIDEO, graphqlRequest, VIDEO_PROGRESS, wsClient, type CreatedVideo, type GatewayEndpoint, type ProgressMessage } from "../gateway/graphql.js";
 import { alternation, median, round } from "../measure.js";

@@ -1,6 +1,6 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { buildEncodeArgs, planLadder, probeMedia, runFfmpeg } from "@aq/shared/media";
+import { buildEncodeArgs, planLadder, probeMedia, runFfmpeg } from "@aq/media";
 import type { BenchContext } from "../context.js";
 import { measure, round } from "../measure.js";
 import { measureQuality, measureSizes, qualityRungs } from "../quality-metrics.js";

@@ -6,7 +6,7 @@
  */
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { startS3Server } from "@aq/shared/testing";
+import { startS3Server } from "@aq/devkit";
 
 function startDelayProxy(target: URL, delayMs: number): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {

@@ -2,8 +2,8 @@ import { execa } from "execa";
 import { join } from "node:path";
 import { once } from "node:events";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { listPrefix, getObjectStream } from "@aq/shared/storage";
-import { makeTestClip, startServiceProcess, waitFor, type RunningService } from "@aq/shared/testing";
+import { listPrefix, getObjectStream } from "@aq/platform/storage";
+import { makeTestClip, startServiceProcess, waitFor, type RunningService } from "@aq/devkit";
 import { encodeUnderway, startPipelineStack, submitVideo, waitForStatus, type PipelineStack } from "./harness.js";
 
 let stack: PipelineStack;

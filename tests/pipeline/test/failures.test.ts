@@ -2,9 +2,9 @@ import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { getVideoHistory } from "@aq/shared/db";
-import { headObject, listPrefix } from "@aq/shared/storage";
-import { makeTestClip } from "@aq/shared/testing";
+import { getVideoHistory } from "@aq/platform/db";
+import { headObject, listPrefix } from "@aq/platform/storage";
+import { makeTestClip } from "@aq/devkit";
 import { startPipelineStack, submitVideo, waitForStatus, type PipelineStack } from "./harness.js";
 
 let stack: PipelineStack;

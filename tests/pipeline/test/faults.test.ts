@@ -1,9 +1,9 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { sleep } from "@aq/shared/service";
-import { makeTestClip, startPipelineServices } from "@aq/shared/testing";
-import { hlsOutputDir, retryVideo } from "@aq/shared/pipeline";
+import { sleep } from "@aq/platform/service";
+import { makeTestClip, startPipelineServices } from "@aq/devkit";
+import { hlsOutputDir, retryVideo } from "@aq/pipeline";
 import { encodeUnderway, startPipelineStack, submitVideo, waitForStatus, type PipelineStack, type PipelineStackOptions } from "./harness.js";
 
 let stack: PipelineStack | undefined;

@@ -2,9 +2,9 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { isTerminalStatus, progressEventSchema, progressSubject, statusEventSchema, statusSubject, type VideoStatus } from "@aq/shared/contracts";
-import { getVideo, insertVideo, type Database, type VideoRow } from "@aq/shared/db";
-import { uploadFile, uploadKey } from "@aq/shared/storage";
+import { isTerminalStatus, progressEventSchema, progressSubject, statusEventSchema, statusSubject, type VideoStatus } from "@aq/contracts";
+import { getVideo, insertVideo, type Database, type VideoRow } from "@aq/platform/db";
+import { uploadFile, uploadKey } from "@aq/platform/storage";
 import {
   createTestDatabase,
   startNatsServer,
@@ -16,7 +16,7 @@ import {
   type TestS3Server,
   startTcpProxy,
   type TcpProxy,
-} from "@aq/shared/testing";
+} from "@aq/devkit";
 
 /** A whole pipeline on loopback: its own NATS server, database, S3 server, work dir and services. */
 export interface PipelineStack {

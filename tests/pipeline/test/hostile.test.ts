@@ -4,9 +4,9 @@ import { open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { listPrefix, uploadFile, uploadKey } from "@aq/shared/storage";
-import { insertVideo } from "@aq/shared/db";
-import { makeTestClip } from "@aq/shared/testing";
+import { listPrefix, uploadFile, uploadKey } from "@aq/platform/storage";
+import { insertVideo } from "@aq/platform/db";
+import { makeTestClip } from "@aq/devkit";
 import { startPipelineStack, submitVideo, waitForStatus, type PipelineStack } from "./harness.js";
 
 let stack: PipelineStack;

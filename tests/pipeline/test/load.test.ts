@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { getVideoHistory } from "@aq/shared/db";
-import { freePort, makeTestClip, startPipelineServices, startServiceProcess, stopChild, type RunningService } from "@aq/shared/testing";
+import { getVideoHistory } from "@aq/platform/db";
+import { freePort, makeTestClip, startPipelineServices, startServiceProcess, stopChild, type RunningService } from "@aq/devkit";
 import { startPipelineStack, submitVideo, waitForStatus, type PipelineStack } from "./harness.js";
 
 const API_KEY = "load-test-key";

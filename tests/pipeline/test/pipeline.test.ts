@@ -1,9 +1,9 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getVideoHistory } from "@aq/shared/db";
-import { headObject, listPrefix } from "@aq/shared/storage";
-import { makeTestClip, waitFor } from "@aq/shared/testing";
+import { getVideoHistory } from "@aq/platform/db";
+import { headObject, listPrefix } from "@aq/platform/storage";
+import { makeTestClip, waitFor } from "@aq/devkit";
 import { startPipelineStack, submitVideo, waitForStatus, type PipelineStack } from "./harness.js";
 
 let stack: PipelineStack;

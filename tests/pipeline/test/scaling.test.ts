@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { getVideoHistory } from "@aq/shared/db";
-import { makeTestClip, startServiceProcess } from "@aq/shared/testing";
+import { getVideoHistory } from "@aq/platform/db";
+import { makeTestClip, startServiceProcess } from "@aq/devkit";
 import { startPipelineStack, submitVideo, waitForStatus, type PipelineStack } from "./harness.js";
 
 let stack: PipelineStack;

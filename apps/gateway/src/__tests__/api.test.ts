@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { getVideo, getVideoHistory, insertVideo, transitionVideo } from "@aq/shared/db";
-import { headObject } from "@aq/shared/storage";
+import { getVideo, getVideoHistory, insertVideo, transitionVideo } from "@aq/platform/db";
+import { headObject } from "@aq/platform/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInfrastructure, startTestGateway, TEST_API_KEY, type Infrastructure, type TestGateway } from "./harness.js";
 

@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parsePlaybackKeys, parsePlaybackPath, playbackPath, signPlaybackToken } from "@aq/shared/playback";
+import { parsePlaybackKeys, parsePlaybackPath, playbackPath, signPlaybackToken } from "@aq/platform/playback";
 import {
   freePort,
   makeTestClip,
@@ -13,7 +13,7 @@ import {
   waitFor,
   type PipelineServices,
   type RunningService,
-} from "@aq/shared/testing";
+} from "@aq/devkit";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";

@@ -1,8 +1,8 @@
-import { connectBus, closeBus, ensurePipelineStream, type NatsConnection } from "@aq/shared/bus";
-import type { Database } from "@aq/shared/db";
-import { createLogger } from "@aq/shared/log";
-import type { Storage } from "@aq/shared/storage";
-import { createTestDatabase, startNatsServer, startS3Server, type TestDatabase, type TestNatsServer, type TestS3Server } from "@aq/shared/testing";
+import { connectBus, closeBus, ensurePipelineStream, type NatsConnection } from "@aq/platform/bus";
+import type { Database } from "@aq/platform/db";
+import { createLogger } from "@aq/platform/log";
+import type { Storage } from "@aq/platform/storage";
+import { createTestDatabase, startNatsServer, startS3Server, type TestDatabase, type TestNatsServer, type TestS3Server } from "@aq/devkit";
 import { loadGatewayConfig } from "../config.js";
 import { createGateway, type Gateway, type GatewayOptions } from "../gateway.js";
 

@@ -1,8 +1,8 @@
 import { request } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { insertVideo } from "@aq/shared/db";
-import { parsePlaybackKeys, playbackPath, signPlaybackToken } from "@aq/shared/playback";
+import { insertVideo } from "@aq/platform/db";
+import { parsePlaybackKeys, playbackPath, signPlaybackToken } from "@aq/platform/playback";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInfrastructure, startTestGateway, TEST_SIGNING_KEYS, type Infrastructure, type TestGateway } from "./harness.js";
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { VIDEO_STATUSES } from "@aq/shared/contracts";
+import { VIDEO_STATUSES } from "@aq/contracts";
 import { isEnumType } from "graphql";
 import { describe, expect, it } from "vitest";
 import { GENERATED_PATH, generateResolverTypes } from "../codegen/resolver-types.js";

@@ -1,8 +1,8 @@
-import { publishProgress, startOutboxRelay } from "@aq/shared/bus";
-import { createLogger } from "@aq/shared/log";
-import { transitionVideo } from "@aq/shared/db";
-import type { VideoStatus } from "@aq/shared/contracts";
-import { waitFor } from "@aq/shared/testing";
+import { publishProgress, startOutboxRelay } from "@aq/platform/bus";
+import { createLogger } from "@aq/platform/log";
+import { transitionVideo } from "@aq/platform/db";
+import type { VideoStatus } from "@aq/contracts";
+import { waitFor } from "@aq/devkit";
 import { createClient, type Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";

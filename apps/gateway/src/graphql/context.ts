@@ -1,4 +1,4 @@
-import type { Logger } from "@aq/shared/log";
+import type { Logger } from "@aq/platform/log";
 import type { GatewayRuntime } from "../deps.js";
 
 /** What every resolver sees: the gateway's connections and configuration, and a request logger. */

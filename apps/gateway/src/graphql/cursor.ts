@@ -1,5 +1,5 @@
-import { isVideoId } from "@aq/shared/contracts";
-import type { VideoPageCursor } from "@aq/shared/db";
+import { isVideoId } from "@aq/contracts";
+import type { VideoPageCursor } from "@aq/platform/db";
 import { badInput } from "./errors.js";
 
 /** Opaque to clients: base64url of the keyset position (creation time, id) of the last row of a page. */

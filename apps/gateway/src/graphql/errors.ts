@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
-import type { ErrorCode } from "@aq/shared/contracts";
-import { isAqError } from "@aq/shared/errors";
+import type { ErrorCode } from "@aq/contracts";
+import { isAqError } from "@aq/contracts";
 
 /** Input the client can fix; the message says what is wrong. */
 export function badInput(message: string, aqCode?: ErrorCode): GraphQLError {

@@ -1,7 +1,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
-import { isAqError } from "@aq/shared/errors";
-import type { Logger } from "@aq/shared/log";
+import { isAqError } from "@aq/contracts";
+import type { Logger } from "@aq/platform/log";
 
 /**
  * Typed AqErrors keep their message and gain their stable code as `aqCode`. Unexpected errors

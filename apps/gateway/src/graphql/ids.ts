@@ -1,4 +1,4 @@
-import { isVideoId } from "@aq/shared/contracts";
+import { isVideoId } from "@aq/contracts";
 import { badInput } from "./errors.js";
 
 /** Checks an id's format before it reaches SQL, storage keys or NATS subjects. */

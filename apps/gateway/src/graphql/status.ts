@@ -1,4 +1,4 @@
-import { VIDEO_STATUSES, type VideoStatus } from "@aq/shared/contracts";
+import { VIDEO_STATUSES, type VideoStatus } from "@aq/contracts";
 
 /**
  * The one place where GraphQL's upper-case VideoStatus values meet the contracts' lower-case

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
-import type { Logger } from "@aq/shared/log";
+import type { Logger } from "@aq/platform/log";
 import {
   isPlaylist,
   isSingleByteRange,
@@ -12,8 +12,8 @@ import {
   verifyPlaybackToken,
   type PlaybackKeyring,
   type PlaybackRequest,
-} from "@aq/shared/playback";
-import { getObjectStream, headObject, isInvalidRangeError, type Storage } from "@aq/shared/storage";
+} from "@aq/platform/playback";
+import { getObjectStream, headObject, isInvalidRangeError, type Storage } from "@aq/platform/storage";
 import type { VideoAvailability } from "./video-availability.js";
 
 export interface PlaybackRouteDeps {

@@ -1,4 +1,4 @@
-import { getVideo, type Database } from "@aq/shared/db";
+import { getVideo, type Database } from "@aq/platform/db";
 
 /**
  * Whether a video can be played (it exists and is READY). A yes is remembered for a few

@@ -1,5 +1,5 @@
-import { getVideo, transitionVideo } from "@aq/shared/db";
-import { headObject } from "@aq/shared/storage";
+import { getVideo, transitionVideo } from "@aq/platform/db";
+import { headObject } from "@aq/platform/storage";
 import type { MutationResolvers } from "../generated/resolvers.js";
 import { badInput, notFound } from "../graphql/errors.js";
 import { videoIdArg } from "../graphql/ids.js";

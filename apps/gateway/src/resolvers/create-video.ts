@@ -1,7 +1,7 @@
-import { newVideoId } from "@aq/shared/contracts";
-import { insertVideo } from "@aq/shared/db";
-import { assertSourceUrlAllowed } from "@aq/shared/sources";
-import { presignPut, uploadKey } from "@aq/shared/storage";
+import { newVideoId } from "@aq/contracts";
+import { insertVideo } from "@aq/platform/db";
+import { assertSourceUrlAllowed } from "@aq/platform/sources";
+import { presignPut, uploadKey } from "@aq/platform/storage";
 import type { GatewayRuntime } from "../deps.js";
 import type { CreateVideoInput, MutationResolvers, UploadSourceInput } from "../generated/resolvers.js";
 import { badInput, rethrowAsBadInput } from "../graphql/errors.js";

@@ -1,6 +1,6 @@
-import { VIDEO_STATUSES } from "@aq/shared/contracts";
-import { getVideo, transitionVideo } from "@aq/shared/db";
-import { deletePrefix, uploadPrefix, videoPrefix } from "@aq/shared/storage";
+import { VIDEO_STATUSES } from "@aq/contracts";
+import { getVideo, transitionVideo } from "@aq/platform/db";
+import { deletePrefix, uploadPrefix, videoPrefix } from "@aq/platform/storage";
 import type { MutationResolvers } from "../generated/resolvers.js";
 import { notFound } from "../graphql/errors.js";
 import { videoIdArg } from "../graphql/ids.js";

@@ -1,4 +1,4 @@
-import { getVideo, listVideos } from "@aq/shared/db";
+import { getVideo, listVideos } from "@aq/platform/db";
 import type { QueryResolvers } from "../generated/resolvers.js";
 import { decodeCursor, encodeCursor } from "../graphql/cursor.js";
 import { badInput } from "../graphql/errors.js";

@@ -1,5 +1,5 @@
-import { isAqError } from "@aq/shared/errors";
-import { retryVideo as retry } from "@aq/shared/pipeline";
+import { isAqError } from "@aq/contracts";
+import { retryVideo as retry } from "@aq/pipeline";
 import type { MutationResolvers } from "../generated/resolvers.js";
 import { badInput, notFound } from "../graphql/errors.js";
 import { videoIdArg } from "../graphql/ids.js";

@@ -1,5 +1,5 @@
-import { getVideoHistory, type VideoRow } from "@aq/shared/db";
-import { signPlaybackUrl } from "@aq/shared/playback";
+import { getVideoHistory, type VideoRow } from "@aq/platform/db";
+import { signPlaybackUrl } from "@aq/platform/playback";
 import type { StatusChangeResolvers, VideoResolvers } from "../generated/resolvers.js";
 import { badInput } from "../graphql/errors.js";
 

@@ -1,6 +1,6 @@
-import { STAGE_OF_STATUS, isTerminalStatus, type ProgressEvent, type StatusEvent, type VideoStatus } from "@aq/shared/contracts";
-import { subscribeVideo, type VideoSubscription, type VideoUpdate } from "@aq/shared/bus";
-import { getVideo, type VideoRow } from "@aq/shared/db";
+import { STAGE_OF_STATUS, isTerminalStatus, type ProgressEvent, type StatusEvent, type VideoStatus } from "@aq/contracts";
+import { subscribeVideo, type VideoSubscription, type VideoUpdate } from "@aq/platform/bus";
+import { getVideo, type VideoRow } from "@aq/platform/db";
 import type { SubscriptionResolvers, VideoProgress } from "../generated/resolvers.js";
 import { notFound } from "../graphql/errors.js";
 import { videoIdArg } from "../graphql/ids.js";

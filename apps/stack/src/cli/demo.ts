@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { stat } from "node:fs/promises";
-import { videoPrefix } from "@aq/shared/storage";
+import { videoPrefix } from "@aq/platform/storage";
 import type { S3Env } from "../infra/s3.js";
 import { defaultDataDir } from "../paths.js";
 import { startStack, type RunningStack } from "../stack.js";

@@ -1,5 +1,5 @@
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { createStorage } from "@aq/shared/storage";
+import { createStorage } from "@aq/platform/storage";
 import type { S3Env } from "../infra/s3.js";
 
 export interface ListedObject {

@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { canConnect } from "@aq/shared/testing";
+import { canConnect } from "@aq/devkit";
 import { startOwnedProcess } from "../processes/owned-process.js";
 import { waitUntilReady } from "../processes/ready.js";
 import type { LineSink } from "../processes/log-lines.js";

@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import { freePort } from "@aq/shared/testing";
+import { freePort } from "@aq/devkit";
 
 /** True when nothing listens on host:port (we could bind it a moment ago). */
 export function portIsFree(port: number, host = "127.0.0.1"): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import pg from "pg";
-import { closeDatabase, createDatabase, runMigrations } from "@aq/shared/db";
-import { canConnect } from "@aq/shared/testing";
+import { closeDatabase, createDatabase, runMigrations } from "@aq/platform/db";
+import { canConnect } from "@aq/devkit";
 
 export interface PostgresEndpoint {
   url: string;

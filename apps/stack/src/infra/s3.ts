@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import S3rver from "s3rver";
-import { createStorage, ensureBucket } from "@aq/shared/storage";
+import { createStorage, ensureBucket } from "@aq/platform/storage";
 
 export interface S3Env {
   S3_ENDPOINT: string;

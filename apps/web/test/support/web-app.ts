@@ -4,7 +4,7 @@ import { readdir, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, killOnExit, stopChild, waitFor } from "@aq/shared/testing";
+import { freePort, killOnExit, stopChild, waitFor } from "@aq/devkit";
 
 export const appDir = fileURLToPath(new URL("../..", import.meta.url));
 const nextBin = createRequire(join(appDir, "package.json")).resolve("next/dist/bin/next");

@@ -1,0 +1,81 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getVideo, transitionVideo } from "@aq/platform/db";
+import { isAqError, toErrorValue } from "@aq/contracts";
+import { checkSourceFile, planLadder, probeMedia, validateSource } from "@aq/media";
+import { fetchSourceToFile } from "@aq/platform/sources";
+import { deletePrefix, downloadObject, uploadFile, uploadKey, uploadPrefix } from "@aq/platform/storage";
+import type { DeliveryContext, StageDeps } from "@aq/pipeline";
+
+export interface ProbeStageOptions {
+  /** Allow sourceUrl fetches from private and loopback addresses (local development only). */
+  allowPrivateSources: boolean;
+  maxSourceBytes: number;
+}
+
+/**
+ * uploaded -> probing -> probed | rejected. A URL source is fetched once and stored in the
+ * bucket, so the encoder always reads the job's own copy and never the original URL.
+ */
+export async function runProbeStage(deps: StageDeps, videoId: string, delivery: DeliveryContext, options: ProbeStageOptions): Promise<void> {
+  const { db, log, storage } = deps;
+  const video = await transitionVideo(db, { id: videoId, from: ["uploaded", "probing"], to: "probing" });
+  if (!video) {
+    log.info({ videoId, status: (await getVideo(db, videoId))?.status }, "probe: video is past this stage, nothing to do");
+    return;
+  }
+
+  const scratch = await mkdtemp(join(tmpdir(), `aq-probe-${videoId}-`));
+  try {
+    const localSource = join(scratch, "source");
+    let sourceLocation = video.sourceLocation;
+    let sourceSizeBytes = video.sourceSizeBytes;
+    try {
+      if (video.sourceKind === "url") {
+        await fetchSourceToFile(video.sourceLocation, localSource, {
+          allowPrivate: options.allowPrivateSources,
+          maxBytes: options.maxSourceBytes,
+          signal: delivery.signal,
+          storage,
+        });
+        sourceLocation = uploadKey(videoId);
+        await uploadFile(storage, localSource, sourceLocation);
+        sourceSizeBytes = (await stat(localSource)).size;
+      } else {
+        await downloadObject(storage, video.sourceLocation, localSource);
+      }
+      await checkSourceFile(localSource);
+      const info = await probeMedia(localSource, { signal: delivery.signal });
+      validateSource(info, deps.ladder);
+      const plan = planLadder(info, deps.ladder);
+      await transitionVideo(db, {
+        id: videoId,
+        from: "probing",
+        to: "probed",
+        set: {
+          sourceKind: "upload",
+          sourceLocation,
+          sourceSizeBytes,
+          probe: { ...info },
+          plannedRenditions: plan.map((r) => ({ name: r.name, width: r.width, height: r.height, bandwidth: (r.maxrateKbps + r.audioBitrateKbps) * 1000 })),
+          errorCode: null,
+          errorMessage: null,
+        },
+      });
+      log.info({ videoId, renditions: plan.map((r) => r.name) }, "probe: source accepted");
+    } catch (error) {
+      if (!isAqError(error) || error.code === "ENCODE_ABORTED") throw error;
+      // A typed error about the source is a verdict, not a transient failure: record it.
+      const { code, message } = toErrorValue(error);
+      await transitionVideo(db, { id: videoId, from: "probing", to: "rejected", set: { errorCode: code, errorMessage: message }, detail: code });
+      log.info({ videoId, code }, "probe: source rejected");
+      // A rejected source will never be encoded: it is only a storage cost now.
+      await deletePrefix(storage, uploadPrefix(videoId)).catch((cleanupError: unknown) =>
+        log.warn({ videoId, err: toErrorValue(cleanupError) }, "probe: could not delete the rejected upload"),
+      );
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

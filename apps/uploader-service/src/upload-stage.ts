@@ -1,0 +1,74 @@
+import { rm, stat } from "node:fs/promises";
+import { getVideo, transitionVideo } from "@aq/platform/db";
+import { isAqError, toErrorValue } from "@aq/contracts";
+import { deletePrefix, uploadDirectory, uploadPrefix, verifyUploadedTree, videoPrefix } from "@aq/platform/storage";
+import type { DeliveryContext, StageDeps } from "@aq/pipeline";
+import { hlsOutputDir, sourceCopyPath, videoWorkDir } from "@aq/pipeline";
+
+export interface UploadStageOptions {
+  concurrency: number;
+}
+
+/**
+ * encoded -> uploading -> ready | failed_upload. Nothing local is deleted until the bucket
+ * listing matches the local tree; then the original upload and the local files go (guide §8).
+ */
+export async function runUploadStage(deps: StageDeps, videoId: string, delivery: DeliveryContext, options: UploadStageOptions): Promise<void> {
+  const { db, log, storage } = deps;
+  const current = await getVideo(db, videoId);
+  if (!current || (current.status !== "encoded" && current.status !== "uploading")) {
+    log.info({ videoId, status: current?.status }, "upload: video is past this stage, nothing to do");
+    return;
+  }
+  const localDir = hlsOutputDir(deps.workDir, videoId);
+  const prefix = videoPrefix(videoId);
+  if (!(await stat(localDir).catch(() => null))) {
+    await transitionVideo(db, {
+      id: videoId,
+      from: ["encoded", "uploading"],
+      to: "failed_upload",
+      set: {
+        errorCode: "UPLOAD_FAILED",
+        errorMessage: `the encoded output is not in ${localDir}: encoder and uploader must share WORK_DIR; retry re-encodes it`,
+      },
+    });
+    return;
+  }
+  if (!(await transitionVideo(db, { id: videoId, from: ["encoded", "uploading"], to: "uploading", set: { progress: 0 } }))) return;
+
+  try {
+    await uploadDirectory(storage, localDir, prefix, { concurrency: options.concurrency, log, signal: delivery.signal });
+    await verifyUploadedTree(storage, localDir, prefix);
+  } catch (error) {
+    if (delivery.signal.aborted || !isAqError(error)) throw error;
+    await transitionVideo(db, {
+      id: videoId,
+      from: "uploading",
+      to: "failed_upload",
+      set: { errorCode: error.code, errorMessage: error.message },
+      detail: error.code,
+    });
+    log.error({ videoId, code: error.code }, "upload: failed; the local output is kept for a retry");
+    return;
+  }
+
+  await transitionVideo(db, {
+    id: videoId,
+    from: "uploading",
+    to: "ready",
+    set: { outputPrefix: prefix, progress: 100, errorCode: null, errorMessage: null },
+  });
+  await cleanUp(deps, videoId);
+  log.info({ videoId, prefix }, "upload: stored and verified; ready");
+}
+
+/** After a verified upload: the original upload and every local file of the job, logs included. */
+async function cleanUp(deps: StageDeps, videoId: string): Promise<void> {
+  try {
+    await deletePrefix(deps.storage, uploadPrefix(videoId));
+  } catch (error) {
+    deps.log.warn({ videoId, err: toErrorValue(error) }, "cleanup: could not delete the original upload");
+  }
+  await rm(sourceCopyPath(deps.workDir, videoId), { force: true });
+  await rm(videoWorkDir(deps.workDir, videoId), { recursive: true, force: true });
+}

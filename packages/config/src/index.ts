@@ -1,0 +1,3 @@
+export * from "./load.js";
+export * from "./fragments.js";
+export * from "./ladder.js";

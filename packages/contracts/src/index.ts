@@ -1,0 +1,6 @@
+export * from "./status.js";
+export * from "./events.js";
+export * from "./ids.js";
+export * from "./error-codes.js";
+export * from "./errors.js";
+export * from "./layout.js";

@@ -1,0 +1,36 @@
+/** The guide's output layout: the master playlist and the segments folder under videos/<id>/. */
+export const MASTER_PLAYLIST = "master.m3u8";
+export const SEGMENTS_DIR = "segments";
+
+/** Where things live in the bucket. The video id has been validated (contracts/ids). */
+export function uploadKey(videoId: string, filename = "source"): string {
+  const safe = filename.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "_").slice(0, 100) || "source";
+  return `uploads/${videoId}/${safe}`;
+}
+export function uploadPrefix(videoId: string): string {
+  return `uploads/${videoId}/`;
+}
+export function videoPrefix(videoId: string): string {
+  return `videos/${videoId}/`;
+}
+
+export const CONTENT_TYPES: Record<string, string> = {
+  ".m3u8": "application/vnd.apple.mpegurl",
+  ".ts": "video/mp2t",
+  ".log": "text/plain; charset=utf-8",
+};
+
+export function contentTypeFor(key: string): string {
+  const ext = key.slice(key.lastIndexOf("."));
+  return CONTENT_TYPES[ext] ?? "application/octet-stream";
+}
+
+/** Segments never change once written; playlists may be replaced by a re-encode. */
+export function cacheControlFor(key: string): string {
+  return key.endsWith(".ts") ? "public, max-age=31536000, immutable" : "public, max-age=60";
+}
+
+/** Where an operator reads a video's job logs (ffmpeg output of each encode attempt). */
+export function logKey(videoId: string, filename: string): string {
+  return `logs/${videoId}/${filename.replace(/[^A-Za-z0-9._-]/g, "_")}`;
+}

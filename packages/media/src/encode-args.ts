@@ -1,0 +1,130 @@
+import type { X264Preset } from "@aq/config";
+import { MASTER_PLAYLIST, SEGMENTS_DIR } from "@aq/contracts";
+import { fileArg, inputSafetyArgs } from "./input-safety.js";
+import type { RenditionPlan } from "./ladder.js";
+import type { MediaInfo, VideoStreamInfo } from "./media-info.js";
+import { FFMPEG_RUN_ARGS } from "./progress.js";
+
+
+export interface EncodeArgsOptions {
+  input: string;
+  info: MediaInfo;
+  plan: RenditionPlan[];
+  preset: X264Preset;
+  /** 0: ffmpeg decides. */
+  threads: number;
+  /** The build has zscale + tonemap (see canToneMap). */
+  toneMap: boolean;
+}
+
+/** Filters that bring the decoded source to SDR before the split: HDR is tone-mapped once, not per rendition. */
+export function sourceFilters(video: VideoStreamInfo, toneMap: boolean): string[] {
+  if (!video.hdr || !toneMap) return [];
+  const transfer = video.hdr === "pq" ? "smpte2084" : "arib-std-b67";
+  const range = video.colorRange === "pc" ? "pc" : "tv";
+  return [
+    `zscale=tin=${transfer}:min=bt2020nc:pin=bt2020:rin=${range}:t=linear:npl=100`,
+    "format=gbrpf32le",
+    "zscale=p=bt709",
+    "tonemap=tonemap=hable:desat=0",
+    "zscale=t=bt709:m=bt709:r=tv",
+  ];
+}
+
+/**
+ * The filter graph: one decode, constant frame rate (an `fps` filter, so variable-rate sources do
+ * not make renditions drop different frames), optional tone mapping, split, then per rendition an
+ * exact scale with square pixels and 8-bit 4:2:0 (what libx264's main profile takes). ffmpeg has
+ * already applied the rotation, so sizes are in display orientation.
+ */
+export function buildFilterGraph(video: VideoStreamInfo, plan: RenditionPlan[], toneMap: boolean): string {
+  const first = plan[0];
+  if (!first) throw new Error("an encode needs at least one rendition");
+  const shared = [`fps=fps=${first.frameRateText}`, ...sourceFilters(video, toneMap), `split=${plan.length}${plan.map((_, i) => `[s${i}]`).join("")}`];
+  const branches = plan.map((r, i) => `[s${i}]scale=w=${r.width}:h=${r.height}:flags=bicubic,setsar=1,format=yuv420p[v${i}]`);
+  return [`[0:${video.index}]${shared.join(",")}`, ...branches].join(";");
+}
+
+/** `-var_stream_map`: each variant gets its own audio stream (ffmpeg refuses one stream in two variants) and its name. */
+export function buildVarStreamMap(plan: RenditionPlan[], withAudio: boolean): string {
+  return plan.map((r, i) => (withAudio ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`)).join(" ");
+}
+
+/** Full ffmpeg argument list for the single-pass encode; run with the output folder as working directory. */
+export function buildEncodeArgs(options: EncodeArgsOptions): string[] {
+  const { info, plan, preset, threads, toneMap } = options;
+  const video = info.video;
+  if (!video) throw new Error("an encode needs a video stream");
+  const first = plan[0];
+  if (!first) throw new Error("an encode needs at least one rendition");
+  const audio = info.audio;
+
+  const maps: string[] = [];
+  const perStream: string[] = [];
+  plan.forEach((r, i) => {
+    maps.push("-map", `[v${i}]`);
+    // The same (first) audio track, mapped once per variant: each variant muxes its own copy.
+    if (audio) maps.push("-map", `0:${audio.index}`);
+    perStream.push(`-b:v:${i}`, `${r.videoBitrateKbps}k`, `-maxrate:v:${i}`, `${r.maxrateKbps}k`, `-bufsize:v:${i}`, `${r.bufsizeKbps}k`);
+    if (audio) perStream.push(`-b:a:${i}`, `${r.audioBitrateKbps}k`);
+  });
+
+  const toneMapped = Boolean(video.hdr && toneMap);
+  return [
+    ...FFMPEG_RUN_ARGS,
+    ...inputSafetyArgs(),
+    "-i",
+    fileArg(options.input),
+    "-filter_complex",
+    buildFilterGraph(video, plan, toneMap),
+    ...maps,
+    "-c:v",
+    "libx264",
+    "-preset",
+    preset,
+    "-profile:v",
+    "main",
+    ...(threads > 0 ? ["-threads", String(threads)] : []),
+    // Keyframes on a 2 s time grid and nowhere else: every 6 s segment of every rendition starts
+    // with an IDR frame at the same timestamp.
+    "-force_key_frames",
+    `expr:gte(t,n_forced*${first.keyframeIntervalSeconds})`,
+    "-g",
+    String(first.gopFrames),
+    "-keyint_min",
+    String(first.gopFrames),
+    "-sc_threshold",
+    "0",
+    "-forced-idr",
+    "1",
+    ...(toneMapped ? ["-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709"] : []),
+    ...perStream,
+    ...(audio ? ["-c:a", "aac", "-ac", "2", "-ar", "48000"] : []),
+    "-sn",
+    "-dn",
+    "-map_metadata",
+    "-1",
+    "-map_chapters",
+    "-1",
+    "-f",
+    "hls",
+    "-hls_time",
+    String(first.segmentSeconds),
+    "-hls_playlist_type",
+    "vod",
+    "-hls_flags",
+    "independent_segments",
+    "-hls_segment_type",
+    "mpegts",
+    // Segments live in segments/; without the base URL the playlists would list bare file names.
+    "-hls_base_url",
+    `${SEGMENTS_DIR}/`,
+    "-hls_segment_filename",
+    `${SEGMENTS_DIR}/%v_%03d.ts`,
+    "-master_pl_name",
+    MASTER_PLAYLIST,
+    "-var_stream_map",
+    buildVarStreamMap(plan, Boolean(audio)),
+    "%v.m3u8",
+  ];
+}

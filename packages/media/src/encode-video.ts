@@ -1,0 +1,109 @@
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { LadderConfig } from "@aq/config";
+import { isVideoId } from "@aq/contracts";
+import { AqError } from "@aq/contracts";
+import { encodeHls } from "./encode.js";
+import { planLadder, type RenditionPlan } from "./ladder.js";
+import type { MediaInfo } from "./media-info.js";
+import { normalizedFileName, normalizeSource } from "./normalize.js";
+import { probeMedia } from "./probe.js";
+import { stageProgress, throttleProgress, type EncodeProgress } from "./progress.js";
+import { checkSourceFile, validateSource } from "./source-check.js";
+import { verifyHlsOutput, type VerifiedRendition } from "./verify.js";
+import { assertOutputCoversSource } from "./completeness.js";
+
+export interface EncodeVideoOptions {
+  source: string;
+  /** Holds normalized.mp4 and ffmpeg.log. */
+  workDir: string;
+  /** `<out>/<video_id>`: receives exactly the guide's layout. */
+  outDir: string;
+  videoId: string;
+  ladder: LadderConfig;
+  /** Throttled to about one event per second (and the last of each stage). */
+  onProgress?: (progress: EncodeProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface EncodedVideo {
+  videoId: string;
+  info: MediaInfo;
+  plan: RenditionPlan[];
+  renditions: VerifiedRendition[];
+  outputDir: string;
+  masterPath: string;
+  /** Files of outputDir, relative, sorted. */
+  files: string[];
+  logFile: string;
+  normalizedPath: string;
+  warnings: string[];
+}
+
+export const FFMPEG_LOG_NAME = "ffmpeg.log";
+
+/** The wall-clock limit of one ffmpeg run: configured, else 10 minutes plus 20 times the source duration. */
+export function encodeTimeoutMs(ladder: LadderConfig, durationSeconds: number | null): number {
+  if (ladder.encodeTimeoutSeconds > 0) return ladder.encodeTimeoutSeconds * 1000;
+  return (600 + 20 * (durationSeconds ?? 0)) * 1000;
+}
+
+/** The whole job on one machine: check, probe, validate, plan, normalize, encode, verify. */
+export async function encodeVideo(options: EncodeVideoOptions): Promise<EncodedVideo> {
+  const { ladder, signal } = options;
+  if (!isVideoId(options.videoId)) throw new AqError("INVALID_VIDEO_ID", `invalid video id "${options.videoId}"`);
+  const workDir = resolve(options.workDir);
+  const outDir = resolve(options.outDir);
+  const emit = options.onProgress ? throttleProgress(options.onProgress) : undefined;
+  const ffmpegLimits = (duration: number | null) => ({
+    signal,
+    timeoutMs: encodeTimeoutMs(ladder, duration),
+    stallTimeoutMs: ladder.stallTimeoutSeconds * 1000,
+  });
+
+  await checkSourceFile(options.source);
+  const probeTimeoutMs = ladder.probeTimeoutSeconds * 1000;
+  const info = await probeMedia(options.source, { timeoutMs: probeTimeoutMs, signal });
+  validateSource(info, ladder);
+  const plan = planLadder(info, ladder);
+
+  await mkdir(workDir, { recursive: true });
+  const logFile = join(workDir, FFMPEG_LOG_NAME);
+  const normalizedPath = join(workDir, normalizedFileName(info));
+  emit?.(stageProgress("normalize", 0));
+  await normalizeSource({ input: options.source, output: normalizedPath, info, logFile, onProgress: emit, ...ffmpegLimits(info.durationSeconds) });
+
+  // The normalized file has its own stream indices (video, then audio); its display matrix and
+  // colour tags travel with the copied video stream.
+  const normalizedInfo = await probeMedia(normalizedPath, { timeoutMs: probeTimeoutMs, signal });
+  if (!normalizedInfo.video) throw new AqError("NORMALIZE_FAILED", "normalized file has no video stream");
+
+  const encoded = await encodeHls({
+    input: normalizedPath,
+    outDir,
+    info: normalizedInfo,
+    plan,
+    logFile,
+    onProgress: emit,
+    preset: ladder.x264Preset,
+    threads: ladder.encodeThreads,
+    ...ffmpegLimits(normalizedInfo.durationSeconds),
+  });
+
+  emit?.(stageProgress("verify", 0));
+  const verified = await verifyHlsOutput(outDir, plan);
+  assertOutputCoversSource(verified.durationSeconds, info.durationSeconds, { logFile });
+  emit?.(stageProgress("verify", 100));
+  return {
+    videoId: options.videoId,
+    info,
+    plan,
+    renditions: verified.renditions,
+    outputDir: outDir,
+    masterPath: verified.masterPath,
+    files: verified.files,
+    logFile,
+    normalizedPath,
+    warnings: encoded.warnings,
+  };
+}

@@ -1,0 +1,34 @@
+export * from "./media-info.js";
+export { probeMedia, parseProbeJson, type ProbeOptions } from "./probe.js";
+export { checkSourceFile, validateSource } from "./source-check.js";
+export { ALLOWED_DEMUXERS, inputSafetyArgs, fileArg } from "./input-safety.js";
+export { chooseFrameRate } from "./frame-rate.js";
+export {
+  planLadder,
+  minimumShortSide,
+  rungsFor,
+  BASE_RUNGS,
+  RUNG_1080P,
+  SEGMENT_SECONDS,
+  KEYFRAME_INTERVAL_SECONDS,
+  type RenditionPlan,
+  type Rung,
+} from "./ladder.js";
+export { normalizeSource, normalizedFileName, buildNormalizeArgs, type NormalizeOptions } from "./normalize.js";
+export { buildEncodeArgs, buildFilterGraph, buildVarStreamMap, type EncodeArgsOptions } from "./encode-args.js";
+export { encodeHls, type EncodeHlsOptions, type EncodeResult } from "./encode.js";
+export { verifyHlsOutput, type VerifiedOutput, type VerifiedRendition } from "./verify.js";
+export { encodeVideo, encodeTimeoutMs, FFMPEG_LOG_NAME, type EncodeVideoOptions, type EncodedVideo } from "./encode-video.js";
+export {
+  createProgressParser,
+  throttleProgress,
+  stageProgress,
+  type EncodeProgress,
+  type EncodeStage,
+  type FfmpegProgress,
+} from "./progress.js";
+export { runFfmpeg, type RunFfmpegOptions } from "./ffmpeg-process.js";
+export { canToneMap } from "./ffmpeg-capabilities.js";
+export { peakSegmentBitrate, playlistName, type MeasuredRendition } from "./hls-playlists.js";
+export { tailLog } from "./log-tail.js";
+export { assertOutputCoversSource } from "./completeness.js";

@@ -1,0 +1,6 @@
+export * from "./deps.js";
+export * from "./work-dir.js";
+export * from "./disk-space.js";
+export * from "./sweep.js";
+export * from "./worker.js";
+export * from "./retry.js";

@@ -1,0 +1,65 @@
+import { WORK_CONSUMERS, type VideoStatus } from "@aq/contracts";
+import { getVideo, republishStatus, transitionVideo, type Database, type VideoRow } from "@aq/platform/db";
+import { AqError } from "@aq/contracts";
+
+const STAGES = Object.values(WORK_CONSUMERS);
+/**
+ * A failed stage starts again from the status its worker waits for. REJECTED is a verdict on
+ * the source, which a retry would only repeat.
+ */
+const RESTART_FROM_FAILURE: Partial<Record<VideoStatus, VideoStatus>> = Object.fromEntries(
+  STAGES.filter((stage) => stage.failed !== "rejected").map((stage) => [stage.failed, stage.status]),
+);
+/** A stage left half-done (its worker gone) is handed back to the status its worker waits for. */
+const RESTART_IN_PROGRESS: Partial<Record<VideoStatus, VideoStatus>> = Object.fromEntries(STAGES.map((stage) => [stage.working, stage.status]));
+/** Statuses a worker waits for: announcing them again is enough. */
+const WAITING: readonly VideoStatus[] = STAGES.map((stage) => stage.status);
+
+/** Messages name statuses as the API does (the upper-case form, see contracts/status). */
+const shown = (status: VideoStatus) => status.toUpperCase();
+
+const FRESH_START = { errorCode: null, errorMessage: null, attempts: 0, progress: 0 };
+
+export interface RetryOutcome {
+  video: VideoRow;
+  action: "restarted" | "requeued" | "reannounced";
+}
+
+/**
+ * An operator's retry: a failed video restarts its failed stage with a fresh attempt budget; a
+ * video that has not moved for `stuckAfterSeconds` is handed back to its stage's queue.
+ * Throws NOT_FOUND, or NOT_RETRYABLE with the reason.
+ */
+export async function retryVideo(db: Database, id: string, options: { stuckAfterSeconds: number }): Promise<RetryOutcome> {
+  const video = await getVideo(db, id);
+  if (!video) throw new AqError("NOT_FOUND", `no video with id ${id}`);
+  const reload = async () => (await getVideo(db, id)) ?? video;
+
+  const afterFailure = RESTART_FROM_FAILURE[video.status];
+  if (afterFailure) {
+    const restarted = await transitionVideo(db, { id, from: video.status, to: afterFailure, set: FRESH_START, detail: "retry requested" });
+    return { video: restarted ?? (await reload()), action: "restarted" };
+  }
+
+  const inProgress = RESTART_IN_PROGRESS[video.status];
+  if (!inProgress && !WAITING.includes(video.status)) {
+    throw new AqError("NOT_RETRYABLE", `video ${id} is ${shown(video.status)}; only FAILED_ENCODING, FAILED_UPLOAD or stuck videos can be retried`, {
+      status: video.status,
+    });
+  }
+  const idleSeconds = Math.floor((Date.now() - video.statusChangedAt.getTime()) / 1000);
+  if (idleSeconds < options.stuckAfterSeconds) {
+    throw new AqError(
+      "NOT_RETRYABLE",
+      `video ${id} has been ${shown(video.status)} for ${idleSeconds} s; it can be retried once it has not moved for ${options.stuckAfterSeconds} s`,
+      { status: video.status, idleSeconds },
+    );
+  }
+  const detail = `retry requested after ${idleSeconds} s in ${video.status}`;
+  if (inProgress) {
+    await transitionVideo(db, { id, from: video.status, to: inProgress, set: FRESH_START, detail });
+    return { video: await reload(), action: "requeued" };
+  }
+  await republishStatus(db, video, detail);
+  return { video: await reload(), action: "reannounced" };
+}

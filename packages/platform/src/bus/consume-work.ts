@@ -1,0 +1,176 @@
+import type { NatsConnection } from "@nats-io/nats-core";
+import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
+import { PIPELINE_STREAM, statusEventSchema, WORK_CONSUMERS, type StatusEvent, type WorkerName } from "@aq/contracts";
+import type { Logger } from "../log/index.js";
+import { backoffMs, sleep } from "../service/retry.js";
+import { ensurePipelineStream, ensureWorkConsumer } from "./streams.js";
+
+export interface WorkContext {
+  /** JetStream will not deliver this message again: a failure now must be recorded as final. */
+  lastAttempt: boolean;
+  deliveryCount: number;
+  /** Aborted when the service hands the message back at shutdown; stop the work. */
+  signal: AbortSignal;
+  /** The consumer's logger with the video id on every line. */
+  log: Logger;
+}
+
+export type WorkHandler = (event: StatusEvent, context: WorkContext) => Promise<void>;
+
+export interface ConsumeWorkOptions {
+  /** Messages handled at once by this instance. */
+  concurrency: number;
+  handler: WorkHandler;
+  log: Logger;
+  /** Abort to stop: no more pulls, in-flight work gets `drainTimeoutMs` to finish. */
+  signal: AbortSignal;
+  ackWaitSeconds: number;
+  maxDeliver: number;
+  /** How long in-flight handlers may run on after the abort before their messages are handed back. */
+  drainTimeoutMs?: number;
+  /** Redelivery delay after a failed attempt: backoff from this base up to `retryMaxMs`. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** How long one pull request waits on the server for a message. */
+  pullExpiresMs?: number;
+}
+
+interface InFlight {
+  msg: JsMsg;
+  controller: AbortController;
+  handedBack: boolean;
+}
+
+function parseEvent(msg: JsMsg): StatusEvent | string {
+  let data: unknown;
+  try {
+    data = msg.json();
+  } catch (error) {
+    return `payload is not JSON: ${(error as Error).message}`;
+  }
+  const parsed = statusEventSchema.safeParse(data);
+  return parsed.success ? parsed.data : `payload does not match the status event schema: ${parsed.error.message}`;
+}
+
+/**
+ * Runs `handler` for the status events of one service's durable consumer, at most
+ * `concurrency` at a time. Each free slot pulls exactly one message, so nothing waits in a
+ * local buffer while its ack timer runs. Long handlers keep their message with in-progress
+ * heartbeats; success acks, failure naks with backoff, a malformed message is terminated.
+ * Survives NATS restarts and a deleted consumer (recreated). Resolves once stopped.
+ */
+export async function consumeWork(nc: NatsConnection, worker: WorkerName, options: ConsumeWorkOptions): Promise<void> {
+  const { log, signal, handler } = options;
+  const js = jetstream(nc);
+  const durable = WORK_CONSUMERS[worker].durable;
+  const pullExpiresMs = options.pullExpiresMs ?? 30_000;
+  const heartbeatMs = Math.max(100, (options.ackWaitSeconds * 1000) / 3);
+  const inFlight = new Set<InFlight>();
+  const pulls = new Set<ConsumerMessages>();
+  let consumer: Promise<Consumer> | undefined;
+  let failures = 0;
+
+  const getConsumer = () => {
+    consumer ??= (async () => {
+      await ensurePipelineStream(nc);
+      await ensureWorkConsumer(nc, worker, { ackWaitSeconds: options.ackWaitSeconds, maxDeliver: options.maxDeliver });
+      const ready = await js.consumers.get(PIPELINE_STREAM, durable);
+      log.info({ consumer: durable, concurrency: options.concurrency }, "work consumer ready");
+      return ready;
+    })();
+    return consumer;
+  };
+
+  const pullOne = async (): Promise<JsMsg | null> => {
+    const batch = await (await getConsumer()).fetch({ max_messages: 1, expires: pullExpiresMs });
+    pulls.add(batch);
+    try {
+      if (signal.aborted) await batch.close();
+      for await (const msg of batch) return msg;
+      return null;
+    } finally {
+      pulls.delete(batch);
+    }
+  };
+
+  const handle = async (msg: JsMsg) => {
+    const deliveryCount = msg.info.deliveryCount;
+    const event = parseEvent(msg);
+    if (typeof event === "string") {
+      log.error({ subject: msg.subject, seq: msg.seq, problem: event }, "malformed work message terminated");
+      // No reason argument: servers before 2.11 do not recognise "+TERM <reason>" as a term.
+      msg.term();
+      return;
+    }
+    const entry: InFlight = { msg, controller: new AbortController(), handedBack: false };
+    const lastAttempt = deliveryCount >= options.maxDeliver;
+    const eventLog = log.child({ videoId: event.videoId, status: event.status, delivery: deliveryCount });
+    inFlight.add(entry);
+    const heartbeat = setInterval(() => msg.working(), heartbeatMs);
+    try {
+      await handler(event, { lastAttempt, deliveryCount, signal: entry.controller.signal, log: eventLog });
+      if (!entry.handedBack) msg.ack();
+    } catch (error) {
+      if (entry.handedBack) {
+        eventLog.info({ err: error }, "handler stopped after its message was handed back");
+      } else if (lastAttempt) {
+        eventLog.error({ err: error }, "handler failed on the last delivery; message terminated");
+        msg.term();
+      } else {
+        const delay = backoffMs(deliveryCount, { baseMs: options.retryBaseMs ?? 2000, maxMs: options.retryMaxMs ?? 60_000 });
+        eventLog.warn({ err: error, retryInMs: delay }, "handler failed; message will be redelivered");
+        msg.nak(delay);
+      }
+    } finally {
+      clearInterval(heartbeat);
+      inFlight.delete(entry);
+    }
+  };
+
+  const slot = async () => {
+    while (!signal.aborted) {
+      let msg: JsMsg | null;
+      try {
+        msg = await pullOne();
+        failures = 0;
+      } catch (error) {
+        if (signal.aborted) break;
+        failures++;
+        // The consumer may have been deleted or the server restarted with an empty store.
+        consumer = undefined;
+        const delay = backoffMs(failures, { baseMs: 250, maxMs: 5000 });
+        log.warn({ err: error, retryInMs: delay, consumer: durable }, "pulling work failed; retrying");
+        await sleep(delay, signal);
+        continue;
+      }
+      if (!msg) continue;
+      if (signal.aborted) {
+        msg.nak();
+        break;
+      }
+      await handle(msg);
+    }
+  };
+
+  let drainTimer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    for (const batch of pulls) void batch.close();
+    drainTimer = setTimeout(() => {
+      for (const entry of inFlight) {
+        entry.handedBack = true;
+        entry.msg.nak();
+        entry.controller.abort(new Error("shutting down: the message was handed back"));
+      }
+      if (inFlight.size) log.warn({ handedBack: inFlight.size }, "in-flight work handed back to other instances");
+    }, options.drainTimeoutMs ?? 10_000);
+  };
+  if (signal.aborted) return;
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, slot));
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    clearTimeout(drainTimer);
+  }
+  log.info({ consumer: durable }, "stopped consuming work");
+}

@@ -1,0 +1,25 @@
+import { S3Client } from "@aws-sdk/client-s3";
+import type { StorageEnv } from "@aq/config";
+
+export interface Storage {
+  client: S3Client;
+  bucket: string;
+}
+
+/**
+ * An S3 client that works against Cloudflare R2 and local S3-compatible servers: region
+ * "auto", path-style addressing, and checksums only where the API requires them (the SDK's
+ * default CRC32 trailers are rejected by R2 and most S3-compatible servers).
+ */
+export function createStorage(env: StorageEnv): Storage {
+  const client = new S3Client({
+    region: env.S3_REGION,
+    endpoint: env.S3_ENDPOINT,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY },
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    maxAttempts: 3,
+  });
+  return { client, bucket: env.S3_BUCKET };
+}

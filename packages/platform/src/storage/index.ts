@@ -1,0 +1,5 @@
+export * from "./client.js";
+export * from "@aq/contracts";
+export * from "./objects.js";
+export * from "./upload-directory.js";
+export * from "./bucket.js";

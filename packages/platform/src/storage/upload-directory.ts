@@ -1,0 +1,183 @@
+import { createReadStream } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { Upload } from "@aws-sdk/lib-storage";
+import { AqError } from "@aq/contracts";
+import type { Logger } from "../log/index.js";
+import { withRetries } from "../service/retry.js";
+import type { Storage } from "./client.js";
+import { cacheControlFor, contentTypeFor } from "@aq/contracts";
+import { listPrefix } from "./objects.js";
+
+export interface LocalFile {
+  /** Path relative to the tree's root, with "/" separators (the key suffix). */
+  relativePath: string;
+  absolutePath: string;
+  size: number;
+}
+
+/** Every regular file under a directory, sorted by relative path. */
+export async function listLocalTree(root: string): Promise<LocalFile[]> {
+  const files: LocalFile[] = [];
+  async function walk(dir: string): Promise<void> {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const absolutePath = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(absolutePath);
+      else if (entry.isFile()) {
+        const { size } = await stat(absolutePath);
+        files.push({ relativePath: relative(root, absolutePath).split(sep).join("/"), absolutePath, size });
+      }
+    }
+  }
+  await walk(root);
+  return files.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
+}
+
+function keyFor(prefix: string, relativePath: string): string {
+  return prefix.endsWith("/") || prefix === "" ? prefix + relativePath : `${prefix}/${relativePath}`;
+}
+
+/** The SDK error's name and message, without credentials should a server echo them. */
+async function describeSafely(storage: Storage, error: unknown): Promise<string> {
+  let text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  try {
+    const credentials = await storage.client.config.credentials();
+    for (const secret of [credentials.secretAccessKey, credentials.sessionToken, credentials.accessKeyId]) {
+      if (secret) text = text.split(secret).join("[redacted]");
+    }
+  } catch {
+    text = "storage error (details withheld: credentials could not be resolved to redact them)";
+  }
+  return text;
+}
+
+export interface UploadFileOptions {
+  log?: Logger;
+  signal?: AbortSignal;
+  /** Tries before the upload fails. */
+  attempts?: number;
+  retryBaseMs?: number;
+  /** Files larger than this go up in parts of this size (S3's minimum part is 5 MiB). */
+  partSizeBytes?: number;
+}
+
+const MIB = 1024 * 1024;
+
+async function putFileOnce(storage: Storage, localPath: string, key: string, options: UploadFileOptions): Promise<void> {
+  const upload = new Upload({
+    client: storage.client,
+    params: {
+      Bucket: storage.bucket,
+      Key: key,
+      Body: createReadStream(localPath),
+      ContentType: contentTypeFor(key),
+      CacheControl: cacheControlFor(key),
+    },
+    partSize: Math.max(5 * MIB, options.partSizeBytes ?? 8 * MIB),
+    queueSize: 2,
+    leavePartsOnError: false,
+  });
+  const abort = () => void upload.abort();
+  options.signal?.addEventListener("abort", abort, { once: true });
+  try {
+    await upload.done();
+  } finally {
+    options.signal?.removeEventListener("abort", abort);
+  }
+}
+
+/**
+ * Uploads one local file to `key` with the content type and cache headers its name calls
+ * for; multipart when it is large; retried with backoff. Fails with UPLOAD_FAILED.
+ */
+export async function uploadFile(storage: Storage, localPath: string, key: string, options: UploadFileOptions = {}): Promise<void> {
+  const attempts = options.attempts ?? 4;
+  try {
+    await withRetries(() => putFileOnce(storage, localPath, key, options), {
+      attempts,
+      baseMs: options.retryBaseMs ?? 500,
+      maxMs: 10_000,
+      signal: options.signal,
+      onRetry: (error, attempt, delayMs) => options.log?.warn({ key, attempt, delayMs, err: error }, "object upload failed, retrying"),
+    });
+  } catch (error) {
+    const reason = await describeSafely(storage, error);
+    throw new AqError("UPLOAD_FAILED", `upload of ${localPath} to ${key} failed after ${attempts} attempts: ${reason}`, { key });
+  }
+}
+
+export interface UploadDirectoryOptions extends UploadFileOptions {
+  /** Files uploaded at once. */
+  concurrency: number;
+}
+
+export interface UploadedTree {
+  files: number;
+  bytes: number;
+}
+
+/**
+ * Uploads every file under `localDir` to `prefix` + its relative path, keeping the layout,
+ * with content types and cache headers for HLS; several files at once, each retried with
+ * backoff. Then checks the bucket listing against the local tree (verifyUploadedTree).
+ */
+export async function uploadDirectory(
+  storage: Storage,
+  localDir: string,
+  prefix: string,
+  options: UploadDirectoryOptions,
+): Promise<UploadedTree> {
+  const files = await listLocalTree(localDir);
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (failure === undefined && next < files.length) {
+      if (options.signal?.aborted) {
+        failure = new AqError("UPLOAD_FAILED", `upload to ${prefix} was aborted`);
+        return;
+      }
+      const file = files[next++]!;
+      const key = keyFor(prefix, file.relativePath);
+      try {
+        await uploadFile(storage, file.absolutePath, key, options);
+        options.log?.debug({ key, size: file.size }, "object uploaded");
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, files.length)) }, worker));
+  if (failure !== undefined) throw failure;
+  await verifyUploadedTree(storage, localDir, prefix);
+  return { files: files.length, bytes: files.reduce((sum, f) => sum + f.size, 0) };
+}
+
+/**
+ * Compares the objects under `prefix` (names and sizes) with the files under `localDir`, and
+ * throws UPLOAD_MISMATCH naming every difference: missing, wrong size, or not in the tree.
+ */
+export async function verifyUploadedTree(storage: Storage, localDir: string, prefix: string): Promise<void> {
+  const [local, remote] = await Promise.all([listLocalTree(localDir), listPrefix(storage, prefix)]);
+  const remoteSizes = new Map(remote.map((o) => [o.key, o.size]));
+  const missing: string[] = [];
+  const wrongSize: string[] = [];
+  for (const file of local) {
+    const key = keyFor(prefix, file.relativePath);
+    const size = remoteSizes.get(key);
+    if (size === undefined) missing.push(key);
+    else if (size !== file.size) wrongSize.push(`${key} (${size} bytes in the bucket, ${file.size} local)`);
+    remoteSizes.delete(key);
+  }
+  const extra = [...remoteSizes.keys()];
+  if (missing.length + wrongSize.length + extra.length === 0) return;
+  const parts = [
+    missing.length ? `missing: ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ", ..." : ""}` : "",
+    wrongSize.length ? `wrong size: ${wrongSize.slice(0, 10).join(", ")}${wrongSize.length > 10 ? ", ..." : ""}` : "",
+    extra.length ? `not in the local tree: ${extra.slice(0, 10).join(", ")}${extra.length > 10 ? ", ..." : ""}` : "",
+  ].filter(Boolean);
+  throw new AqError("UPLOAD_MISMATCH", `the bucket under ${prefix} does not match ${localDir}: ${parts.join("; ")}`, {
+    missing,
+    wrongSize,
+    extra,
+  });
+}

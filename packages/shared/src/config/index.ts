@@ -1,3 +1,0 @@
-export * from "./load.js";
-export * from "./fragments.js";
-export * from "./media.js";

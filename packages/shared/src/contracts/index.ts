@@ -1,4 +1,0 @@
-export * from "./status.js";
-export * from "./events.js";
-export * from "./ids.js";
-export * from "./error-codes.js";
