@@ -104,7 +104,7 @@ function toDb(text: string): number {
   return text === "inf" ? 100 : Number(text);
 }
 
-/** `declared`: "master" for ffmpeg's own master playlist (the guide's), "ladder" for AQ's planned peak. */
+/** `declared`: "master" for ffmpeg's own master playlist (the guide's, docs/encoding-guide.md §4), "ladder" for AQ's planned peak. */
 export function qualityRungs(
   plan: RenditionPlan[],
   sizes: Map<string, RungSizes>,

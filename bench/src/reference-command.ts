@@ -2,12 +2,12 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { runFfmpeg, type RenditionPlan } from "@aq/media";
 
-/** The guide's GOP (`-g 48 -keyint_min 48`) and segment length (`-hls_time 6`). */
+/** The guide's (docs/encoding-guide.md §4) GOP (`-g 48 -keyint_min 48`) and segment length (`-hls_time 6`). */
 const GUIDE_GOP_FRAMES = 48;
 const GUIDE_SEGMENT_SECONDS = 6;
 
 /**
- * The guide's section 4 command, argument for argument, for the given rungs (the guide's four
+ * The guide's (docs/encoding-guide.md) section 4 command, argument for argument, for the given rungs (the guide's four
  * for a 1080p source), with its defects corrected and nothing else changed:
  *  - `name:` in -var_stream_map, so the files are 240p.m3u8 and segments/240p_000.ts, not 0.m3u8;
  *  - the audio mapped once per rendition (a:0..a:3): ffmpeg refuses one audio stream in four variants;
@@ -67,7 +67,7 @@ export function referenceCommandArgs(input: string, rungs: Pick<RenditionPlan, "
   ];
 }
 
-/** The guide's `os.makedirs("output/video_id/segments", exist_ok=True)`. */
+/** The guide's (docs/encoding-guide.md §2) `os.makedirs("output/video_id/segments", exist_ok=True)`. */
 export async function prepareReferenceOutput(outDir: string): Promise<void> {
   await mkdir(join(outDir, "segments"), { recursive: true });
 }

@@ -92,7 +92,7 @@ const qualityRungSchema = z.object({
   height: z.number().int(),
   targetKbps: num,
   /**
-   * The guide's rows: the BANDWIDTH ffmpeg wrote in its master playlist. AQ's rows: the ladder's
+   * The guide's (docs/encoding-guide.md §4) rows: the BANDWIDTH ffmpeg wrote in its master playlist. AQ's rows: the ladder's
    * planned peak (video maxrate + audio); AQ's master playlist then states the measured peak.
    */
   declaredBandwidthKbps: num,

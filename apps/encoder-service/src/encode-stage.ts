@@ -10,7 +10,7 @@ import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 import { assertRoomToEncode } from "@aq/pipeline";
 import { attemptDir, hlsOutputDir, logsDir, sourceCopyPath } from "@aq/pipeline";
 
-/** The guide's rule: retry encoding once, then fail the video and move on. */
+/** The guide's rule (docs/encoding-guide.md §10): retry encoding once, then fail the video and move on. */
 export const ENCODE_ATTEMPTS = 2;
 const LOG_TAIL_LINES = 20;
 

@@ -10,7 +10,7 @@ const config = loadConfigOrExit(
   z.object({
     ...pipelineWorkerEnv,
     HEALTH_PORT: envInt(8082, 0, 65535),
-    // The guide's "one encode job per CPU core".
+    // The guide's "one encode job per CPU core" (docs/encoding-guide.md §11).
     ENCODER_CONCURRENCY: envInt(availableParallelism(), 1, 64),
     ENCODE_DISK_RESERVE_BYTES: envInt(512 * 1024 * 1024, 0),
   }),

@@ -11,7 +11,7 @@ export interface UploadStageOptions {
 
 /**
  * encoded -> uploading -> ready | failed_upload. Nothing local is deleted until the bucket
- * listing matches the local tree; then the original upload and the local files go (guide §8).
+ * listing matches the local tree; then the original upload and the local files go (the guide, docs/encoding-guide.md §8).
  */
 export async function runUploadStage(deps: StageDeps, videoId: string, delivery: DeliveryContext, options: UploadStageOptions): Promise<void> {
   const { db, log, storage } = deps;

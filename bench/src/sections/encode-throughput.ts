@@ -8,7 +8,7 @@ import { referenceCommandArgs, runReferenceEncode } from "../reference-command.j
 import type { EncodeRun, EncodeSection, StageSeconds } from "../results.js";
 
 /**
- * The same source encoded by the guide's corrected command and by AQ's encodeVideo (probe,
+ * The same source encoded by the guide's (docs/encoding-guide.md §4) corrected command and by AQ's encodeVideo (probe,
  * normalize, encode, verify), alternating A B / B A. CPU is that of the reaped ffmpeg/ffprobe
  * children plus this process.
  */

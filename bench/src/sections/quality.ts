@@ -14,7 +14,7 @@ function summarize(rungs: QualityRung[]) {
 
 /**
  * For each source: AQ's single-pass encode under each rate control and preset (no normalize
- * step: the arguments of encodeHls run on the source), plus the guide's command as run by the
+ * step: the arguments of encodeHls run on the source), plus the guide's (docs/encoding-guide.md §4) command as run by the
  * throughput section; then sizes, segment bit rates and PSNR/SSIM per rendition.
  */
 export async function runQuality(ctx: BenchContext): Promise<QualitySection> {

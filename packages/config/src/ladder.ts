@@ -6,11 +6,11 @@ export type X264Preset = (typeof X264_PRESETS)[number];
 
 /** Environment variables of the ladder and the encoder (read by the CLI, the probe and the encoder services). */
 export const ladderEnv = {
-  /** Adds the 1080p rung (5000 kbps) for sources at least 1080 px on the short side. The guide: "skip 1080p unless absolutely required". */
+  /** Adds the 1080p rung (5000 kbps) for sources at least 1080 px on the short side. The guide (docs/encoding-guide.md §0): "skip 1080p unless absolutely required". */
   LADDER_ENABLE_1080P: envBoolean(false),
   /** Accepts sources smaller than 720p (down to 240 px on the short side); only rungs at or below the source are produced. */
   LADDER_ALLOW_SMALLER_SOURCES: envBoolean(false),
-  /** A source must be longer than this (the guide: "Duration > 5 seconds"). */
+  /** A source must be longer than this (the guide, docs/encoding-guide.md §1: "Duration > 5 seconds"). */
   SOURCE_MIN_DURATION_SECONDS: envInt(5, 0, 3600),
   SOURCE_MAX_DURATION_SECONDS: envInt(6 * 3600, 1, 7 * 24 * 3600),
   /** Longest side in pixels above which a source is refused as absurd (8K is 7680). */

@@ -1,4 +1,4 @@
-/** The guide's output layout: the master playlist and the segments folder under videos/<id>/. */
+/** The guide's output layout (docs/encoding-guide.md §2, §7): the master playlist and the segments folder under videos/<id>/. */
 export const MASTER_PLAYLIST = "master.m3u8";
 export const SEGMENTS_DIR = "segments";
 

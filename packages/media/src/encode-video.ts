@@ -17,7 +17,7 @@ export interface EncodeVideoOptions {
   source: string;
   /** Holds normalized.mp4 and ffmpeg.log. */
   workDir: string;
-  /** `<out>/<video_id>`: receives exactly the guide's layout. */
+  /** `<out>/<video_id>`: receives exactly the guide's layout (docs/encoding-guide.md §2). */
   outDir: string;
   videoId: string;
   ladder: LadderConfig;

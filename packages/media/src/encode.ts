@@ -35,7 +35,7 @@ export interface EncodeResult {
 
 /**
  * One ffmpeg process: decode once, split, scale and encode every rendition, write HLS in the
- * guide's layout; then replace the master playlist with measured values.
+ * guide's layout (docs/encoding-guide.md §2); then replace the master playlist with measured values.
  */
 export async function encodeHls(options: EncodeHlsOptions): Promise<EncodeResult> {
   const { info, plan } = options;

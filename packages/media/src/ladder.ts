@@ -11,7 +11,7 @@ export interface Rung {
   audioKbps: number;
 }
 
-/** The guide's ladder (section 0) plus the optional 1080p rung. */
+/** The guide's ladder (docs/encoding-guide.md §0) plus the optional 1080p rung. */
 export const BASE_RUNGS: readonly Rung[] = [
   { shortSide: 240, videoKbps: 400, audioKbps: 64 },
   { shortSide: 360, videoKbps: 800, audioKbps: 96 },
@@ -110,7 +110,7 @@ export function tooSmall(video: VideoStreamInfo, minimum: number): AqError {
   );
 }
 
-/** Common shapes, so an 854x480 or 1281x721 source gets the guide's exact 16:9 sizes (426x240, not 428x240). */
+/** Common shapes, so an 854x480 or 1281x721 source gets the guide's (docs/encoding-guide.md §0) exact 16:9 sizes (426x240, not 428x240). */
 const COMMON_ASPECTS = [16 / 9, 4 / 3, 1];
 const ASPECT_TOLERANCE = 0.01;
 

@@ -7,7 +7,7 @@ import { FFMPEG_RUN_ARGS, ffmpegStageProgress, type EncodeProgress } from "./pro
 /** Video codecs MP4 can carry as a stream copy; anything else (VP8, Theora, FLV1...) is normalized into Matroska. */
 const MP4_VIDEO_CODECS = new Set(["h264", "hevc", "av1", "vp9", "mpeg4", "mpeg2video", "mpeg1video", "mjpeg"]);
 
-/** "normalized.mp4" (the guide's name) when the source's video codec fits MP4, else "normalized.mkv". */
+/** "normalized.mp4" (the guide's name, docs/encoding-guide.md §3) when the source's video codec fits MP4, else "normalized.mkv". */
 export function normalizedFileName(info: MediaInfo): string {
   return info.video && MP4_VIDEO_CODECS.has(info.video.codec) ? "normalized.mp4" : "normalized.mkv";
 }
@@ -25,7 +25,7 @@ export interface NormalizeOptions {
 }
 
 /**
- * The guide's section 3: the video stream copied, the first (default) audio track re-encoded to AAC
+ * The guide's (docs/encoding-guide.md) section 3: the video stream copied, the first (default) audio track re-encoded to AAC
  * 48 kHz, moov at the front. Only those two streams are kept, so the encode sees one video and at
  * most one audio track; a source without audio gives a video-only file.
  */

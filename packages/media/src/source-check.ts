@@ -5,7 +5,7 @@ import { ALLOWED_DEMUXERS } from "./input-safety.js";
 import { minimumShortSide, tooSmall } from "./ladder.js";
 import type { MediaInfo } from "./media-info.js";
 
-/** The source is a regular, readable, non-empty file (the guide's "File exists"). */
+/** The source is a regular, readable, non-empty file (the guide's "File exists", docs/encoding-guide.md §1). */
 export async function checkSourceFile(path: string): Promise<void> {
   let size: number;
   try {
@@ -31,7 +31,7 @@ function fileError(error: unknown): AqError {
   return new AqError("SOURCE_UNREADABLE", `source file cannot be read (${code ?? "unknown error"})`, undefined, { cause: error });
 }
 
-/** The guide's input validation (section 1) on probed metadata; each failure has its own code. */
+/** The guide's input validation (docs/encoding-guide.md §1) on probed metadata; each failure has its own code. */
 export function validateSource(info: MediaInfo, ladder: LadderConfig): void {
   if (info.streamCount === 0) throw new AqError("SOURCE_NOT_MEDIA", "source contains no audio or video streams");
   const demuxers = info.container.split(",");

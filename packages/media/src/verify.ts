@@ -31,7 +31,7 @@ export interface VerifiedOutput {
 const DURATION_TOLERANCE_SECONDS = 0.5;
 
 /**
- * The guide's output validation (section 6) and more: every check runs and every problem found is
+ * The guide's output validation (docs/encoding-guide.md §6) and more: every check runs and every problem found is
  * listed in one VERIFY_FAILED error (details.problems).
  */
 export async function verifyHlsOutput(outDir: string, plan: RenditionPlan[]): Promise<VerifiedOutput> {

@@ -38,7 +38,7 @@ async function ffmpegsInWorkDir(): Promise<string[]> {
   return stdout.split("\n").filter((line) => line.includes("ffmpeg") && line.includes(stack.workDir));
 }
 
-/** Every key is in the guide's layout, and every rendition has exactly the segments its playlist lists. */
+/** Every key is in the guide's layout (docs/encoding-guide.md §2), and every rendition has exactly the segments its playlist lists. */
 async function expectOneCleanCopy(videoId: string): Promise<void> {
   const prefix = `videos/${videoId}/`;
   const keys = (await listPrefix(stack.s3.storage, prefix)).map((o) => o.key.slice(prefix.length));
@@ -65,7 +65,7 @@ it("redelivers the work of an encoder killed with SIGKILL mid-encode; no orphane
   await startEncoder("after-kill");
   const video = await waitForStatus(stack, "killed");
   expect(video.status).toBe("ready");
-  // The killed attempt counts: the guide's retry-once budget is spent on the second.
+  // The killed attempt counts: the guide's retry-once budget (docs/encoding-guide.md §10) is spent on the second.
   expect(video.attempts).toBe(2);
   await expectOneCleanCopy("killed");
 });

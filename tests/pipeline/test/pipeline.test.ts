@@ -43,7 +43,7 @@ describe("pipeline services over NATS JetStream", () => {
     expect((await headObject(stack.s3.storage, "videos/full-ladder/master.m3u8"))?.contentType).toBe("application/vnd.apple.mpegurl");
     expect((await headObject(stack.s3.storage, "videos/full-ladder/segments/360p_000.ts"))?.contentType).toBe("video/mp2t");
 
-    // Guide §8: the original upload and every local file are gone once the output is stored.
+    // The guide (docs/encoding-guide.md) §8: the original upload and every local file are gone once the output is stored.
     expect(await listPrefix(stack.s3.storage, "uploads/full-ladder/")).toEqual([]);
     expect(await readdir(stack.workDir).then((d) => d.includes("full-ladder"))).toBe(false);
 
