@@ -24,8 +24,11 @@ const IPV4_SPECIAL: Array<[string, number]> = [
   ["240.0.0.0", 4],
 ];
 const IPV6_SPECIAL: Array<[string, number]> = [
-  ["::", 128],
-  ["::1", 128],
+  // Unspecified, loopback and the deprecated IPv4-compatible form (::a.b.c.d).
+  ["::", 96],
+  // SIIT (::ffff:0:a.b.c.d), which translators turn into the embedded IPv4 address. Not the
+  // IPv4-mapped ::ffff:a.b.c.d, which BlockList already checks against the IPv4 rules.
+  ["::ffff:0:0:0", 96],
   ["64:ff9b::", 96],
   ["64:ff9b:1::", 48],
   ["100::", 64],

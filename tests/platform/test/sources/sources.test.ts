@@ -34,6 +34,11 @@ describe("address classification", () => {
     "::ffff:7f00:1",
     "::ffff:a9fe:a9fe",
     "64:ff9b::a9fe:a9fe",
+    // IPv4-compatible and SIIT forms embed an IPv4 address a translator may reach.
+    "::127.0.0.1",
+    "::a9fe:a9fe",
+    "::ffff:0:127.0.0.1",
+    "::ffff:0:a9fe:a9fe",
     "not-an-address",
   ])("%s is not public", (address) => {
     expect(isPublicAddress(address)).toBe(false);
@@ -58,6 +63,8 @@ describe("assertSourceUrlAllowed", () => {
     ["http://169.254.169.254/latest/meta-data/", /private, loopback or link-local/],
     ["http://[::1]:8080/video.mp4", /private, loopback or link-local/],
     ["http://[::ffff:127.0.0.1]/video.mp4", /private, loopback or link-local/],
+    ["http://[::127.0.0.1]/video.mp4", /private, loopback or link-local/],
+    ["http://[::ffff:0:a9fe:a9fe]/latest/meta-data/", /private, loopback or link-local/],
     ["http://2130706433/video.mp4", /private, loopback or link-local/],
     ["http://localhost/video.mp4", /private, loopback or link-local/],
     ["https://user:secret@example.com/video.mp4", /may not contain credentials/],
