@@ -1,11 +1,30 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import type { Database } from "./client.js";
 
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migrations");
 
-/** Applies pending migrations; safe to run from several services at once (drizzle locks). */
+/** Any fixed 64-bit number, the same in every AQ process: "AQ migrate" in ASCII. */
+const MIGRATION_LOCK_KEY = 0x4151_6d69_6772_6174n;
+
+/**
+ * Applies pending migrations. Every service migrates on start, and Drizzle's migrator takes no
+ * lock (drizzle-orm issue 874): two processes would both see a migration as pending and both
+ * run it. A session advisory lock makes them take turns; the later ones find nothing to do.
+ * The migrations run on the locked connection itself, so a pool of one is enough.
+ */
 export async function runMigrations(db: Database): Promise<void> {
-  await migrate(db, { migrationsFolder });
+  const client = await db.$client.connect();
+  try {
+    await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY.toString()]);
+    try {
+      await migrate(drizzle(client), { migrationsFolder });
+    } finally {
+      await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY.toString()]);
+    }
+  } finally {
+    client.release();
+  }
 }
