@@ -1,6 +1,7 @@
 import { databaseEnv, envBoolean, envInt, loadConfig, natsEnv, serviceEnv, sourceUrlEnv, storageEnv } from "@aq/config";
 import { parsePlaybackKeys } from "@aq/platform/playback";
 import { z } from "zod";
+import { productionCredentialProblems } from "./production-credentials.js";
 
 /** A comma-separated list; empty entries are dropped. */
 function envList() {
@@ -20,7 +21,7 @@ export const gatewayEnv = {
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   GATEWAY_HOST: z.string().default("127.0.0.1"),
   GATEWAY_PORT: envInt(4000, 0, 65535),
-  /** Bearer keys accepted for every GraphQL operation; when empty, the API is open (development only). */
+  /** Bearer keys accepted for every GraphQL operation; when empty, the API is open (refused in production). */
   API_KEYS: envList(),
   /** `kid:secret[,kid:secret]`: the first signs playback tokens, all verify (rotation). */
   PLAYBACK_SIGNING_KEYS: z.string().min(1).superRefine((value, ctx) => {
@@ -53,7 +54,13 @@ export const gatewayEnv = {
   MIGRATE_ON_START: envBoolean(true),
 };
 
-export const gatewayConfigSchema = z.object({ ...serviceEnv, ...databaseEnv, ...natsEnv, ...storageEnv, ...sourceUrlEnv, ...gatewayEnv });
+/** In production the gateway refuses to start open or with published credentials (see production-credentials.ts). */
+export const gatewayConfigSchema = z
+  .object({ ...serviceEnv, ...databaseEnv, ...natsEnv, ...storageEnv, ...sourceUrlEnv, ...gatewayEnv })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV !== "production") return;
+    for (const { variable, message } of productionCredentialProblems(config)) ctx.addIssue({ code: "custom", path: [variable], message });
+  });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 

@@ -12,13 +12,14 @@ import type { GatewayDeps, GatewayRuntime } from "./deps.js";
 import type { GatewayContext } from "./graphql/context.js";
 import { errorFormatter } from "./graphql/format-error.js";
 import { unauthenticated } from "./graphql/errors.js";
-import { operationLimitsRule } from "./graphql/limits.js";
+import { MAX_COST, MAX_TOKENS, operationLimitsRule } from "./graphql/limits.js";
 import { buildSchema } from "./graphql/schema.js";
 import { attachSubscriptionServer } from "./graphql/subscriptions.js";
 import { graphqlHandler } from "./http/graphql-handler.js";
 import { healthRoutes } from "./http/health.js";
 import { playbackRoute } from "./http/playback-route.js";
 import { VideoAvailability } from "./http/video-availability.js";
+import { MAX_PAGE_SIZE } from "./resolvers/queries.js";
 
 export interface Gateway {
   httpServer: Server;
@@ -94,7 +95,14 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   const relay = options.relay === false ? null : startOutboxRelay(deps.db, deps.nc, { log, signal: relayAbort.signal });
 
   const schema = buildSchema();
-  const rules: ValidationRule[] = [operationLimitsRule({ maxDepth: config.GRAPHQL_MAX_DEPTH, maxFields: config.GRAPHQL_MAX_FIELDS })];
+  const rules: ValidationRule[] = [
+    operationLimitsRule({
+      maxDepth: config.GRAPHQL_MAX_DEPTH,
+      maxFields: config.GRAPHQL_MAX_FIELDS,
+      maxCost: MAX_COST,
+      maxPageSize: MAX_PAGE_SIZE,
+    }),
+  ];
   if (production) rules.push(NoSchemaIntrospectionCustomRule);
 
   let handleGraphql: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async () => {};
@@ -138,6 +146,9 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     schema,
     csrfPrevention: true,
     introspection: !production,
+    // No "did you mean" field names in production (introspection is off there too).
+    hideSchemaDetailsFromClientErrors: production,
+    parseOptions: { maxTokens: MAX_TOKENS },
     includeStacktraceInErrorResponses: !production,
     validationRules: rules,
     formatError: errorFormatter(log, production),

@@ -315,7 +315,25 @@ describe("gateway API", () => {
     it("refuses a query selecting too many fields through aliases", async () => {
       const aliases = Array.from({ length: 300 }, (_, i) => `a${i}: video(id: "x") { id }`).join(" ");
       const result = await gw.graphql(`{ ${aliases} }`);
-      expect(result.errors?.[0]?.message).toBe("the query selects more than 200 fields; the limit is 200");
+      expect(result.errors?.[0]?.message).toBe("the query selects 600 fields; the limit is 200");
+    });
+
+    it("refuses a fragment fan-out document by its size, not by running out of time", async () => {
+      // 30 fragments each spreading the one below twice: 2^31 fields once expanded, 1.6 KB as sent.
+      const fragments = [`fragment F0 on Video { id __typename }`];
+      for (let i = 1; i <= 30; i++) fragments.push(`fragment F${i} on Video { ...F${i - 1} ... on Video { ...F${i - 1} } }`);
+      const started = performance.now();
+      const result = await gw.graphql(`{ video(id: "x") { ...F30 } } ${fragments.join(" ")}`);
+      console.info(`fan-out n=30 refused over HTTP in ${(performance.now() - started).toFixed(0)} ms`);
+      expect(result.status).toBe(400);
+      expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^the query selects \d+ fields; the limit is 200$/), extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
+    });
+
+    it("refuses alias amplification of video lists and their histories by cost", async () => {
+      const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: videos(first: 100) { edges { node { history { to } } } }`).join(" ");
+      const result = await gw.graphql(`{ ${aliases} }`);
+      expect(result.status).toBe(400);
+      expect(result.errors?.[0]?.message).toMatch(/^the query would resolve about 52040 fields .*the limit is 5000/);
     });
 
     it("refuses a simple cross-site request (CSRF prevention)", async () => {
@@ -326,11 +344,15 @@ describe("gateway API", () => {
       expect(await res.text()).toMatch(/CSRF/);
     });
 
-    it("hides introspection and stack traces in production", async () => {
-      const production = await startTestGateway(infra, { NODE_ENV: "production" });
+    it("hides introspection, field suggestions and stack traces in production", async () => {
+      // Production refuses s3rver's published keys; s3rver itself accepts any.
+      const production = await startTestGateway(infra, { NODE_ENV: "production", S3_ACCESS_KEY_ID: "test-access-key", S3_SECRET_ACCESS_KEY: "test-secret-key" });
       try {
         const result = await production.graphql(`{ __schema { types { name } } }`);
         expect(result.errors?.[0]?.message).toMatch(/introspection/i);
+        const misspelt = await production.graphql(`{ vidoes { pageInfo { hasNextPage } } }`);
+        expect(misspelt.errors?.[0]?.message).toBe('Cannot query field "vidoes" on type "Query".');
+        expect((await gw.graphql(`{ vidoes { pageInfo { hasNextPage } } }`)).errors?.[0]?.message).toMatch(/Did you mean "videos"/);
         const development = await gw.graphql(`{ __schema { queryType { name } } }`);
         expect(development.data).toEqual({ __schema: { queryType: { name: "Query" } } });
       } finally {

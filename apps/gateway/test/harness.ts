@@ -3,8 +3,8 @@ import type { Database } from "@aq/platform/db";
 import { createLogger } from "@aq/platform/log";
 import type { Storage } from "@aq/platform/storage";
 import { createTestDatabase, startNatsServer, startS3Server, type TestDatabase, type TestNatsServer, type TestS3Server } from "@aq/devkit";
-import { loadGatewayConfig } from "../config.js";
-import { createGateway, type Gateway, type GatewayOptions } from "../gateway.js";
+import { loadGatewayConfig } from "../src/config.js";
+import { createGateway, type Gateway, type GatewayOptions } from "../src/gateway.js";
 
 export const TEST_API_KEY = "test-api-key-0123456789";
 export const TEST_SIGNING_KEYS = "test1:test-playback-secret-0123456789abcdef";

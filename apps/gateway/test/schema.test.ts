@@ -3,9 +3,9 @@ import { readFile } from "node:fs/promises";
 import { VIDEO_STATUSES } from "@aq/contracts";
 import { isEnumType } from "graphql";
 import { describe, expect, it } from "vitest";
-import { GENERATED_PATH, generateResolverTypes } from "../codegen/resolver-types.js";
-import { buildSchema, SCHEMA_PATH } from "../graphql/schema.js";
-import { toGraphQLStatus, videoStatusEnumValues } from "../graphql/status.js";
+import { GENERATED_PATH, generateResolverTypes } from "../src/codegen/resolver-types.js";
+import { buildSchema, SCHEMA_PATH } from "../src/graphql/schema.js";
+import { toGraphQLStatus, videoStatusEnumValues } from "../src/graphql/status.js";
 
 describe("schema", () => {
   it("has exactly the contract's statuses, upper-case, each resolving to the contract value", () => {

@@ -1,61 +1,153 @@
-import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from "graphql";
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  type ASTVisitor,
+  type FieldNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+} from "graphql";
 
 export interface OperationLimits {
   /** Deepest field nesting, e.g. `{ video { history { at } } }` is 3. */
   maxDepth: number;
   /** Fields selected in total, counting a fragment each time it is spread (aliases multiply work). */
   maxFields: number;
-}
-
-interface Measure {
-  depth: number;
-  fields: number;
+  /** Fields as they will be resolved: what a list field selects counts once per item it can return. */
+  maxCost: number;
+  /** The largest `first` a paginated field accepts; a `first` passed as a variable counts as this. */
+  maxPageSize: number;
 }
 
 /**
- * A validation rule bounding what one operation can ask for, so that a crafted query cannot
- * tie up the database or the server. Introspection fields are not counted (introspection is
- * off in production); fragment cycles are left to the standard NoFragmentCycles rule.
+ * The most tokens the parser reads before giving up, so that a document's size costs nothing
+ * beyond this; the largest operation the web app sends has under 200.
+ */
+export const MAX_TOKENS = 5000;
+
+/**
+ * Fields an operation may resolve, counting what a list selects once per item: the web app's
+ * library page of 100 videos costs about 3,100.
+ */
+export const MAX_COST = 5000;
+
+/** Items assumed for a list field without `first`; a video's history is about this long. */
+const LIST_SIZE_ESTIMATE = 10;
+const LIST_SIZES: Readonly<Record<string, number>> = {
+  // Counted by the connection's `first`.
+  "VideoConnection.edges": 1,
+  // The ladder has at most five rungs (240p-720p, and 1080p when enabled).
+  "Video.renditions": 5,
+};
+
+interface Measure {
+  /** Levels of fields below the selection set's owner. */
+  depth: number;
+  fields: number;
+  cost: number;
+}
+
+const NOTHING: Measure = { depth: 0, fields: 0, cost: 0 };
+
+/**
+ * The operation's limits (the parser's token limit bounds the document itself). Each named
+ * fragment is measured once and its measure reused at every spread, so the rule takes time in
+ * proportion to the document however often fragments spread one another. Introspection
+ * (__schema, __type) is not counted: it is off in production; __typename is.
  */
 export function operationLimitsRule(limits: OperationLimits): (context: ValidationContext) => ASTVisitor {
   return (context) => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    const schema = context.getSchema();
+    const fragmentMeasures = new Map<string, Measure>();
+    const measuring = new Set<string>();
+
+    function pageSize(node: FieldNode, field: GraphQLField<unknown, unknown>): number | null {
+      const argument = field.args.find((arg) => arg.name === "first");
+      if (!argument) return null;
+      const given = node.arguments?.find((arg) => arg.name.value === "first")?.value;
+      if (given?.kind === Kind.INT) return Number(given.value);
+      // A variable's value is not known yet (the result of this rule is cached per document).
+      if (given?.kind === Kind.VARIABLE) return limits.maxPageSize;
+      return typeof argument.defaultValue === "number" ? argument.defaultValue : limits.maxPageSize;
     }
 
-    function measure(selectionSet: SelectionSetNode, depth: number, spread: ReadonlySet<string>): Measure {
-      const total: Measure = { depth, fields: 0 };
+    /** How many times what a field selects is resolved for one resolution of the field. */
+    function multiplier(parent: GraphQLCompositeType, node: FieldNode, field: GraphQLField<unknown, unknown>): number {
+      const first = pageSize(node, field);
+      if (first !== null) return Math.max(first, 0);
+      if (!isListType(getNullableType(field.type))) return 1;
+      return LIST_SIZES[`${parent.name}.${field.name}`] ?? LIST_SIZE_ESTIMATE;
+    }
+
+    function fieldMeasure(parent: GraphQLCompositeType | null, node: FieldNode): Measure {
+      const name = node.name.value;
+      if (name === "__typename") return { depth: 1, fields: 1, cost: 1 };
+      if (name.startsWith("__")) return NOTHING;
+      const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
+      if (!field || !node.selectionSet) return { depth: 1, fields: 1, cost: 1 };
+      const type = getNamedType(field.type);
+      const inner = measure(node.selectionSet, isCompositeType(type) ? type : null);
+      return { depth: inner.depth + 1, fields: inner.fields + 1, cost: 1 + multiplier(parent!, node, field) * inner.cost };
+    }
+
+    function fragmentMeasure(name: string): Measure {
+      const known = fragmentMeasures.get(name);
+      if (known) return known;
+      const fragment = context.getFragment(name);
+      // Unknown fragments and cycles are reported by the standard rules.
+      if (!fragment || measuring.has(name)) return NOTHING;
+      measuring.add(name);
+      const type = schema.getType(fragment.typeCondition.name.value);
+      const result = measure(fragment.selectionSet, type && isCompositeType(type) ? type : null);
+      measuring.delete(name);
+      fragmentMeasures.set(name, result);
+      return result;
+    }
+
+    function measure(selectionSet: SelectionSetNode, parent: GraphQLCompositeType | null): Measure {
+      const total = { ...NOTHING };
       for (const selection of selectionSet.selections) {
         let inner: Measure;
         if (selection.kind === Kind.FIELD) {
-          if (selection.name.value.startsWith("__")) continue;
-          inner = selection.selectionSet ? measure(selection.selectionSet, depth + 1, spread) : { depth: depth + 1, fields: 0 };
-          inner.fields += 1;
+          inner = fieldMeasure(parent, selection);
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          inner = measure(selection.selectionSet, depth, spread);
+          const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+          inner = measure(selection.selectionSet, type && isCompositeType(type) ? type : null);
         } else {
-          const name = selection.name.value;
-          const fragment = fragments.get(name);
-          if (!fragment || spread.has(name)) continue;
-          inner = measure(fragment.selectionSet, depth, new Set([...spread, name]));
+          inner = fragmentMeasure(selection.name.value);
         }
         total.depth = Math.max(total.depth, inner.depth);
         total.fields += inner.fields;
-        if (total.fields > limits.maxFields) break;
+        total.cost += inner.cost;
       }
       return total;
     }
 
+    function rootType(node: OperationDefinitionNode): GraphQLCompositeType | null {
+      return (node.operation === "query" ? schema.getQueryType() : node.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType()) ?? null;
+    }
+
     return {
       OperationDefinition(node) {
-        const { depth, fields } = measure(node.selectionSet, 0, new Set());
-        if (depth > limits.maxDepth) {
-          context.reportError(new GraphQLError(`the query is ${depth} levels deep; the limit is ${limits.maxDepth}`, { nodes: [node] }));
+        const { depth, fields, cost } = measure(node.selectionSet, rootType(node));
+        const report = (message: string) => context.reportError(new GraphQLError(message, { nodes: [node] }));
+        if (depth > limits.maxDepth) report(`the query is ${depth} levels deep; the limit is ${limits.maxDepth}`);
+        if (fields > limits.maxFields) report(`the query selects ${fields} fields; the limit is ${limits.maxFields}`);
+        if (cost > limits.maxCost) {
+          report(
+            `the query would resolve about ${cost} fields (each list counted by its first, or as ${LIST_SIZE_ESTIMATE} items); the limit is ${limits.maxCost}: ask for fewer items or fields`,
+          );
         }
-        if (fields > limits.maxFields) {
-          context.reportError(new GraphQLError(`the query selects more than ${limits.maxFields} fields; the limit is ${limits.maxFields}`, { nodes: [node] }));
-        }
+        // The operation has been measured: nothing below it needs visiting again.
+        return false;
       },
     };
   };

@@ -4,7 +4,8 @@ import { decodeCursor, encodeCursor } from "../graphql/cursor.js";
 import { badInput } from "../graphql/errors.js";
 import { videoIdArg } from "../graphql/ids.js";
 
-const MAX_PAGE_SIZE = 100;
+/** The most videos one page returns; the cost rule counts a page asked for with a variable as this. */
+export const MAX_PAGE_SIZE = 100;
 
 export const video: QueryResolvers["video"] = (_parent, args, { runtime }) => getVideo(runtime.db, videoIdArg(args.id));
 
