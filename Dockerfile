@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image per app, each built from a `turbo prune` of the monorepo (only the app and the
 # workspaces it depends on), running the compiled dist as the unprivileged `node` user.
 #
@@ -6,7 +5,11 @@
 #
 # APP must name the same app as --target (docker-compose.yml sets both); a mismatch fails at
 # the final COPY, since the pruned build then has no dist for the target's app.
-ARG NODE_IMAGE=node:22-bookworm-slim
+# NODE_IMAGE is the base of every stage: the official image by default; any Debian bookworm
+# image with Node.js 20, npm and a `node` user (uid 1000) will do, such as the locally built
+# stand-in `npm run test:compose` uses (scripts/compose-test/). No `# syntax=` line: the
+# builder's built-in Dockerfile frontend is enough, and a build needs no registry for it.
+ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
@@ -19,7 +22,8 @@ WORKDIR /src
 RUN npm install --global "turbo@${TURBO_VERSION}"
 COPY . .
 RUN test -n "${APP}" || { echo "build with --build-arg APP=<gateway|probe-service|encoder-service|uploader-service>" >&2; exit 1; } \
- && turbo prune "@aq/${APP}" --docker --out-dir /pruned
+ && turbo prune "@aq/${APP}" --docker --out-dir /pruned \
+ && node scripts/docker/production-tree.mjs /pruned "@aq/${APP}"
 
 # ---- build: every dependency (dev ones too), then the app and its workspaces to dist ----
 FROM base AS build
@@ -32,10 +36,15 @@ COPY tsconfig.base.json ./
 RUN npx turbo run build --filter="@aq/${APP}"
 
 # ---- deps: production dependencies only ----
+# From /pruned/prod: the pruned manifests without devDependencies and without the workspaces the
+# app reaches only through them (@aq/devkit and its test servers), so that `npm install` (not
+# `npm ci`: the lockfile still lists what was left out) installs the lockfile's versions of what
+# the app runs, and nothing else (`npm ci --omit=dev` would install devkit's dependencies, since
+# every workspace of the pruned tree counts as a production one).
 FROM base AS deps
 WORKDIR /app
-COPY --from=prune /pruned/json/ ./
-RUN npm ci --omit=dev --ignore-scripts
+COPY --from=prune /pruned/prod/ ./
+RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund
 
 # ---- runtimes: system packages first, so that they stay cached across app changes ----
 FROM base AS runtime

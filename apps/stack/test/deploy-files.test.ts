@@ -9,13 +9,18 @@ import { parse as parseYaml } from "yaml";
 import { repoRoot } from "../src/paths.js";
 import { copiesOf, execForm, lastValue, lineage, parseDockerfile, type DockerStage } from "./dockerfile.js";
 
-// Static checks of the deployment files: no Docker engine runs where the tests run, so the
-// images are never built here (see README, "What was exercised only statically").
+// Static checks of the deployment files. Building the images and running the compose file take
+// minutes and gigabytes, so `npm test` leaves that to `npm run test:compose`
+// (scripts/compose-test/run.sh; README, "Deploying with Docker Compose").
 const run = promisify(execFile);
 const APPS = ["gateway", "probe-service", "encoder-service", "uploader-service"] as const;
 const FFMPEG_APPS = ["probe-service", "encoder-service"];
 /** The workspace packages every service runs on; @aq/devkit (test servers) is never one of them. */
 const RUNTIME_PACKAGES = ["contracts", "config", "media", "platform", "pipeline"] as const;
+/** The variables compose requires (`${VAR:?}`): the secrets, which have no default. */
+const SECRETS = ["API_KEYS", "PLAYBACK_SIGNING_KEYS", "POSTGRES_PASSWORD", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"];
+const secretsEnv = Object.fromEntries(SECRETS.map((name) => [name, `test-value-of-${name.toLowerCase()}`]));
+const composeText = readFileSync(join(repoRoot, "docker-compose.yml"), "utf8");
 
 interface ComposeService {
   image?: string;
@@ -29,11 +34,12 @@ interface ComposeService {
   healthcheck?: { test: string[] };
   deploy?: unknown;
 }
-const compose = parseYaml(readFileSync(join(repoRoot, "docker-compose.yml"), "utf8"), { merge: true }) as {
+const compose = parseYaml(composeText, { merge: true }) as {
   services: Record<string, ComposeService>;
   volumes: Record<string, unknown>;
 };
-const stages = parseDockerfile(readFileSync(join(repoRoot, "Dockerfile"), "utf8"));
+const dockerfileText = readFileSync(join(repoRoot, "Dockerfile"), "utf8");
+const stages = parseDockerfile(dockerfileText);
 const stage = (name: string) => {
   const found = stages.find((s) => s.name === name);
   if (!found) throw new Error(`the Dockerfile has no stage ${name}`);
@@ -52,13 +58,36 @@ afterAll(async () => {
 describe("docker-compose.yml", () => {
   it("passes docker-compose's own validation (offline)", async () => {
     // Installed by scripts/install-system-deps.sh (Debian's docker-compose validates without a Docker engine).
-    const { stderr } = await run("docker-compose", ["-f", join(repoRoot, "docker-compose.yml"), "config", "-q"], { cwd: repoRoot }).catch(
+    const { stderr } = await run("docker-compose", ["-f", join(repoRoot, "docker-compose.yml"), "config", "-q"], {
+      cwd: repoRoot,
+      env: { ...process.env, ...secretsEnv },
+    }).catch(
       (error: Error & { stderr?: string; code?: string }) => {
         if (error.code === "ENOENT") throw new Error("docker-compose is not installed: run scripts/install-system-deps.sh");
         throw new Error(`docker-compose config rejected the file: ${error.stderr ?? error.message}`);
       },
     );
     expect(stderr.trim()).toBe("");
+  });
+
+  it("requires every secret (no default to forget), and says which one is missing", async () => {
+    for (const name of SECRETS) {
+      expect(composeText, `${name} is required`).toMatch(new RegExp(`\\$\\{${name}:\\?`));
+      expect(composeText, `${name} has no default`).not.toMatch(new RegExp(`\\$\\{${name}:?-`));
+    }
+    const env: Record<string, string | undefined> = { ...process.env, ...secretsEnv };
+    delete env.PLAYBACK_SIGNING_KEYS;
+    const failure = await run("docker-compose", ["-f", join(repoRoot, "docker-compose.yml"), "config", "-q"], { cwd: repoRoot, env }).then(
+      () => "",
+      (error: { stderr?: string }) => error.stderr ?? "failed",
+    );
+    expect(failure).toMatch(/PLAYBACK_SIGNING_KEYS/);
+  });
+
+  it("publishes ports on 127.0.0.1 unless PUBLISH_ADDRESS says otherwise", () => {
+    const published = Object.entries(compose.services).flatMap(([name, service]) => (service.ports ?? []).map((port) => [name, port] as const));
+    expect(published.map(([name]) => name).sort()).toEqual(["gateway", "minio"]);
+    for (const [name, port] of published) expect(port, name).toMatch(/^\$\{PUBLISH_ADDRESS:-127\.0\.0\.1\}:/);
   });
 
   it("has the infrastructure and every app, each built from its own Dockerfile target", () => {
@@ -210,7 +239,35 @@ describe("Dockerfile", () => {
       for (const source of finalCopies.filter((s) => !s.endsWith("/dist"))) {
         expect(existsSync(join(out, "full", source.replace(/^\/repo\//, ""))), `${app}: ${source} is in the pruned sources`).toBe(true);
       }
+
+      // The production install (deps stage) sees the workspaces the app runs and no more: not
+      // devkit, which the prune keeps for the build (a devDependency) and whose dependencies
+      // `npm ci --omit=dev` would install. The image copies the dist of exactly those workspaces.
+      await run(process.execPath, [join(repoRoot, "scripts", "docker", "production-tree.mjs"), out, `@aq/${app}`]);
+      const workspaces = readFileSync(join(out, "prod-workspaces.txt"), "utf8").trim().split("\n");
+      expect(workspaces[0]).toBe(`apps/${app}`);
+      expect([...workspaces].sort(), app).toEqual([`apps/${app}`, ...RUNTIME_PACKAGES.map((pkg) => `packages/${pkg}`)].sort());
+      expect(existsSync(join(out, "json", "packages", "devkit")), `${app}: the prune keeps devkit for the build`).toBe(true);
+      expect(existsSync(join(out, "prod", "packages", "devkit")), `${app}: the production tree leaves devkit out`).toBe(false);
+      for (const dir of [".", ...workspaces]) {
+        const manifest = JSON.parse(readFileSync(join(out, "prod", dir, "package.json"), "utf8")) as { devDependencies?: unknown };
+        expect(manifest.devDependencies, `${app}: ${dir}/package.json in the production tree`).toBeUndefined();
+      }
+      const copiedDists = finalCopies.filter((s) => s.endsWith("/dist")).map((s) => s.replace(/^\/repo\//, "").replace(/\/dist$/, ""));
+      expect([...copiedDists].sort(), `${app}: the dist copied into the image`).toEqual([...workspaces].sort());
     }
+    expect(copiesOf(stage("deps")).map((c) => `${c.from}:${c.sources.join(" ")}`)).toEqual(["prune:/pruned/prod/"]);
+  });
+
+  it("takes its base image as a build argument, the official Node.js 20 image by default, with no registry needed for its frontend", () => {
+    expect(dockerfileText).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    expect(dockerfileText.indexOf("ARG NODE_IMAGE")).toBeLessThan(dockerfileText.indexOf("FROM "));
+    // Every stage starts from NODE_IMAGE or from an earlier stage.
+    for (const current of stages) {
+      if (current.base !== "${NODE_IMAGE}") expect(stages.some((s) => s.name === current.base), `FROM ${current.base}`).toBe(true);
+    }
+    // A `# syntax=` line makes BuildKit pull a frontend image from a registry before anything else.
+    expect(dockerfileText).not.toMatch(/^#\s*syntax\s*=/m);
   });
 
   it("builds every app to the dist its start command runs, and every module it imports resolves", async () => {

@@ -1,0 +1,266 @@
+// The end-to-end half of `npm run test:compose` (run.sh starts the stack, then runs this with tsx
+// from the host). Everything goes through the published gateway port like an application's
+// traffic: createVideo, the presigned PUT to the bucket's published port, completeVideoUpload,
+// the videoProgress subscription to READY, then signed playback of every playlist and of the
+// first and last segments of each rendition. Then two videos at once, which must be encoded by
+// two different encoder containers, and one more during which the NATS container is restarted.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { createGraphqlClient, type GraphqlClient } from "../../apps/stack/src/demo/graphql-client.js";
+import { sampleClip, type SampleSpec } from "../../apps/stack/src/demo/sample-clip.js";
+import { uploadFile, type UploadTarget } from "../../apps/stack/src/demo/upload-file.js";
+
+const run = promisify(execFile);
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (run scripts/compose-test/run.sh)`);
+  return value;
+}
+const gatewayUrl = env("AQ_CT_GATEWAY_URL");
+const apiKey = env("AQ_CT_API_KEY");
+const docker = env("AQ_CT_DOCKER").split(" ");
+const composeCommand = JSON.parse(env("AQ_CT_COMPOSE")) as string[];
+const samples = env("AQ_CT_SAMPLES");
+
+const log = (message: string) => console.log(`[e2e] ${message}`);
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+async function compose(...args: string[]): Promise<string> {
+  const [program, ...rest] = composeCommand as [string, ...string[]];
+  const { stdout } = await run(program, [...rest, ...args], { maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+async function dockerCli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const [program, ...rest] = docker as [string, ...string[]];
+  return run(program, [...rest, ...args], { maxBuffer: 64 * 1024 * 1024 });
+}
+
+const CREATE_VIDEO = /* GraphQL */ `
+  mutation CreateVideo($input: CreateVideoInput!) {
+    createVideo(input: $input) {
+      video { id status }
+      upload { url method headers { name value } expiresAt }
+    }
+  }`;
+const COMPLETE_UPLOAD = /* GraphQL */ `
+  mutation CompleteUpload($id: ID!) {
+    completeVideoUpload(id: $id) { id status }
+  }`;
+const VIDEO_PROGRESS = /* GraphQL */ `
+  subscription Progress($id: ID!) {
+    videoProgress(id: $id) { videoId status stage percent error { code message } }
+  }`;
+const VIDEO = /* GraphQL */ `
+  query Video($id: ID!) {
+    video(id: $id) {
+      id status durationSeconds width height
+      renditions { name width height bandwidth }
+      error { code message }
+      playbackUrl(expiresInSeconds: 3600)
+    }
+  }`;
+
+interface ProgressEvent {
+  videoId: string;
+  status: string;
+  stage: string;
+  percent: number;
+  error: { code: string; message: string } | null;
+}
+interface Video {
+  id: string;
+  status: string;
+  durationSeconds: number | null;
+  width: number | null;
+  height: number | null;
+  renditions: { name: string; width: number; height: number; bandwidth: number }[];
+  error: { code: string; message: string } | null;
+  playbackUrl: string | null;
+}
+const TERMINAL = new Set(["READY", "REJECTED", "FAILED_ENCODING", "FAILED_UPLOAD", "FAILED", "DELETED"]);
+
+/** createVideo, PUT the file to the presigned URL, completeVideoUpload; returns the video id. */
+async function upload(client: GraphqlClient, file: string, title: string): Promise<string> {
+  const { size } = await import("node:fs/promises").then((fs) => fs.stat(file));
+  const created = await client.request<{ createVideo: { video: { id: string; status: string }; upload: UploadTarget } }>(CREATE_VIDEO, {
+    input: { title, upload: { filename: `${title.replace(/\W+/g, "-")}.mp4`, contentType: "video/mp4", sizeBytes: size } },
+  });
+  const id = created.createVideo.video.id;
+  const uploadHost = new URL(created.createVideo.upload.url).host;
+  await uploadFile(file, created.createVideo.upload, () => {});
+  const completed = await client.request<{ completeVideoUpload: { status: string } }>(COMPLETE_UPLOAD, { id });
+  log(`${title}: video ${id} created, ${size} bytes PUT to ${uploadHost} (presigned), completeVideoUpload -> ${completed.completeVideoUpload.status}`);
+  return id;
+}
+
+/** Follows videoProgress until the server completes it; returns the statuses seen, in order. */
+async function follow(client: GraphqlClient, id: string, onEvent: (event: ProgressEvent) => void = () => {}): Promise<string[]> {
+  const statuses: string[] = [];
+  await client.subscribe<{ videoProgress: ProgressEvent }>(VIDEO_PROGRESS, { id }, ({ videoProgress: event }) => {
+    if (statuses[statuses.length - 1] !== event.status) statuses.push(event.status);
+    onEvent(event);
+  });
+  return statuses;
+}
+
+async function video(client: GraphqlClient, id: string): Promise<Video> {
+  const { video: found } = await client.request<{ video: Video | null }>(VIDEO, { id });
+  if (!found) throw new Error(`video ${id} not found`);
+  return found;
+}
+
+function expectReady(found: Video, title: string): void {
+  if (found.status !== "READY") throw new Error(`${title}: video ${found.id} ended ${found.status}${found.error ? ` (${found.error.code}: ${found.error.message})` : ""}`);
+  if (!found.playbackUrl) throw new Error(`${title}: READY without a playbackUrl`);
+}
+
+function uris(playlist: string): string[] {
+  return playlist
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#"));
+}
+async function get(url: string, type: string): Promise<Buffer> {
+  const response = await fetch(url);
+  const contentType = response.headers.get("content-type") ?? "";
+  const body = Buffer.from(await response.arrayBuffer());
+  if (response.status !== 200 || !contentType.startsWith(type)) {
+    throw new Error(`GET ${new URL(url).pathname} answered ${response.status} ${contentType}; expected 200 ${type}: ${body.toString("utf8", 0, 200)}`);
+  }
+  return body;
+}
+
+/** The master playlist from the signed URL, every variant playlist, the first and last segment of each. */
+async function checkPlayback(playbackUrl: string): Promise<{ playlists: number; segments: number; lines: string[] }> {
+  const lines: string[] = [];
+  const master = (await get(playbackUrl, "application/vnd.apple.mpegurl")).toString("utf8");
+  const variants = uris(master);
+  if (variants.length === 0) throw new Error("the master playlist lists no variant");
+  let segments = 0;
+  for (const variant of variants) {
+    const variantUrl = new URL(variant, playbackUrl);
+    const playlist = (await get(variantUrl.href, "application/vnd.apple.mpegurl")).toString("utf8");
+    if (!playlist.includes("#EXT-X-ENDLIST")) throw new Error(`${variant} is not a finished (VOD) playlist`);
+    const list = uris(playlist);
+    if (list.length === 0) throw new Error(`${variant} lists no segment`);
+    const picks = list.length === 1 ? [list[0] as string] : [list[0] as string, list[list.length - 1] as string];
+    const sizes: string[] = [];
+    for (const segment of picks) {
+      const bytes = await get(new URL(segment, variantUrl).href, "video/mp2t");
+      if (bytes.length < 188 || bytes[0] !== 0x47) throw new Error(`${variant} ${segment} is not an MPEG-TS segment (${bytes.length} bytes)`);
+      sizes.push(`${segment} ${bytes.length} B`);
+      segments++;
+    }
+    lines.push(`${variant}: ${list.length} segments; fetched ${sizes.join(", ")}`);
+  }
+  // A token is required: the same path without its signature is refused.
+  const unsigned = new URL(playbackUrl);
+  unsigned.search = "";
+  const refused = await fetch(unsigned);
+  await refused.body?.cancel();
+  if (refused.status < 400) throw new Error(`playback without the signature answered ${refused.status}`);
+  lines.push(`master.m3u8 without its signature: ${refused.status}`);
+  return { playlists: variants.length + 1, segments, lines };
+}
+
+/** Which encoder container logged "encode: verified" for each video id. */
+async function encodersOf(ids: string[]): Promise<Map<string, string[]>> {
+  const containers = (await compose("ps", "-q", "encoder-service")).split(/\s+/).filter(Boolean);
+  const found = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const container of containers) {
+    const name = (await dockerCli("inspect", "--format", "{{.Name}}", container)).stdout.trim().replace(/^\//, "");
+    const { stdout, stderr } = await dockerCli("logs", container);
+    for (const line of `${stdout}\n${stderr}`.split("\n")) {
+      if (!line.includes("encode: verified")) continue;
+      for (const id of ids) if (line.includes(id)) found.get(id)?.push(name);
+    }
+  }
+  return found;
+}
+
+async function sendOne(client: GraphqlClient, clip: string, title: string): Promise<{ video: Video; statuses: string[]; took: string }> {
+  const started = Date.now();
+  const id = await upload(client, clip, title);
+  const statuses = await follow(client, id);
+  const found = await video(client, id);
+  expectReady(found, title);
+  return { video: found, statuses, took: seconds(started) };
+}
+
+async function main(): Promise<void> {
+  const client = createGraphqlClient({ httpUrl: `${gatewayUrl}/graphql`, wsUrl: `${gatewayUrl.replace(/^http/, "ws")}/graphql`, apiKey });
+  const summary: string[] = [];
+  try {
+    const spec = (width: number, height: number, secs: number): SampleSpec => ({ width, height, seconds: secs });
+    const clipA = await sampleClip(samples, spec(1280, 720, 8));
+    const clipLong = await sampleClip(samples, spec(1280, 720, 40));
+
+    // 1. One video, upload to playback.
+    log("1. one video through the gateway, from upload to playback");
+    const a = await sendOne(client, clipA, "compose-test A");
+    log(`   ${a.video.id} READY in ${a.took}; statuses ${a.statuses.join(" -> ")}`);
+    log(`   ${a.video.width}x${a.video.height}, ${a.video.durationSeconds} s, renditions ${a.video.renditions.map((r) => r.name).join(", ")}`);
+    const played = await checkPlayback(a.video.playbackUrl as string);
+    for (const line of played.lines) log(`   ${line}`);
+    summary.push(`READY through the containers: ${a.video.id} ("compose-test A", ${a.video.renditions.length} renditions, ${played.playlists} playlists and ${played.segments} segments fetched through signed playback)`);
+
+    // 2. Two videos at once: each encoder container takes one.
+    log("2. two videos at once, two encoder containers");
+    const both = await Promise.all([sendOne(client, clipA, "compose-test B"), sendOne(client, clipA, "compose-test C")]);
+    const ids = both.map((r) => r.video.id);
+    const encoders = await encodersOf([a.video.id, ...ids]);
+    for (const [id, names] of encoders) log(`   ${id} encoded by ${names.join(", ") || "(no log line found)"}`);
+    const distinct = new Set(ids.flatMap((id) => encoders.get(id) ?? []));
+    if (distinct.size < 2) throw new Error(`the two videos were encoded by ${[...distinct].join(", ") || "no container found"}; expected two different encoder containers`);
+    summary.push(`two videos at once, both READY (${both.map((r) => `${r.video.id} in ${r.took}`).join(", ")}), encoded by ${[...distinct].join(" and ")}`);
+
+    // 3. NATS restarted while a video is encoding.
+    log("3. the NATS container restarted mid-encode");
+    const started = Date.now();
+    const id = await upload(client, clipLong, "compose-test NATS restart");
+    let restart: Promise<string> | null = null;
+    let restartedAt = "";
+    const first = follow(client, id, (event) => {
+      if (!restart && event.status === "ENCODING" && event.percent >= 10) {
+        restartedAt = `${event.percent.toFixed(0)} % encoded`;
+        log(`   ${restartedAt}: docker compose restart nats`);
+        const t = Date.now();
+        restart = compose("restart", "nats").then(() => seconds(t));
+      }
+    }).catch((error: Error) => {
+      log(`   the first subscription ended with an error after the restart (expected while NATS is away): ${error.message}`);
+      return null;
+    });
+    // The subscription may end with an error while NATS is down; then a new one (the gateway
+    // sends the current state first) follows the video to its end.
+    const deadline = Date.now() + 15 * 60_000;
+    let statuses = await first;
+    if (!restart) throw new Error("the video left ENCODING before NATS could be restarted (make the clip longer)");
+    log(`   nats restarted in ${await (restart as Promise<string>)}`);
+    while (!statuses || !TERMINAL.has((await video(client, id)).status)) {
+      if (Date.now() > deadline) throw new Error(`video ${id} did not finish within 15 minutes of the NATS restart`);
+      statuses = await follow(client, id).catch((error: Error) => {
+        log(`   subscription error, retrying in 2 s: ${error.message}`);
+        return new Promise<null>((resolve) => setTimeout(() => resolve(null), 2000));
+      });
+    }
+    const restarted = await video(client, id);
+    expectReady(restarted, "NATS restart");
+    const replayed = await checkPlayback(restarted.playbackUrl as string);
+    const who = (await encodersOf([id])).get(id) ?? [];
+    log(`   ${id} READY ${seconds(started)} after its upload began (NATS restarted at ${restartedAt}); encoded by ${who.join(", ") || "?"}; ${replayed.segments} segments played`);
+    summary.push(`NATS restarted mid-encode (at ${restartedAt}): ${id} still reached READY and plays`);
+  } finally {
+    await client.close();
+  }
+  for (const line of summary) console.log(`[e2e] ${line}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(`[e2e] FAILED: ${error.stack ?? error.message}`);
+    process.exit(1);
+  },
+);
