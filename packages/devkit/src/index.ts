@@ -9,3 +9,4 @@ export * from "./clips.js";
 export * from "./capture-log.js";
 export * from "./child-processes.js";
 export * from "./tcp-proxy.js";
+export * from "./strict-s3/index.js";

@@ -3,3 +3,4 @@ export * from "@aq/contracts";
 export * from "./objects.js";
 export * from "./upload-directory.js";
 export * from "./bucket.js";
+export * from "./limits.js";

@@ -148,7 +148,11 @@ export async function deletePrefix(storage: Storage, prefix: string, { batchSize
 export interface PresignedPut {
   url: string;
   method: "PUT";
-  /** Headers the client must send with the request (they are part of the signature). */
+  /**
+   * Every header the signature covers besides Host, with the value the client must send: a
+   * different Content-Type or length, or none (a chunked stream), is refused with 403.
+   * Browsers set Content-Length themselves from the body.
+   */
   headers: Record<string, string>;
   expiresAt: Date;
 }
@@ -172,7 +176,10 @@ export async function presignPut(
   return {
     url,
     method: "PUT",
-    headers: { "Content-Type": options.contentType },
+    headers: {
+      "Content-Type": options.contentType,
+      ...(options.contentLength === undefined ? {} : { "Content-Length": String(options.contentLength) }),
+    },
     expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000),
   };
 }
