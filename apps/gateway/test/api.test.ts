@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { getVideo, getVideoHistory, insertVideo, transitionVideo } from "@aq/platform/db";
-import { headObject } from "@aq/platform/storage";
+import { headObject, MAX_SINGLE_PUT_BYTES } from "@aq/platform/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInfrastructure, startTestGateway, TEST_API_KEY, type Infrastructure, type TestGateway } from "./harness.js";
 
@@ -51,7 +51,12 @@ describe("gateway API", () => {
       expect(video).toMatchObject({ title: "Clip", status: "AWAITING_UPLOAD", history: [{ from: null, to: "AWAITING_UPLOAD" }] });
       expect(upload!.method).toBe("PUT");
       expect(new URL(upload!.url).pathname).toBe(`/${gw.storage.bucket}/uploads/${video.id}/clip.mp4`);
-      expect(upload!.headers).toEqual([{ name: "Content-Type", value: "video/mp4" }]);
+      // Every header the URL signs (Host aside): R2 refuses a request that differs in any.
+      expect(upload!.headers).toEqual([
+        { name: "Content-Type", value: "video/mp4" },
+        { name: "Content-Length", value: "1234" },
+      ]);
+      expect(new URL(upload!.url).searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;content-type;host");
       expect(Date.parse(upload!.expiresAt)).toBeGreaterThan(Date.now());
     });
 
@@ -166,6 +171,22 @@ describe("gateway API", () => {
     ])("refuses %s", async (_name, input, message) => {
       const result = await gw.graphql(CREATE, { input });
       expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: "BAD_USER_INPUT" } });
+    });
+
+    it("refuses a direct upload above R2's single-request limit even when MAX_SOURCE_BYTES allows it", async () => {
+      const large = await startTestGateway(infra, { MAX_SOURCE_BYTES: String(20 * 1024 ** 3) });
+      try {
+        const refused = await large.graphql(CREATE, { input: uploadInput(MAX_SINGLE_PUT_BYTES + 1) });
+        expect(refused.errors?.[0]).toMatchObject({
+          message: expect.stringMatching(/one request of at most 5363466240 bytes .*multipart uploads are not offered yet: give a sourceUrl/),
+          extensions: { code: "BAD_USER_INPUT", aqCode: "SOURCE_TOO_LARGE" },
+        });
+        const largest = await large.graphql<CreatePayload>(CREATE, { input: uploadInput(MAX_SINGLE_PUT_BYTES) });
+        expect(largest.errors).toBeUndefined();
+        expect(largest.data!.createVideo.upload!.headers).toContainEqual({ name: "Content-Length", value: String(MAX_SINGLE_PUT_BYTES) });
+      } finally {
+        await large.stop();
+      }
     });
 
     it("refuses a malformed id before it reaches the database", async () => {

@@ -1,7 +1,7 @@
 import { newVideoId } from "@aq/contracts";
 import { insertVideo } from "@aq/platform/db";
 import { assertSourceUrlAllowed } from "@aq/platform/sources";
-import { presignPut, uploadKey } from "@aq/platform/storage";
+import { MAX_SINGLE_PUT_BYTES, presignPut, uploadKey } from "@aq/platform/storage";
 import type { GatewayRuntime } from "../deps.js";
 import type { CreateVideoInput, MutationResolvers, UploadSourceInput } from "../generated/resolvers.js";
 import { badInput, rethrowAsBadInput } from "../graphql/errors.js";
@@ -28,6 +28,13 @@ function checkUpload(upload: UploadSourceInput, maxBytes: number): void {
   }
   if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 1) throw badInput(`upload.sizeBytes must be a positive whole number of bytes, got ${sizeBytes}`);
   if (sizeBytes > maxBytes) throw badInput(`upload.sizeBytes is ${sizeBytes}; the largest accepted source is ${maxBytes} bytes`, "SOURCE_TOO_LARGE");
+  if (sizeBytes > MAX_SINGLE_PUT_BYTES) {
+    // The upload target is one presigned PUT, and R2 refuses larger requests (EntityTooLarge).
+    throw badInput(
+      `upload.sizeBytes is ${sizeBytes}; a direct upload is one request of at most ${MAX_SINGLE_PUT_BYTES} bytes (4.995 GiB, R2's limit) and multipart uploads are not offered yet: give a sourceUrl instead`,
+      "SOURCE_TOO_LARGE",
+    );
+  }
 }
 
 async function checkSourceUrl(runtime: GatewayRuntime, sourceUrl: string): Promise<string> {
