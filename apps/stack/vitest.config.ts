@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     testTimeout: 300_000,
     hookTimeout: 180_000,
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["test/**/*.test.ts"],
     // Each file starts whole stacks or builds every app: one at a time on small machines.
     fileParallelism: false,
   },

@@ -8,7 +8,7 @@ import { makeTestClip } from "@aq/devkit";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const main = join(dirname(fileURLToPath(import.meta.url)), "main.ts");
+const main = join(dirname(fileURLToPath(import.meta.url)), "../src/main.ts");
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 let dir: string;
 let clip: string;

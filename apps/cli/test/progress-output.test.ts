@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createReporter, formatBar } from "./progress-output.js";
+import { createReporter, formatBar } from "../src/progress-output.js";
 
 const event = { stage: "encode" as const, percent: 51, stagePercent: 50, outTimeSeconds: 10, fps: 30, speed: 1.5, etaSeconds: 75 };
 

@@ -6,7 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { parsePlaybackKeys, playbackPath, signPlaybackToken } from "@aq/platform/playback";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleWorker } from "./bundle.js";
+import { bundleWorker } from "../src/bundle.js";
 
 const SIGNING_KEYS = "edge1:edge-worker-test-secret-0123456789abcdef";
 const MASTER = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=900000,RESOLUTION=640x360\n360p.m3u8\n";

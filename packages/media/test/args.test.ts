@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { defaultLadderConfig } from "@aq/config";
-import { buildEncodeArgs, buildFilterGraph } from "../encode-args.js";
-import { planLadder } from "../ladder.js";
-import type { MediaInfo } from "../media-info.js";
-import { buildNormalizeArgs, normalizedFileName } from "../normalize.js";
-import { parseProbeJson } from "../probe.js";
+import { buildEncodeArgs, buildFilterGraph } from "../src/encode-args.js";
+import { planLadder } from "../src/ladder.js";
+import type { MediaInfo } from "../src/media-info.js";
+import { buildNormalizeArgs, normalizedFileName } from "../src/normalize.js";
+import { parseProbeJson } from "../src/probe.js";
 
 function info(options: { audio?: boolean; hdr?: boolean; codec?: string; fps?: string } = {}): MediaInfo {
   return parseProbeJson("/in.mp4", {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AqError } from "@aq/contracts";
-import { assertOutputCoversSource } from "../completeness.js";
+import { assertOutputCoversSource } from "../src/completeness.js";
 
 describe("assertOutputCoversSource", () => {
   it("accepts an output that ends within a second or 5 % of the source", () => {

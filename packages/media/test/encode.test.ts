@@ -6,9 +6,9 @@ import { parse, type types } from "hls-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultLadderConfig, type LadderConfig } from "@aq/config";
 import { makeTestClip, type TestClipOptions } from "@aq/devkit";
-import { canToneMap } from "../ffmpeg-capabilities.js";
-import { encodeVideo, type EncodedVideo } from "../encode-video.js";
-import type { EncodeProgress } from "../progress.js";
+import { canToneMap } from "../src/ffmpeg-capabilities.js";
+import { encodeVideo, type EncodedVideo } from "../src/encode-video.js";
+import type { EncodeProgress } from "../src/progress.js";
 import { expectAlignedSegments, expectExactLayout, mediaPlaylist, streamsOf } from "./hls-assertions.js";
 
 /** Small sources are allowed so most clips are 360p and encode to two renditions quickly. */

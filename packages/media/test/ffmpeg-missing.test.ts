@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { AqError } from "@aq/contracts";
-import { runFfmpeg } from "../ffmpeg-process.js";
+import { runFfmpeg } from "../src/ffmpeg-process.js";
 
 const originalPath = process.env.PATH;
 afterEach(() => {

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AqError } from "@aq/contracts";
-import { runFfmpeg } from "../ffmpeg-process.js";
-import { tailLog } from "../log-tail.js";
+import { runFfmpeg } from "../src/ffmpeg-process.js";
+import { tailLog } from "../src/log-tail.js";
 
 let dir: string;
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { parse, type types } from "hls-parser";
 import { expect } from "vitest";
-import type { RenditionPlan } from "../ladder.js";
+import type { RenditionPlan } from "../src/ladder.js";
 
 export async function listTree(root: string, prefix = ""): Promise<string[]> {
   const out: string[] = [];

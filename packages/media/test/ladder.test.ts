@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { defaultLadderConfig, ladderConfigFromEnv, type LadderConfig } from "@aq/config";
 import { AqError } from "@aq/contracts";
-import { chooseFrameRate } from "../frame-rate.js";
-import { planLadder } from "../ladder.js";
-import type { MediaInfo } from "../media-info.js";
-import { parseProbeJson } from "../probe.js";
-import { validateSource } from "../source-check.js";
+import { chooseFrameRate } from "../src/frame-rate.js";
+import { planLadder } from "../src/ladder.js";
+import type { MediaInfo } from "../src/media-info.js";
+import { parseProbeJson } from "../src/probe.js";
+import { validateSource } from "../src/source-check.js";
 
 interface Source {
   width: number;

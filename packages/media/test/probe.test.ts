@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultLadderConfig } from "@aq/config";
 import { AqError } from "@aq/contracts";
 import { makeTestClip } from "@aq/devkit";
-import { normalizeSource } from "../normalize.js";
-import { probeMedia } from "../probe.js";
-import { checkSourceFile, validateSource } from "../source-check.js";
+import { normalizeSource } from "../src/normalize.js";
+import { probeMedia } from "../src/probe.js";
+import { checkSourceFile, validateSource } from "../src/source-check.js";
 
 let dir: string;
 

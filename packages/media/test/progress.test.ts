@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { peakSegmentBitrate } from "../hls-playlists.js";
-import { createProgressParser, ffmpegStageProgress, stageProgress, throttleProgress, type EncodeProgress, type FfmpegProgress } from "../progress.js";
+import { peakSegmentBitrate } from "../src/hls-playlists.js";
+import { createProgressParser, ffmpegStageProgress, stageProgress, throttleProgress, type EncodeProgress, type FfmpegProgress } from "../src/progress.js";
 
 const SAMPLE = `frame=0
 fps=0.00

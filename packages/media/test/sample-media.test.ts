@@ -6,11 +6,11 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultLadderConfig } from "@aq/config";
 import { AqError } from "@aq/contracts";
-import { encodeVideo } from "../encode-video.js";
+import { encodeVideo } from "../src/encode-video.js";
 import { expectExactLayout } from "./hls-assertions.js";
 
 /** Real recordings kept next to the repository (../shared/media), or where AQ_SAMPLE_MEDIA_DIR points. */
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../..");
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const sampleDir = process.env.AQ_SAMPLE_MEDIA_DIR ?? resolve(repoRoot, "../shared/media");
 const samples = existsSync(sampleDir) ? readdirSync(sampleDir).filter((name) => !name.startsWith(".") && statSync(join(sampleDir, name)).isFile()) : [];
 

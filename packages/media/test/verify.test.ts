@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultLadderConfig } from "@aq/config";
 import { AqError } from "@aq/contracts";
 import { makeTestClip } from "@aq/devkit";
-import { encodeVideo } from "../encode-video.js";
-import type { RenditionPlan } from "../ladder.js";
-import { verifyHlsOutput } from "../verify.js";
+import { encodeVideo } from "../src/encode-video.js";
+import type { RenditionPlan } from "../src/ladder.js";
+import { verifyHlsOutput } from "../src/verify.js";
 
 let dir: string;
 let good: string;

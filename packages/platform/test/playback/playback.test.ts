@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { isSingleByteRange, playbackCacheControl, playbackContentType } from "./headers.js";
-import { parsePlaybackKeys } from "./keys.js";
-import { parsePlaybackPath, playbackPath } from "./path.js";
-import { signPlaybackToken, verifyPlaybackToken } from "./token.js";
-import { signPlaybackUrl } from "./url.js";
+import { isSingleByteRange, playbackCacheControl, playbackContentType } from "../../src/playback/headers.js";
+import { parsePlaybackKeys } from "../../src/playback/keys.js";
+import { parsePlaybackPath, playbackPath } from "../../src/playback/path.js";
+import { signPlaybackToken, verifyPlaybackToken } from "../../src/playback/token.js";
+import { signPlaybackUrl } from "../../src/playback/url.js";
 
 const secretA = "a".repeat(32) + "-first-secret";
 const secretB = "b".repeat(32) + "-second-secret";

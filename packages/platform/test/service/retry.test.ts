@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, sleep, withRetries } from "./retry.js";
+import { backoffMs, sleep, withRetries } from "../../src/service/retry.js";
 
 describe("backoffMs", () => {
   it("doubles from the base up to the cap, jittered within the upper half", () => {

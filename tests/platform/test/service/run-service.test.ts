@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@aq/devkit";
 
-const toy = join(dirname(fileURLToPath(import.meta.url)), "__tests__", "toy-service.ts");
+const toy = join(dirname(fileURLToPath(import.meta.url)), "toy-service.ts");
 let scratch: string;
 
 beforeAll(async () => {
