@@ -8,6 +8,7 @@ import { repoRoot } from "../src/paths.js";
 
 const DOCS = [
   "README.md",
+  "CONTRIBUTING.md",
   ...readdirSync(join(repoRoot, "docs"))
     .filter((name) => name.endsWith(".md"))
     .map((name) => `docs/${name}`),
