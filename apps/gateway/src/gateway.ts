@@ -7,14 +7,14 @@ import { NoSchemaIntrospectionCustomRule, type ValidationRule } from "graphql";
 import { startOutboxRelay, type OutboxRelay } from "@aq/platform/bus";
 import { parsePlaybackKeys, PLAYBACK_ROUTE_PREFIX } from "@aq/platform/playback";
 import { createStorage } from "@aq/platform/storage";
-import { apiKeyChecker } from "./auth.js";
+import { apiKeyIdentifier } from "./auth.js";
 import type { GatewayDeps, GatewayRuntime } from "./deps.js";
 import type { GatewayContext } from "./graphql/context.js";
 import { errorFormatter } from "./graphql/format-error.js";
 import { unauthenticated } from "./graphql/errors.js";
 import { MAX_COST, MAX_TOKENS, operationLimitsRule } from "./graphql/limits.js";
 import { buildSchema } from "./graphql/schema.js";
-import { attachSubscriptionServer } from "./graphql/subscriptions.js";
+import { attachSubscriptionServer, DEFAULT_WEBSOCKET_LIMITS, type WebSocketLimits } from "./graphql/subscriptions.js";
 import { graphqlHandler } from "./http/graphql-handler.js";
 import { healthRoutes } from "./http/health.js";
 import { playbackRoute } from "./http/playback-route.js";
@@ -39,6 +39,8 @@ export interface GatewayOptions {
    * announced at once (several relays in several processes are safe). Default true.
    */
   relay?: boolean;
+  /** Overrides of the WebSocket limits (DEFAULT_WEBSOCKET_LIMITS; messages up to GRAPHQL_MAX_BODY_BYTES). */
+  webSocketLimits?: Partial<WebSocketLimits>;
 }
 
 /** Wakes the outbox relay after each mutation so its status events go out without waiting for a poll. */
@@ -88,7 +90,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     },
   };
   const context = (): GatewayContext => ({ runtime, log });
-  const isAuthorized = apiKeyChecker(config.API_KEYS);
+  const identify = apiKeyIdentifier(config.API_KEYS);
   if (config.API_KEYS.length === 0) log.warn("API_KEYS is empty: the GraphQL API accepts every caller");
 
   const relayAbort = new AbortController();
@@ -141,7 +143,15 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     });
   });
 
-  const subscriptions = attachSubscriptionServer(httpServer, { schema, rules, isAuthorized, context });
+  const subscriptions = attachSubscriptionServer(httpServer, {
+    schema,
+    rules,
+    maxTokens: MAX_TOKENS,
+    production,
+    identify,
+    context,
+    limits: { maxPayloadBytes: config.GRAPHQL_MAX_BODY_BYTES, ...DEFAULT_WEBSOCKET_LIMITS, ...options.webSocketLimits },
+  });
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     csrfPrevention: true,
@@ -167,7 +177,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   handleGraphql = graphqlHandler(apollo, {
     maxBodyBytes: config.GRAPHQL_MAX_BODY_BYTES,
     context: async (req) => {
-      if (!isAuthorized(req.headers.authorization)) throw unauthenticated();
+      if (identify(req.headers.authorization) === null) throw unauthenticated();
       return context();
     },
   });
