@@ -4,7 +4,9 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { NoSchemaIntrospectionCustomRule, type ValidationRule } from "graphql";
+import DataLoader from "dataloader";
 import { startOutboxRelay, type OutboxRelay } from "@aq/platform/bus";
+import { getVideoHistories } from "@aq/platform/db";
 import { parsePlaybackKeys, PLAYBACK_ROUTE_PREFIX } from "@aq/platform/playback";
 import { createStorage } from "@aq/platform/storage";
 import { apiKeyIdentifier } from "./auth.js";
@@ -89,7 +91,8 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
       return url;
     },
   };
-  const context = (): GatewayContext => ({ runtime, log });
+  // One context per operation, so a loader batches within an operation and caches nothing longer.
+  const context = (): GatewayContext => ({ runtime, log, history: new DataLoader((ids) => getVideoHistories(deps.db, ids)) });
   const identify = apiKeyIdentifier(config.API_KEYS);
   if (config.API_KEYS.length === 0) log.warn("API_KEYS is empty: the GraphQL API accepts every caller");
 

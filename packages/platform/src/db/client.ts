@@ -4,8 +4,27 @@ import * as schema from "./schema.js";
 
 export type Database = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
-export function createDatabase(url: string, options: { max?: number } = {}): Database {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+export interface DatabaseOptions {
+  /** Connections in the pool. */
+  max?: number;
+  /** How long a query waits for a free connection (or a new one to open) before it fails. */
+  connectionTimeoutMs?: number;
+  /** How long the server lets one statement run before cancelling it; migrations lift it. */
+  statementTimeoutMs?: number;
+}
+
+/**
+ * A pool whose queries cannot wait for ever: a burst that exhausts it, or a database that
+ * stops answering, fails queries after connectionTimeoutMs instead of piling them up, and a
+ * runaway statement is cancelled by the server after statementTimeoutMs.
+ */
+export function createDatabase(url: string, options: DatabaseOptions = {}): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+  });
   // An idle client losing its connection (database restart) must not crash the process;
   // the next query gets a fresh connection.
   pool.on("error", () => {});

@@ -18,11 +18,15 @@ const MIGRATION_LOCK_KEY = 0x4151_6d69_6772_6174n;
 export async function runMigrations(db: Database): Promise<void> {
   const client = await db.$client.connect();
   try {
+    // Waiting for another process's migration, or a migration rewriting a large table, may
+    // take longer than the pool's statement timeout; the connection gets it back afterwards.
+    await client.query("set statement_timeout = 0");
     await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY.toString()]);
     try {
       await migrate(drizzle(client), { migrationsFolder });
     } finally {
       await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY.toString()]);
+      await client.query("reset statement_timeout");
     }
   } finally {
     client.release();
