@@ -5,7 +5,7 @@ import { getVideo, transitionVideo } from "@aq/platform/db";
 import { isAqError, toErrorValue } from "@aq/contracts";
 import { checkSourceFile, planLadder, probeMedia, validateSource } from "@aq/media";
 import { fetchSourceToFile } from "@aq/platform/sources";
-import { deletePrefix, downloadObject, uploadFile, uploadKey, uploadPrefix } from "@aq/platform/storage";
+import { deletePrefixWithRetries, downloadObject, uploadFile, uploadKey, uploadPrefix } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 
 export interface ProbeStageOptions {
@@ -71,8 +71,8 @@ export async function runProbeStage(deps: StageDeps, videoId: string, delivery: 
       await transitionVideo(db, { id: videoId, from: "probing", to: "rejected", set: { errorCode: code, errorMessage: message }, detail: code });
       log.info({ videoId, code }, "probe: source rejected");
       // A rejected source will never be encoded: it is only a storage cost now.
-      await deletePrefix(storage, uploadPrefix(videoId)).catch((cleanupError: unknown) =>
-        log.warn({ videoId, err: toErrorValue(cleanupError) }, "probe: could not delete the rejected upload"),
+      await deletePrefixWithRetries(storage, uploadPrefix(videoId), { log }).catch((cleanupError: unknown) =>
+        log.error({ videoId, code: "CLEANUP_FAILED", err: toErrorValue(cleanupError) }, "probe: the rejected upload is still in the bucket"),
       );
     }
   } finally {

@@ -1,7 +1,7 @@
 import { rm, stat } from "node:fs/promises";
 import { getVideo, transitionVideo } from "@aq/platform/db";
 import { isAqError, toErrorValue } from "@aq/contracts";
-import { deletePrefix, uploadDirectory, uploadPrefix, verifyUploadedTree, videoPrefix } from "@aq/platform/storage";
+import { deletePrefixWithRetries, uploadDirectory, uploadPrefix, verifyUploadedTree, videoPrefix } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 import { hlsOutputDir, sourceCopyPath, videoWorkDir } from "@aq/pipeline";
 
@@ -19,18 +19,15 @@ export async function runUploadStage(deps: StageDeps, videoId: string, delivery:
   if (!current || (current.status !== "encoded" && current.status !== "uploading")) {
     log.info({ videoId, status: current?.status }, "upload: video is past this stage, nothing to do");
     return;
+  const finish = (to: "ready" | "failed_upload", set: Parameters<typeof transitionVideo>[1]["set"], detail?: string) =>
+    transitionVideo(db, { id: videoId, from: "uploading", to, set, detail, lease: lease.ref, releaseLease: true });
   }
   const localDir = hlsOutputDir(deps.workDir, videoId);
   const prefix = videoPrefix(videoId);
   if (!(await stat(localDir).catch(() => null))) {
-    await transitionVideo(db, {
-      id: videoId,
-      from: ["encoded", "uploading"],
-      to: "failed_upload",
-      set: {
-        errorCode: "UPLOAD_FAILED",
-        errorMessage: `the encoded output is not in ${localDir}: encoder and uploader must share WORK_DIR; retry re-encodes it`,
-      },
+    await finish("failed_upload", {
+      errorCode: "UPLOAD_FAILED",
+      errorMessage: `the encoded output is not in ${localDir}: encoder and uploader must share WORK_DIR; retry re-encodes it`,
     });
     return;
   }

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   // storage
   "UPLOAD_FAILED",
   "UPLOAD_MISMATCH",
+  "CLEANUP_FAILED",
   // misc
   "INVALID_VIDEO_ID",
   "INVALID_CONFIG",

@@ -1,6 +1,7 @@
-import { VIDEO_STATUSES } from "@aq/contracts";
+import { GraphQLError } from "graphql";
+import { isAqError, toErrorValue, VIDEO_STATUSES } from "@aq/contracts";
 import { getVideo, transitionVideo } from "@aq/platform/db";
-import { deletePrefix, uploadPrefix, videoPrefix } from "@aq/platform/storage";
+import { deletePrefixWithRetries, uploadPrefix, videoPrefix } from "@aq/platform/storage";
 import type { MutationResolvers } from "../generated/resolvers.js";
 import { notFound } from "../graphql/errors.js";
 import { videoIdArg } from "../graphql/ids.js";
@@ -19,7 +20,16 @@ export const deleteVideo: MutationResolvers["deleteVideo"] = async (_parent, arg
   if (video.status !== "deleted") {
     await transitionVideo(runtime.db, { id, from: NOT_DELETED, to: "deleted", set: { progress: 0 }, detail: "deleted through the API" });
   }
-  const removed = (await deletePrefix(runtime.storage, videoPrefix(id))) + (await deletePrefix(runtime.storage, uploadPrefix(id)));
+  let removed = 0;
+  try {
+    for (const prefix of [videoPrefix(id), uploadPrefix(id)]) removed += await deletePrefixWithRetries(runtime.storage, prefix, { log });
+  } catch (error) {
+    if (!isAqError(error)) throw error;
+    log.error({ videoId: id, code: error.code, err: toErrorValue(error) }, "video deleted, but objects remain in the bucket");
+    throw new GraphQLError(`the video is deleted, but its files could not all be removed (${error.message}); call deleteVideo again to retry`, {
+      extensions: { code: "STORAGE_ERROR", aqCode: error.code },
+    });
+  }
   log.info({ videoId: id, objects: removed }, "video deleted");
   return true;
 };

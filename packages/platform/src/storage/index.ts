@@ -4,3 +4,4 @@ export * from "./objects.js";
 export * from "./upload-directory.js";
 export * from "./bucket.js";
 export * from "./limits.js";
+export * from "./cleanup.js";

@@ -8,6 +8,7 @@ import { withRetries } from "../service/retry.js";
 import type { Storage } from "./client.js";
 import { cacheControlFor, contentTypeFor } from "@aq/contracts";
 import { listPrefix } from "./objects.js";
+import { describeSafely } from "./describe-safely.js";
 
 export interface LocalFile {
   /** Path relative to the tree's root, with "/" separators (the key suffix). */
@@ -35,20 +36,6 @@ export async function listLocalTree(root: string): Promise<LocalFile[]> {
 
 function keyFor(prefix: string, relativePath: string): string {
   return prefix.endsWith("/") || prefix === "" ? prefix + relativePath : `${prefix}/${relativePath}`;
-}
-
-/** The SDK error's name and message, without credentials should a server echo them. */
-async function describeSafely(storage: Storage, error: unknown): Promise<string> {
-  let text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  try {
-    const credentials = await storage.client.config.credentials();
-    for (const secret of [credentials.secretAccessKey, credentials.sessionToken, credentials.accessKeyId]) {
-      if (secret) text = text.split(secret).join("[redacted]");
-    }
-  } catch {
-    text = "storage error (details withheld: credentials could not be resolved to redact them)";
-  }
-  return text;
 }
 
 export interface UploadFileOptions {
