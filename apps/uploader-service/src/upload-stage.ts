@@ -19,15 +19,18 @@ export async function runUploadStage(deps: StageDeps, videoId: string, delivery:
   if (!current || (current.status !== "encoded" && current.status !== "uploading")) {
     log.info({ videoId, status: current?.status }, "upload: video is past this stage, nothing to do");
     return;
-  const finish = (to: "ready" | "failed_upload", set: Parameters<typeof transitionVideo>[1]["set"], detail?: string) =>
-    transitionVideo(db, { id: videoId, from: "uploading", to, set, detail, lease: lease.ref, releaseLease: true });
   }
   const localDir = hlsOutputDir(deps.workDir, videoId);
   const prefix = videoPrefix(videoId);
   if (!(await stat(localDir).catch(() => null))) {
-    await finish("failed_upload", {
-      errorCode: "UPLOAD_FAILED",
-      errorMessage: `the encoded output is not in ${localDir}: encoder and uploader must share WORK_DIR; retry re-encodes it`,
+    await transitionVideo(db, {
+      id: videoId,
+      from: ["encoded", "uploading"],
+      to: "failed_upload",
+      set: {
+        errorCode: "UPLOAD_FAILED",
+        errorMessage: `the encoded output is not in ${localDir}: encoder and uploader must share WORK_DIR; retry re-encodes it`,
+      },
     });
     return;
   }
@@ -62,9 +65,10 @@ export async function runUploadStage(deps: StageDeps, videoId: string, delivery:
 /** After a verified upload: the original upload and every local file of the job, logs included. */
 async function cleanUp(deps: StageDeps, videoId: string): Promise<void> {
   try {
-    await deletePrefix(deps.storage, uploadPrefix(videoId));
+    await deletePrefixWithRetries(deps.storage, uploadPrefix(videoId), { log: deps.log });
   } catch (error) {
-    deps.log.warn({ videoId, err: toErrorValue(error) }, "cleanup: could not delete the original upload");
+    // The video is ready either way; the original stays until deleteVideo removes it.
+    deps.log.error({ videoId, code: "CLEANUP_FAILED", err: toErrorValue(error) }, "cleanup: the original upload is still in the bucket");
   }
   await rm(sourceCopyPath(deps.workDir, videoId), { force: true });
   await rm(videoWorkDir(deps.workDir, videoId), { recursive: true, force: true });
