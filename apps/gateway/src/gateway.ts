@@ -22,6 +22,7 @@ import { healthRoutes } from "./http/health.js";
 import { playbackRoute } from "./http/playback-route.js";
 import { VideoAvailability } from "./http/video-availability.js";
 import { MAX_PAGE_SIZE } from "./resolvers/queries.js";
+import { startUploadSweep } from "./upload-sweep.js";
 
 export interface Gateway {
   httpServer: Server;
@@ -41,6 +42,8 @@ export interface GatewayOptions {
    * announced at once (several relays in several processes are safe). Default true.
    */
   relay?: boolean;
+  /** How often this gateway expires unused uploads and removes left-over upload objects (upload-sweep.ts); default 60 s, false: never. */
+  uploadSweepIntervalMs?: number | false;
   /** Overrides of the WebSocket limits (DEFAULT_WEBSOCKET_LIMITS; messages up to GRAPHQL_MAX_BODY_BYTES). */
   webSocketLimits?: Partial<WebSocketLimits>;
 }
@@ -96,8 +99,12 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   const identify = apiKeyIdentifier(config.API_KEYS);
   if (config.API_KEYS.length === 0) log.warn("API_KEYS is empty: the GraphQL API accepts every caller");
 
-  const relayAbort = new AbortController();
-  const relay = options.relay === false ? null : startOutboxRelay(deps.db, deps.nc, { log, signal: relayAbort.signal });
+  const background = new AbortController();
+  const relay = options.relay === false ? null : startOutboxRelay(deps.db, deps.nc, { log, signal: background.signal });
+  if (options.uploadSweepIntervalMs !== false) {
+    const sweepDeps = { db: deps.db, storage: deps.storage, log, uploadUrlTtlSeconds: config.UPLOAD_URL_TTL_SECONDS };
+    startUploadSweep(sweepDeps, options.uploadSweepIntervalMs ?? 60_000, background.signal);
+  }
 
   const schema = buildSchema();
   const rules: ValidationRule[] = [
@@ -208,7 +215,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     ready,
     async close() {
       await apollo.stop();
-      relayAbort.abort();
+      background.abort();
       await relay?.stopped;
       if (runtime.uploadStorage !== deps.storage) runtime.uploadStorage.client.destroy();
     },

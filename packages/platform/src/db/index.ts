@@ -3,4 +3,5 @@ export * from "./schema.js";
 export * from "./migrate.js";
 export * from "./videos.js";
 export * from "./history.js";
+export * from "./stale.js";
 export * from "./outbox.js";
