@@ -1,7 +1,7 @@
-import type { VideoRow } from "@aq/platform/db";
 import { signPlaybackUrl } from "@aq/platform/playback";
 import type { StatusChangeResolvers, VideoResolvers } from "../generated/resolvers.js";
 import { badInput } from "../graphql/errors.js";
+import { publicError } from "../graphql/public-error.js";
 
 /** The probe result is stored typed (the media core's MediaInfo); only a few numbers are exposed. */
 function finite(value: number | null | undefined): number | null {
@@ -10,7 +10,7 @@ function finite(value: number | null | undefined): number | null {
 
 export const Video: VideoResolvers = {
   progress: (row) => (row.status === "ready" ? 100 : row.progress),
-  error: (row) => (row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null),
+  error: (row) => publicError(row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null),
   renditions: (row) => row.renditions ?? row.plannedRenditions ?? [],
   durationSeconds: (row) => finite(row.probe?.durationSeconds),
   width: (row) => finite(row.probe?.video?.displayWidth),

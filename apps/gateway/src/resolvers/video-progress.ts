@@ -3,6 +3,7 @@ import { subscribeVideo, type VideoSubscription, type VideoUpdate } from "@aq/pl
 import { getVideo, type VideoRow } from "@aq/platform/db";
 import type { SubscriptionResolvers, VideoProgress } from "../generated/resolvers.js";
 import { notFound } from "../graphql/errors.js";
+import { publicError } from "../graphql/public-error.js";
 import { videoIdArg } from "../graphql/ids.js";
 
 /** The forward path of a video; a status's position tells whether an update is ahead or behind. */
@@ -22,7 +23,7 @@ function fromRow(row: VideoRow): VideoProgress {
     fps: null,
     speed: null,
     etaSeconds: null,
-    error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null,
+    error: publicError(row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null),
     at: row.updatedAt.toISOString(),
   };
 }
@@ -36,7 +37,7 @@ function fromStatusEvent(event: StatusEvent): VideoProgress {
     fps: null,
     speed: null,
     etaSeconds: null,
-    error: event.error,
+    error: publicError(event.error),
     at: event.at,
   };
 }
