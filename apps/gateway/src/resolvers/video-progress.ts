@@ -1,18 +1,10 @@
-import { STAGE_OF_STATUS, isTerminalStatus, type ProgressEvent, type StatusEvent, type VideoStatus } from "@aq/contracts";
+import { STAGE_OF_STATUS, isFurtherAlong, isTerminalStatus, type ProgressEvent, type StatusEvent, type VideoStatus } from "@aq/contracts";
 import { subscribeVideo, type VideoSubscription, type VideoUpdate } from "@aq/platform/bus";
 import { getVideo, type VideoRow } from "@aq/platform/db";
 import type { SubscriptionResolvers, VideoProgress } from "../generated/resolvers.js";
 import { notFound } from "../graphql/errors.js";
 import { publicError } from "../graphql/public-error.js";
 import { videoIdArg } from "../graphql/ids.js";
-
-/** The forward path of a video; a status's position tells whether an update is ahead or behind. */
-const PIPELINE_ORDER: readonly VideoStatus[] = ["awaiting_upload", "uploaded", "probing", "probed", "encoding", "encoded", "uploading", "ready"];
-
-function isAhead(status: VideoStatus, of: VideoStatus): boolean {
-  const position = PIPELINE_ORDER.indexOf(of);
-  return position >= 0 && PIPELINE_ORDER.indexOf(status) > position;
-}
 
 function fromRow(row: VideoRow): VideoProgress {
   return {
@@ -85,7 +77,7 @@ class VideoProgressStream implements AsyncIterableIterator<VideoProgress> {
     if (update.kind === "progress") {
       const { status } = update.event;
       if (status !== this.status) {
-        if (!isAhead(status, this.status)) return null;
+        if (!isFurtherAlong(status, this.status)) return null;
         this.status = status;
         this.since = Math.max(this.since, Date.parse(update.event.at));
       }
