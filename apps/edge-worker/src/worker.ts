@@ -1,4 +1,5 @@
 import {
+  isImmutable,
   isPlaylist,
   isSingleByteRange,
   parsePlaybackKeys,
@@ -68,7 +69,49 @@ function objectHeaders(request: PlaybackRequest, object: R2Object, cors: Record<
   return headers;
 }
 
-async function serve(env: Env, httpRequest: Request, request: PlaybackRequest, cors: Record<string, string>): Promise<Response> {
+/**
+ * Whether a request's If-Match / If-Unmodified-Since fails for this object (RFC 9110 13.2.2:
+ * 412), as opposed to If-None-Match / If-Modified-Since (304). R2 reports both the same way.
+ */
+function failsWritePrecondition(httpRequest: Request, object: R2Object): boolean {
+  const ifMatch = httpRequest.headers.get("if-match");
+  if (ifMatch !== null) {
+    const tags = ifMatch.split(",").map((tag) => tag.trim().replace(/^W\//, ""));
+    return !tags.includes("*") && !tags.includes(object.httpEtag);
+  }
+  const ifUnmodifiedSince = Date.parse(httpRequest.headers.get("if-unmodified-since") ?? "");
+  return !Number.isNaN(ifUnmodifiedSince) && object.uploaded.getTime() > ifUnmodifiedSince + 999;
+}
+
+/** Segments are cached at the edge under their object key (not the tokenized URL), after the token check. */
+const cacheKeyFor = (key: string) => new Request(`https://edge-cache.aq.invalid/${key}`);
+
+/** A whole-object GET of an immutable object with no conditions: the one request the edge cache answers. */
+function cacheable(httpRequest: Request, request: PlaybackRequest): boolean {
+  if (httpRequest.method !== "GET" || !isImmutable(request.key)) return false;
+  return !["range", "if-match", "if-none-match", "if-modified-since", "if-unmodified-since"].some((name) => httpRequest.headers.has(name));
+}
+
+async function serve(
+  env: Env,
+  ctx: ExecutionContext,
+  httpRequest: Request,
+  request: PlaybackRequest,
+  cors: Record<string, string>,
+): Promise<Response> {
+  const useCache = cacheable(httpRequest, request);
+  if (useCache) {
+    const hit = await caches.default.match(cacheKeyFor(request.key));
+    if (hit) {
+      const headers = new Headers(cors);
+      for (const name of ["content-type", "content-length", "etag"]) headers.set(name, hit.headers.get(name) ?? "");
+      headers.set("cache-control", playbackCacheControl(request.key, request.expiry));
+      headers.set("accept-ranges", "bytes");
+      headers.set("x-content-type-options", "nosniff");
+      return new Response(hit.body, { headers });
+    }
+  }
+
   if (httpRequest.method === "HEAD") {
     const head = await env.BUCKET.head(request.key);
     if (!head) return text(404, "no such file", cors);
@@ -91,8 +134,12 @@ async function serve(env: Env, httpRequest: Request, request: PlaybackRequest, c
   }
   if (!object) return text(404, "no such file", cors);
   const headers = objectHeaders(request, object, cors);
-  // Without a body the If-None-Match precondition held: the client's copy is current.
-  if (!("body" in object)) return new Response(null, { status: 304, headers });
+  // Without a body a precondition stopped the read: If-Match / If-Unmodified-Since failed
+  // (412), or If-None-Match / If-Modified-Since found the client's copy current (304).
+  if (!("body" in object)) {
+    if (failsWritePrecondition(httpRequest, object)) return text(412, "the precondition failed", cors);
+    return new Response(null, { status: 304, headers });
+  }
 
   if (isPlaylist(request.key)) {
     headers.set("vary", "Accept-Encoding");
@@ -100,8 +147,9 @@ async function serve(env: Env, httpRequest: Request, request: PlaybackRequest, c
     if (!range && /\bgzip\b/i.test(httpRequest.headers.get("accept-encoding") ?? "")) headers.set("content-encoding", "gzip");
   }
   if (range) {
-    // Checked here as well: local R2 emulations serve the whole object for a range beyond it.
-    const bytes = rangeBytes(range, object.size);
+    // The range R2 served (it returns fewer bytes than asked past the end), checked here as
+    // well: local R2 emulations serve the whole object for a range beyond it.
+    const bytes = rangeBytes(object.range ?? range, object.size);
     if (!bytes) {
       await object.body.cancel();
       return unsatisfiable(object.size);
@@ -110,6 +158,13 @@ async function serve(env: Env, httpRequest: Request, request: PlaybackRequest, c
     return new Response(object.body, { status: 206, headers });
   }
   if (!headers.has("content-encoding")) headers.set("content-length", String(object.size));
+  if (useCache) {
+    const [toClient, toCache] = object.body.tee();
+    const cached = new Headers({ "content-type": headers.get("content-type")!, "content-length": String(object.size), etag: object.httpEtag });
+    cached.set("cache-control", "public, max-age=31536000, immutable");
+    ctx.waitUntil(caches.default.put(cacheKeyFor(request.key), new Response(toCache, { headers: cached })));
+    return new Response(toClient, { headers });
+  }
   return new Response(object.body, { headers });
 }
 
@@ -117,10 +172,13 @@ async function serve(env: Env, httpRequest: Request, request: PlaybackRequest, c
  * The gateway's playback route at the edge: GET/HEAD /v/<expiry>/<token>/<video id>/<path>
  * with the same tokens (403 expired or forged), objects streamed from the R2 binding under
  * videos/<video id>/ only (404 when missing), ranges, CORS, and no redirects. Unlike the
- * gateway it has no database: a deleted or unfinished video is "missing files".
+ * gateway it has no database: a deleted or unfinished video is "missing files". Segments
+ * (immutable) are kept in the edge cache, so repeated plays do not each read R2; a deleted
+ * video's cached segments stay reachable only with a token issued before it was deleted,
+ * until that token expires (its playlists are not cached).
  */
 export default {
-  async fetch(httpRequest: Request, env: Env): Promise<Response> {
+  async fetch(httpRequest: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const cors = { "access-control-allow-origin": env.PLAYBACK_CORS_ORIGIN ?? "*", "access-control-expose-headers": PLAYBACK_EXPOSED_HEADERS };
     if (httpRequest.method === "OPTIONS") {
       return new Response(null, {
@@ -133,6 +191,6 @@ export default {
     if (!request) return text(400, "not a playback path: /v/<expiry>/<token>/<video id>/<file>", cors);
     const check = await verifyPlaybackToken(keyringOf(env), request.videoId, request.expiry, request.token);
     if (!check.ok) return text(403, check.reason === "expired" ? "this playback URL has expired" : "this playback URL is not valid", cors);
-    return serve(env, httpRequest, request, cors);
+    return serve(env, ctx, httpRequest, request, cors);
   },
 } satisfies ExportedHandler<Env>;

@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { storageEnv } from "@aq/config";
 import { parsePlaybackKeys, playbackPath, signPlaybackToken } from "@aq/platform/playback";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -137,5 +138,66 @@ describe("edge worker in the Workers runtime (workerd via Miniflare) with a loca
     const notPlayback = await mf.dispatchFetch(`${ORIGIN}/videos/video-a/master.m3u8`);
     expect(notPlayback.status).toBe(400);
     await notPlayback.arrayBuffer();
+  });
+  it("answers 412 when If-Match or If-Unmodified-Since fails, and serves when they hold", async () => {
+    const segment = await url("video-b", "segments/360p_000.ts");
+    const etag = (await mf.dispatchFetch(segment, { method: "HEAD" })).headers.get("etag")!;
+    const otherTag = await mf.dispatchFetch(segment, { headers: { "if-match": '"not-the-etag"' } });
+    expect(otherTag.status).toBe(412);
+    await otherTag.arrayBuffer();
+    const longAgo = await mf.dispatchFetch(segment, { headers: { "if-unmodified-since": "Mon, 01 Jan 2001 00:00:00 GMT" } });
+    expect(longAgo.status).toBe(412);
+    await longAgo.arrayBuffer();
+    const sameTag = await mf.dispatchFetch(segment, { headers: { "if-match": etag } });
+    expect(sameTag.status).toBe(200);
+    expect(new Uint8Array(await sameTag.arrayBuffer())).toEqual(SEGMENT);
+  });
+
+  it("serves ranges that run past the end with the range actually served", async () => {
+    const segment = await url("video-b", "segments/360p_000.ts");
+    const pastEnd = await mf.dispatchFetch(segment, { headers: { range: "bytes=4000-9999" } });
+    expect(pastEnd.status).toBe(206);
+    expect(pastEnd.headers.get("content-range")).toBe(`bytes 4000-${SEGMENT.length - 1}/${SEGMENT.length}`);
+    expect(new Uint8Array(await pastEnd.arrayBuffer())).toEqual(SEGMENT.subarray(4000));
+
+    const longSuffix = await mf.dispatchFetch(segment, { headers: { range: "bytes=-10000" } });
+    expect(longSuffix.status).toBe(206);
+    expect(longSuffix.headers.get("content-range")).toBe(`bytes 0-${SEGMENT.length - 1}/${SEGMENT.length}`);
+    expect(new Uint8Array(await longSuffix.arrayBuffer())).toEqual(SEGMENT);
+  });
+
+  it("keeps segments in the edge cache (after the token check), but not playlists", async () => {
+    const bucket = await mf.getR2Bucket("BUCKET");
+    const key = "videos/video-c/segments/360p_000.ts";
+    await bucket.put(key, SEGMENT, { httpMetadata: { contentType: "video/mp2t" } });
+    await bucket.put("videos/video-c/master.m3u8", MASTER, { httpMetadata: { contentType: "application/vnd.apple.mpegurl" } });
+    const segment = await url("video-c", "segments/360p_000.ts");
+    const first = await mf.dispatchFetch(segment);
+    expect(first.status).toBe(200);
+    expect(new Uint8Array(await first.arrayBuffer())).toEqual(SEGMENT);
+    expect((await (await mf.dispatchFetch(await url("video-c", "master.m3u8"))).text())).toBe(MASTER);
+
+    // Gone from the bucket: the segment now comes from the cache alone, the playlist does not.
+    await bucket.delete([key, "videos/video-c/master.m3u8"]);
+    const cached = await mf.dispatchFetch(segment);
+    expect(cached.status).toBe(200);
+    expect(cached.headers.get("content-type")).toBe("video/mp2t");
+    expect(cached.headers.get("content-length")).toBe(String(SEGMENT.length));
+    expect(cached.headers.get("access-control-allow-origin")).toBe("*");
+    expect(cached.headers.get("cache-control")).toMatch(/^public, max-age=(3599|3600)$/);
+    expect(new Uint8Array(await cached.arrayBuffer())).toEqual(SEGMENT);
+    const playlist = await mf.dispatchFetch(await url("video-c", "master.m3u8"));
+    expect(playlist.status).toBe(404);
+    await playlist.arrayBuffer();
+
+    // The cache is consulted only after the token: another secret's token is still refused.
+    const forged = await mf.dispatchFetch(await url("video-c", "segments/360p_000.ts", hour(), parsePlaybackKeys("edge1:a-different-secret-that-is-long-enough-00")));
+    expect(forged.status).toBe(403);
+    await forged.arrayBuffer();
+  });
+
+  it("binds the bucket the configuration names by default (wrangler.toml)", async () => {
+    const toml = await readFile(new URL("../wrangler.toml", import.meta.url), "utf8");
+    expect(/^bucket_name\s*=\s*"([^"]+)"/m.exec(toml)?.[1]).toBe(storageEnv.S3_BUCKET.parse(undefined));
   });
 });

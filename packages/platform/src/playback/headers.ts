@@ -28,3 +28,8 @@ export function playbackCacheControl(key: string, expiry: number, nowSeconds = M
 export function isPlaylist(key: string): boolean {
   return key.endsWith(".m3u8");
 }
+
+/** Objects that never change once written (segments): an edge may keep them as long as it likes. */
+export function isImmutable(key: string): boolean {
+  return cacheControlFor(key).includes("immutable");
+}
