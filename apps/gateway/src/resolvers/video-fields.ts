@@ -1,3 +1,4 @@
+import type { VideoRow } from "@aq/platform/db";
 import { signPlaybackUrl } from "@aq/platform/playback";
 import type { StatusChangeResolvers, VideoResolvers } from "../generated/resolvers.js";
 import { badInput } from "../graphql/errors.js";
