@@ -16,6 +16,7 @@ const DOCS = [
   "apps/edge-worker/README.md",
   "apps/web/README.md",
   "bench/README.md",
+  "packages/contracts/GLOSSARY.md",
 ].filter((file) => existsSync(join(repoRoot, file)));
 
 /** Top-level folders whose paths, written as code (`packages/media/src/ladder.ts`), must exist. */
