@@ -20,7 +20,7 @@ export async function mediaPlaylist(outDir: string, name: string): Promise<types
   return playlist;
 }
 
-/** The guide's section 2 layout with section 5 names, and nothing else. */
+/** The guide's (docs/encoding-guide.md) section 2 layout with section 5 names, and nothing else. */
 export async function expectExactLayout(outDir: string, plan: RenditionPlan[]): Promise<number> {
   const first = await mediaPlaylist(outDir, plan[0]!.name);
   const count = first.segments.length;
