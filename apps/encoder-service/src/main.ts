@@ -1,20 +1,9 @@
-import { availableParallelism } from "node:os";
-import { z } from "zod";
-import { envInt } from "@aq/config";
+import { encoderServiceConfig } from "@aq/config";
 import { loadConfigOrExit } from "@aq/platform/service";
-import { pipelineWorkerEnv, runPipelineWorker } from "@aq/pipeline";
+import { runPipelineWorker } from "@aq/pipeline";
 import { runEncodeStage } from "./encode-stage.js";
 
-const config = loadConfigOrExit(
-  "encoder-service",
-  z.object({
-    ...pipelineWorkerEnv,
-    HEALTH_PORT: envInt(8082, 0, 65535),
-    // The guide's "one encode job per CPU core" (docs/encoding-guide.md §11).
-    ENCODER_CONCURRENCY: envInt(availableParallelism(), 1, 64),
-    ENCODE_DISK_RESERVE_BYTES: envInt(512 * 1024 * 1024, 0),
-  }),
-);
+const config = loadConfigOrExit("encoder-service", encoderServiceConfig);
 
 runPipelineWorker({
   service: "encoder-service",

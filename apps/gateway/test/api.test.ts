@@ -282,7 +282,7 @@ describe("gateway API", () => {
     });
 
     it("re-queues a stuck video", async () => {
-      const stuck = await startTestGateway(infra, { RETRY_STUCK_AFTER_SECONDS: "1" });
+      const stuck = await startTestGateway(infra, { STUCK_AFTER_SECONDS: "1" });
       try {
         const id = `stuck-${Date.now()}`;
         const past = new Date(Date.now() - 60_000);

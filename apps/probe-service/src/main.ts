@@ -1,18 +1,9 @@
-import { z } from "zod";
-import { envInt, sourceUrlEnv } from "@aq/config";
+import { probeServiceConfig } from "@aq/config";
 import { loadConfigOrExit } from "@aq/platform/service";
-import { pipelineWorkerEnv, runPipelineWorker } from "@aq/pipeline";
+import { runPipelineWorker } from "@aq/pipeline";
 import { runProbeStage } from "./probe-stage.js";
 
-const config = loadConfigOrExit(
-  "probe-service",
-  z.object({
-    ...pipelineWorkerEnv,
-    ...sourceUrlEnv,
-    HEALTH_PORT: envInt(8081, 0, 65535),
-    PROBE_CONCURRENCY: envInt(2, 1, 64),
-  }),
-);
+const config = loadConfigOrExit("probe-service", probeServiceConfig);
 
 runPipelineWorker({
   service: "probe-service",

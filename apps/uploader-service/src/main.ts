@@ -1,19 +1,9 @@
-import { z } from "zod";
-import { envInt } from "@aq/config";
+import { uploaderServiceConfig } from "@aq/config";
 import { loadConfigOrExit } from "@aq/platform/service";
-import { pipelineWorkerEnv, runPipelineWorker } from "@aq/pipeline";
+import { runPipelineWorker } from "@aq/pipeline";
 import { runUploadStage } from "./upload-stage.js";
 
-const config = loadConfigOrExit(
-  "uploader-service",
-  z.object({
-    ...pipelineWorkerEnv,
-    HEALTH_PORT: envInt(8083, 0, 65535),
-    UPLOADER_CONCURRENCY: envInt(2, 1, 64),
-    /** Parallel object uploads within one video. */
-    UPLOAD_FILE_CONCURRENCY: envInt(8, 1, 64),
-  }),
-);
+const config = loadConfigOrExit("uploader-service", uploaderServiceConfig);
 
 runPipelineWorker({
   service: "uploader-service",

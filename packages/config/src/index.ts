@@ -1,3 +1,5 @@
 export * from "./load.js";
+export * from "./describe.js";
 export * from "./fragments.js";
 export * from "./ladder.js";
+export * from "./services.js";

@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { AqError } from "@aq/contracts";
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 /**
- * Parses the environment against a schema whose keys are variable names, and fails with one
- * error naming every missing or invalid variable (never their values: some are secrets).
+ * Parses the environment against a schema whose keys are variable names (transforms may turn them
+ * into typed settings), and fails with one error naming every missing or invalid variable (never
+ * their values: some are secrets).
  */
-export function loadConfig<S extends z.ZodObject>(schema: S, env: Env = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.env): z.output<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
@@ -27,4 +28,17 @@ export function envBoolean(defaultValue: boolean) {
 
 export function envInt(defaultValue: number, min = 0, max = Number.MAX_SAFE_INTEGER) {
   return z.coerce.number().int().min(min).max(max).default(defaultValue);
+}
+
+/** A comma-separated list; empty entries are dropped. */
+export function envList() {
+  return z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? "")
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    );
 }

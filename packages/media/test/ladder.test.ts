@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultLadderConfig, ladderConfigFromEnv, type LadderConfig } from "@aq/config";
+import { defaultLadderConfig, type LadderConfig } from "@aq/config";
 import { AqError } from "@aq/contracts";
 import { chooseFrameRate } from "../src/frame-rate.js";
 import { planLadder } from "../src/ladder.js";
@@ -209,18 +209,5 @@ describe("parseProbeJson", () => {
     expect(info.audio).toMatchObject({ index: 2, codec: "ac3", channels: 6 });
     expect(info.audioTrackCount).toBe(2);
     expect(info.durationSeconds).toBe(12.5);
-  });
-});
-
-describe("ladderConfigFromEnv", () => {
-  it("reads variables and an already-parsed config alike", () => {
-    const fromText = ladderConfigFromEnv({ LADDER_ENABLE_1080P: "true", X264_PRESET: "veryfast", ENCODE_THREADS: "2" });
-    expect(fromText).toMatchObject({ enable1080p: true, allowSmallerSources: false, x264Preset: "veryfast", encodeThreads: 2 });
-    expect(ladderConfigFromEnv({ LADDER_ENABLE_1080P: true, ENCODE_STALL_TIMEOUT_SECONDS: 30 })).toMatchObject({ enable1080p: true, stallTimeoutSeconds: 30 });
-    expect(defaultLadderConfig).toMatchObject({ enable1080p: false, allowSmallerSources: false, x264Preset: "medium", minDurationSeconds: 5 });
-  });
-
-  it("names invalid variables", () => {
-    expect(() => ladderConfigFromEnv({ X264_PRESET: "turbo" })).toThrow(/X264_PRESET is invalid/);
   });
 });

@@ -1,32 +1,18 @@
-import { z } from "zod";
 import { closeBus, connectBus, consumeWork, ensurePipelineStream, ensureWorkConsumer, startOutboxRelay } from "@aq/platform/bus";
-import { databaseEnv, natsEnv, serviceEnv, storageEnv, workDirEnv, workerEnv, ladderEnv } from "@aq/config";
+import type { PipelineWorkerConfig } from "@aq/config";
 import { WORK_CONSUMERS, type WorkerName } from "@aq/contracts";
 import { closeDatabase, createDatabase, runMigrations, transitionVideo } from "@aq/platform/db";
 import { toErrorValue } from "@aq/contracts";
 import { createLogger } from "@aq/platform/log";
-import { ladderConfigFromEnv } from "@aq/config";
 import { runService } from "@aq/platform/service";
 import { createStorage } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "./deps.js";
 import { sweepStuckVideos } from "./sweep.js";
 
-/** The environment every pipeline worker reads; each service adds its own variables. */
-export const pipelineWorkerEnv = {
-  ...serviceEnv,
-  ...databaseEnv,
-  ...natsEnv,
-  ...storageEnv,
-  ...workDirEnv,
-  ...workerEnv,
-  ...ladderEnv,
-};
-export type PipelineWorkerConfig = z.infer<z.ZodObject<typeof pipelineWorkerEnv>>;
-
 export interface PipelineWorkerSpec {
   service: string;
   worker: WorkerName;
-  config: PipelineWorkerConfig & { HEALTH_PORT: number };
+  config: PipelineWorkerConfig;
   concurrency: number;
   handle: (deps: StageDeps, videoId: string, delivery: DeliveryContext) => Promise<void>;
 }
@@ -57,7 +43,7 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
         storage: createStorage(config),
         log,
         workDir: config.WORK_DIR,
-        ladder: ladderConfigFromEnv(config),
+        ladder: config.ladder,
       };
       const relay = startOutboxRelay(db, nc, { log, signal, intervalMs: 500 });
       const sweep = setInterval(() => {

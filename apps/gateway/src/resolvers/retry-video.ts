@@ -7,7 +7,7 @@ import { videoIdArg } from "../graphql/ids.js";
 export const retryVideo: MutationResolvers["retryVideo"] = async (_parent, args, { runtime, log }) => {
   const id = videoIdArg(args.id);
   try {
-    const { video, action } = await retry(runtime.db, id, { stuckAfterSeconds: runtime.config.RETRY_STUCK_AFTER_SECONDS });
+    const { video, action } = await retry(runtime.db, id, { stuckAfterSeconds: runtime.config.STUCK_AFTER_SECONDS });
     log.info({ videoId: id, action, status: video.status }, "retry requested");
     return video;
   } catch (error) {

@@ -1,0 +1,97 @@
+import { availableParallelism } from "node:os";
+import { z } from "zod";
+import { described } from "./describe.js";
+import { databaseEnv, healthPortEnv, natsEnv, serviceEnv, sourceUrlEnv, storageEnv, stuckEnv, sweepEnv, workDirEnv } from "./fragments.js";
+import { defaultLadderConfig, ladderEnv, withLadder, type LadderConfig } from "./ladder.js";
+import { envBoolean, envInt, envList } from "./load.js";
+
+/** What every pipeline service (probe, encoder, uploader) reads. */
+export const pipelineWorkerEnv = { ...serviceEnv, ...databaseEnv, ...natsEnv, ...storageEnv, ...workDirEnv, ...stuckEnv, ...sweepEnv };
+export type PipelineWorkerConfig = z.output<z.ZodObject<typeof pipelineWorkerEnv>> & { ladder: LadderConfig; HEALTH_PORT: number };
+
+export const probeServiceEnv = {
+  ...pipelineWorkerEnv,
+  ...ladderEnv,
+  ...sourceUrlEnv,
+  HEALTH_PORT: healthPortEnv(8081),
+  PROBE_CONCURRENCY: described(envInt(2, 1, 64), "Videos probed at once per instance."),
+};
+
+export const encoderServiceEnv = {
+  ...pipelineWorkerEnv,
+  ...ladderEnv,
+  HEALTH_PORT: healthPortEnv(8082),
+  ENCODER_CONCURRENCY: described(
+    envInt(availableParallelism(), 1, 64),
+    'Encodes at once per instance (the guide: "one encode job per CPU core").',
+    "number of CPU cores",
+  ),
+  ENCODE_DISK_RESERVE_BYTES: described(
+    envInt(512 * 1024 * 1024, 0),
+    "Free space kept in `WORK_DIR`; an encode that would need it fails with `INSUFFICIENT_DISK` before it starts.",
+  ),
+};
+
+export const uploaderServiceEnv = {
+  ...pipelineWorkerEnv,
+  HEALTH_PORT: healthPortEnv(8083),
+  UPLOADER_CONCURRENCY: described(envInt(2, 1, 64), "Videos uploaded at once per instance."),
+  UPLOAD_FILE_CONCURRENCY: described(envInt(8, 1, 64), "Parallel object uploads within one video."),
+};
+
+/** Variables only the gateway reads. */
+export const gatewayEnv = {
+  NODE_ENV: described(
+    z.enum(["development", "production", "test"]).default("development"),
+    "`production` turns off introspection, the landing page and stack traces in errors.",
+  ),
+  GATEWAY_HOST: described(z.string().default("127.0.0.1"), "Listen address (`0.0.0.0` in containers)."),
+  GATEWAY_PORT: described(envInt(4000, 0, 65535), "Listen port (HTTP, WebSocket, playback and health)."),
+  HEALTH_PORT: healthPortEnv(4001),
+  API_KEYS: described(
+    envList(),
+    "Comma-separated bearer keys; every GraphQL operation needs `Authorization: Bearer <key>` (WebSocket: connection parameter `authorization`). Empty: the API is open (development only; refused when `NODE_ENV=production`).",
+    "none (open API; the local stack sets a development key)",
+  ),
+  PLAYBACK_SIGNING_KEYS: described(
+    z.string().min(1),
+    "`kid:secret[,kid:secret…]`, secrets of 32+ characters: the first signs playback tokens, all verify (rotation).",
+    "required (the local stack sets a development key)",
+  ),
+  PLAYBACK_BASE_URL: described(
+    z.string().url().optional(),
+    "Origin that playback URLs start with (a CDN or the edge worker in production).",
+    "the gateway's own address",
+  ),
+  PLAYBACK_DEFAULT_TTL_SECONDS: described(envInt(3600, 1), "Lifetime of a `playbackUrl` without `expiresInSeconds`."),
+  PLAYBACK_MAX_TTL_SECONDS: described(envInt(7 * 24 * 3600, 1), "Longest lifetime a client may ask for."),
+  PLAYBACK_CORS_ORIGIN: described(z.string().default("*"), "`Access-Control-Allow-Origin` of playback responses (the token is the credential, so `*` is safe)."),
+  GRAPHQL_CORS_ORIGINS: described(envList(), "Origins whose pages may call `/graphql` from a browser (server-to-server use needs none)."),
+  GRAPHQL_MAX_DEPTH: described(envInt(8, 2, 64), "Query depth limit."),
+  GRAPHQL_MAX_FIELDS: described(envInt(200, 10, 10_000), "Query size limit (fields per operation)."),
+  GRAPHQL_MAX_BODY_BYTES: described(envInt(100_000, 1000), "Largest accepted request body, in bytes."),
+  UPLOAD_URL_TTL_SECONDS: described(envInt(3600, 60, 7 * 24 * 3600), "Lifetime of a presigned upload URL."),
+  UPLOAD_S3_ENDPOINT: described(
+    z.string().url().optional(),
+    "The S3 endpoint browsers reach for direct uploads, when it differs from `S3_ENDPOINT` (e.g. inside Docker).",
+    "`S3_ENDPOINT`",
+  ),
+  MIGRATE_ON_START: described(envBoolean(true), "Run pending database migrations on start (the pipeline services always do)."),
+};
+
+export const gatewayServiceEnv = { ...serviceEnv, ...databaseEnv, ...natsEnv, ...storageEnv, ...sourceUrlEnv, ...stuckEnv, ...gatewayEnv };
+
+/** Each service's variables, parsed once into its typed settings (the ladder as a LadderConfig). */
+export const probeServiceConfig = z.object(probeServiceEnv).transform(withLadder);
+export const encoderServiceConfig = z.object(encoderServiceEnv).transform(withLadder);
+/** The store stage never reads the ladder, so the uploader does not read its variables. */
+export const uploaderServiceConfig = z.object(uploaderServiceEnv).transform((env) => ({ ...env, ladder: defaultLadderConfig }));
+
+/** Who reads what: docs/configuration.md's "read by" column is derived from this. */
+export const ENV_READERS = {
+  gateway: gatewayServiceEnv,
+  "probe-service": probeServiceEnv,
+  "encoder-service": encoderServiceEnv,
+  "uploader-service": uploaderServiceEnv,
+  "aq CLI": ladderEnv,
+} as const satisfies Record<string, z.ZodRawShape>;
