@@ -4,6 +4,7 @@ import type { Logger } from "@aq/platform/log";
 import type { PlaybackKeyring } from "@aq/platform/playback";
 import type { Storage } from "@aq/platform/storage";
 import type { GatewayConfig } from "./config.js";
+import type { BusGaps } from "./graphql/bus-gaps.js";
 
 /** What the gateway is built from: configuration and open connections (owned by the caller). */
 export interface GatewayDeps {
@@ -21,4 +22,6 @@ export interface GatewayRuntime extends GatewayDeps {
   uploadStorage: Storage;
   /** PLAYBACK_BASE_URL, or this gateway's own address once it listens. */
   playbackBaseUrl(): string;
+  /** When core NATS messages may have been missed (reconnects), so live streams read the state again. */
+  busGaps: BusGaps;
 }

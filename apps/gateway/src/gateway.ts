@@ -12,6 +12,7 @@ import { createStorage } from "@aq/platform/storage";
 import { apiKeyIdentifier } from "./auth.js";
 import type { GatewayDeps, GatewayRuntime } from "./deps.js";
 import type { GatewayContext } from "./graphql/context.js";
+import { BusGaps } from "./graphql/bus-gaps.js";
 import { errorFormatter } from "./graphql/format-error.js";
 import { unauthenticated } from "./graphql/errors.js";
 import { MAX_COST, MAX_TOKENS, operationLimitsRule } from "./graphql/limits.js";
@@ -88,6 +89,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     ...deps,
     keyring: parsePlaybackKeys(config.PLAYBACK_SIGNING_KEYS),
     uploadStorage: config.UPLOAD_S3_ENDPOINT ? createStorage({ ...config, S3_ENDPOINT: config.UPLOAD_S3_ENDPOINT }) : deps.storage,
+    busGaps: new BusGaps(deps.nc),
     playbackBaseUrl: () => {
       const url = config.PLAYBACK_BASE_URL ?? baseUrl;
       if (!url) throw new Error("the gateway is not listening yet and PLAYBACK_BASE_URL is not set");

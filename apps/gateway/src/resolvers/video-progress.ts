@@ -4,6 +4,7 @@ import { getVideo, type VideoRow } from "@aq/platform/db";
 import type { SubscriptionResolvers, VideoProgress } from "../generated/resolvers.js";
 import { notFound } from "../graphql/errors.js";
 import { publicError } from "../graphql/public-error.js";
+import type { BusGaps } from "../graphql/bus-gaps.js";
 import { videoIdArg } from "../graphql/ids.js";
 
 function fromRow(row: VideoRow): VideoProgress {
@@ -40,9 +41,18 @@ function fromProgressEvent(event: ProgressEvent): VideoProgress {
 }
 
 /**
+ * How often a stream reads its video's state again on its own, in case a gap in the bus went
+ * unnoticed (a message dropped from a full buffer); gaps the connection reports cause a read at once.
+ */
+export const STATE_RECHECK_INTERVAL_MS = 30_000;
+
+/**
  * The current state, then the live updates that move it on, ending after a terminal status.
  * Written as an iterator rather than an async generator so that a client unsubscribing ends
- * the NATS subscription at once, not when the next message would have arrived.
+ * the NATS subscription at once, not when the next message would have arrived. Live updates
+ * come over core NATS, which loses what is published while the gateway is disconnected, so
+ * after a reconnect (and every STATE_RECHECK_INTERVAL_MS) the state is read from the database
+ * again and a status missed meanwhile, a terminal one included, is passed on.
  */
 class VideoProgressStream implements AsyncIterableIterator<VideoProgress> {
   private initial: VideoProgress | null;
@@ -50,16 +60,32 @@ class VideoProgressStream implements AsyncIterableIterator<VideoProgress> {
   /** When the current status began, as far as this stream knows; older status events are stale. */
   private since: number;
   private readonly live: AsyncIterator<VideoUpdate>;
+  /** A live read still outstanding when a re-read of the state came first. */
+  private pendingLive: Promise<IteratorResult<VideoUpdate>> | null = null;
+  private recheckRequested = false;
+  private wake: (() => void) | null = null;
+  private readonly stopWatchingGaps: () => void;
+  private readonly recheckTimer: NodeJS.Timeout;
   private finished = false;
 
   constructor(
     private readonly subscription: VideoSubscription,
     row: VideoRow,
+    private readonly reread: () => Promise<VideoRow | null>,
+    gaps: BusGaps,
   ) {
     this.initial = fromRow(row);
     this.status = row.status;
     this.since = row.statusChangedAt.getTime();
     this.live = subscription[Symbol.asyncIterator]();
+    this.stopWatchingGaps = gaps.onGap(() => this.requestRecheck());
+    this.recheckTimer = setInterval(() => this.requestRecheck(), STATE_RECHECK_INTERVAL_MS);
+    this.recheckTimer.unref();
+  }
+
+  private requestRecheck(): void {
+    this.recheckRequested = true;
+    this.wake?.();
   }
 
   [Symbol.asyncIterator](): this {
@@ -90,6 +116,14 @@ class VideoProgressStream implements AsyncIterableIterator<VideoProgress> {
     return fromStatusEvent(update.event);
   }
 
+  /** The state read again: passed on when it is a status this stream has not seen, and not older. */
+  private acceptRow(row: VideoRow): VideoProgress | null {
+    if (row.status === this.status || row.statusChangedAt.getTime() < this.since) return null;
+    this.status = row.status;
+    this.since = row.statusChangedAt.getTime();
+    return fromRow(row);
+  }
+
   private emit(value: VideoProgress): IteratorResult<VideoProgress> {
     if (isTerminalStatus(value.status)) this.close();
     return { value, done: false };
@@ -102,9 +136,21 @@ class VideoProgressStream implements AsyncIterableIterator<VideoProgress> {
       return this.emit(value);
     }
     while (!this.finished) {
-      const { value, done } = await this.live.next();
-      if (done || this.finished) break;
-      const progress = this.accept(value);
+      if (this.recheckRequested) {
+        this.recheckRequested = false;
+        const row = await this.reread();
+        const progress = row && !this.finished ? this.acceptRow(row) : null;
+        if (progress) return this.emit(progress);
+        continue;
+      }
+      this.pendingLive ??= this.live.next();
+      const woken = new Promise<null>((resolve) => (this.wake = () => resolve(null)));
+      const result = await Promise.race([this.pendingLive, woken]);
+      this.wake = null;
+      if (!result) continue;
+      this.pendingLive = null;
+      if (result.done || this.finished) break;
+      const progress = this.accept(result.value);
       if (progress) return this.emit(progress);
     }
     return { value: undefined, done: true };
@@ -117,7 +163,10 @@ class VideoProgressStream implements AsyncIterableIterator<VideoProgress> {
 
   private close(): void {
     this.finished = true;
+    clearInterval(this.recheckTimer);
+    this.stopWatchingGaps();
     this.subscription.unsubscribe();
+    this.wake?.();
   }
 }
 
@@ -129,7 +178,7 @@ export const videoProgress: SubscriptionResolvers["videoProgress"] = {
     try {
       const row = await getVideo(runtime.db, id);
       if (!row) throw notFound(`no video with id ${id}`);
-      return new VideoProgressStream(subscription, row);
+      return new VideoProgressStream(subscription, row, () => getVideo(runtime.db, id), runtime.busGaps);
     } catch (error) {
       subscription.unsubscribe();
       throw error;
