@@ -5,6 +5,8 @@ export default defineConfig({
   ...sourceConditions,
   test: {
     include: ["test/**/*.test.ts"],
+    // The live R2 smoke test runs only through `npm run test:r2` (vitest.r2.config.ts).
+    exclude: ["**/node_modules/**", "test/**/*.r2.test.ts"],
     testTimeout: 300_000,
     hookTimeout: 180_000,
     // Each file starts its own NATS server, database and services; running them one at a
