@@ -46,7 +46,7 @@ export async function runProbeStage(deps: StageDeps, videoId: string, delivery: 
         await downloadObject(storage, video.sourceLocation, localSource);
       }
       await checkSourceFile(localSource);
-      const info = await probeMedia(localSource, { signal: delivery.signal });
+      const info = await probeMedia(localSource, { timeoutMs: deps.ladder.probeTimeoutSeconds * 1000, signal: delivery.signal });
       validateSource(info, deps.ladder);
       const plan = planLadder(info, deps.ladder);
       await transitionVideo(db, {
