@@ -1,0 +1,3 @@
+export * from "./generated/graphql.js";
+export * from "./request.js";
+export * from "./subscribe.js";
