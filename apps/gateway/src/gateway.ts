@@ -109,6 +109,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   }
 
   const schema = buildSchema();
+  const formatError = errorFormatter(log, production);
   const rules: ValidationRule[] = [
     operationLimitsRule({
       maxDepth: config.GRAPHQL_MAX_DEPTH,
@@ -162,6 +163,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     production,
     identify,
     context,
+    formatError,
     limits: { maxPayloadBytes: config.GRAPHQL_MAX_BODY_BYTES, ...DEFAULT_WEBSOCKET_LIMITS, ...options.webSocketLimits },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -173,7 +175,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     parseOptions: { maxTokens: MAX_TOKENS },
     includeStacktraceInErrorResponses: !production,
     validationRules: rules,
-    formatError: errorFormatter(log, production),
+    formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {

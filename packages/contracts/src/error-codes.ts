@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   "UPLOAD_MISMATCH",
   "CLEANUP_FAILED",
   // misc
+  /** A request's input the client can correct; the message says what is wrong. */
+  "INVALID_INPUT",
   "INVALID_VIDEO_ID",
   "INVALID_CONFIG",
   "INVALID_EVENT",

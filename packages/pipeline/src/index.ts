@@ -4,3 +4,4 @@ export * from "./disk-space.js";
 export * from "./sweep.js";
 export * from "./worker.js";
 export * from "./retry.js";
+export * from "./videos/index.js";

@@ -1,8 +1,7 @@
-import { isVideoId } from "@aq/contracts";
-import { badInput } from "./errors.js";
+import { AqError, isVideoId } from "@aq/contracts";
 
 /** Checks an id's format before it reaches SQL, storage keys or NATS subjects. */
 export function videoIdArg(id: string): string {
-  if (!isVideoId(id)) throw badInput(`"${id.slice(0, 80)}" is not a video id (1-64 letters, digits, '-' or '_')`, "INVALID_VIDEO_ID");
+  if (!isVideoId(id)) throw new AqError("INVALID_VIDEO_ID", `"${id.slice(0, 80)}" is not a video id (1-64 letters, digits, '-' or '_')`);
   return id;
 }

@@ -1,6 +1,15 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
+import {
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationRule,
+} from "graphql";
 import type { Context } from "graphql-ws";
 import { useServer, type Extra } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -75,6 +84,8 @@ export function attachSubscriptionServer(
     production: boolean;
     identify: (authorization: string | undefined) => CallerIdentity | null;
     context: () => GatewayContext;
+    /** The formatter HTTP responses use, so errors look the same on both transports. */
+    formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
     limits: WebSocketLimits;
   },
 ): SubscriptionServer {
@@ -160,6 +171,8 @@ export function attachSubscriptionServer(
         return { schema: options.schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: () => options.context(),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((error) => options.formatError(error.toJSON(), error)) } : undefined,
     },
     wsServer,
     limits.pingIntervalMs,

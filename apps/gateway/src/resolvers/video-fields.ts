@@ -1,7 +1,7 @@
 import type { VideoRow } from "@aq/platform/db";
+import { AqError } from "@aq/contracts";
 import { signPlaybackUrl } from "@aq/platform/playback";
 import type { StatusChangeResolvers, VideoResolvers } from "../generated/resolvers.js";
-import { badInput } from "../graphql/errors.js";
 import { publicError } from "../graphql/public-error.js";
 
 /** The probe result is stored as the media core's MediaInfo; only a few numbers are exposed. */
@@ -26,7 +26,7 @@ export const Video: VideoResolvers = {
     const { PLAYBACK_DEFAULT_TTL_SECONDS, PLAYBACK_MAX_TTL_SECONDS } = runtime.config;
     const ttl = expiresInSeconds ?? PLAYBACK_DEFAULT_TTL_SECONDS;
     if (ttl < 1 || ttl > PLAYBACK_MAX_TTL_SECONDS) {
-      throw badInput(`expiresInSeconds must be between 1 and ${PLAYBACK_MAX_TTL_SECONDS}, got ${ttl}`);
+      throw new AqError("INVALID_INPUT", `expiresInSeconds must be between 1 and ${PLAYBACK_MAX_TTL_SECONDS}, got ${ttl}`);
     }
     return (await signPlaybackUrl(runtime.keyring, runtime.playbackBaseUrl(), row.id, ttl)).url;
   },

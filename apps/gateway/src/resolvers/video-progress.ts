@@ -1,8 +1,7 @@
-import { STAGE_OF_STATUS, isFurtherAlong, isTerminalStatus, type ProgressEvent, type StatusEvent, type VideoStatus } from "@aq/contracts";
+import { AqError, STAGE_OF_STATUS, isFurtherAlong, isTerminalStatus, type ProgressEvent, type StatusEvent, type VideoStatus } from "@aq/contracts";
 import { subscribeVideo, type VideoSubscription, type VideoUpdate } from "@aq/platform/bus";
 import { getVideo, type VideoRow } from "@aq/platform/db";
 import type { SubscriptionResolvers, VideoProgress } from "../generated/resolvers.js";
-import { notFound } from "../graphql/errors.js";
 import { publicError } from "../graphql/public-error.js";
 import type { BusGaps } from "../graphql/bus-gaps.js";
 import { videoIdArg } from "../graphql/ids.js";
@@ -177,7 +176,7 @@ export const videoProgress: SubscriptionResolvers["videoProgress"] = {
     const subscription = subscribeVideo(runtime.nc, id);
     try {
       const row = await getVideo(runtime.db, id);
-      if (!row) throw notFound(`no video with id ${id}`);
+      if (!row) throw new AqError("NOT_FOUND", `no video with id ${id}`);
       return new VideoProgressStream(subscription, row, () => getVideo(runtime.db, id), runtime.busGaps);
     } catch (error) {
       subscription.unsubscribe();

@@ -1,0 +1,34 @@
+import { AqError, isAqError, VIDEO_STATUSES } from "@aq/contracts";
+import { getVideo, transitionVideo, type Database } from "@aq/platform/db";
+import type { Logger } from "@aq/platform/log";
+import { deletePrefixWithRetries, uploadPrefix, videoPrefix, type Storage } from "@aq/platform/storage";
+
+const NOT_DELETED = VIDEO_STATUSES.filter((status) => status !== "deleted");
+
+/**
+ * Marks the video deleted first, so that no worker can move it on (their transitions are
+ * compare-and-set), then removes its objects; answers how many. Deleting a deleted video
+ * removes any objects left behind by an earlier failure. Throws NOT_FOUND, or CLEANUP_FAILED
+ * when objects remain (the video is deleted; calling again retries).
+ */
+export async function deleteVideo(deps: { db: Database; storage: Storage; log: Logger }, id: string): Promise<{ removed: number }> {
+  const video = await getVideo(deps.db, id);
+  if (!video) throw new AqError("NOT_FOUND", `no video with id ${id}`);
+  if (video.status !== "deleted") {
+    await transitionVideo(deps.db, { id, from: NOT_DELETED, to: "deleted", set: { progress: 0 }, detail: "deleted through the API" });
+  }
+  let removed = 0;
+  try {
+    for (const prefix of [videoPrefix(id), uploadPrefix(id)]) removed += await deletePrefixWithRetries(deps.storage, prefix, { log: deps.log });
+  } catch (error) {
+    if (!isAqError(error)) throw error;
+    deps.log.error({ videoId: id, code: error.code, err: error.toValue() }, "video deleted, but objects remain in the bucket");
+    throw new AqError(
+      error.code,
+      `the video is deleted, but its files could not all be removed (${error.message}); call deleteVideo again to retry`,
+      error.details,
+      { cause: error },
+    );
+  }
+  return { removed };
+}
