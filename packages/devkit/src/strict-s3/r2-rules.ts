@@ -143,14 +143,14 @@ export function uploadSizeRefusal(request: S3Request, limits: R2Limits): S3Refus
 
 /**
  * DeleteObjects must prove its body's integrity (S3 requires Content-MD5 or an x-amz-checksum-*
- * header); a header that does not match the body is refused.
+ * header); a Content-MD5, CRC32 or SHA-256 that does not match the body is refused.
  */
 export function deleteObjectsIntegrityRefusal(request: S3Request, body: Buffer): S3Refusal | null {
   if (request.method !== "POST" || !request.query.has("delete")) return null;
   const md5 = request.headers["content-md5"];
   const crc = request.headers["x-amz-checksum-crc32"];
   const sha256 = request.headers["x-amz-checksum-sha256"];
-  if (md5 === undefined && crc === undefined && sha256 === undefined) {
+  if (md5 === undefined && !Object.keys(request.headers).some((name) => name.startsWith("x-amz-checksum-"))) {
     return { status: 400, code: "InvalidRequest", message: "Missing required header for this request: Content-MD5 or x-amz-checksum-*" };
   }
   const crcBytes = Buffer.alloc(4);
