@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global process, console */
+/* global process, console, setInterval, clearInterval */
 // Entry point of `npm run dev`, `npm run demo` and of `npm test`'s set-up (`setup-tests`, run as
 // the root `pretest` script). Plain JavaScript with no dependencies on purpose: on a fresh clone
 // it runs before node_modules exists. It installs what is missing (system programs through
@@ -37,7 +37,7 @@ function installSystemDeps(programs, env) {
 }
 
 function installNodeModules() {
-  if (existsSync(join(root, "node_modules", "tsx")) && existsSync(join(root, "node_modules", "@aq", "shared"))) return;
+  if (existsSync(join(root, "node_modules", "tsx")) && existsSync(join(root, "node_modules", "@aq", "devkit"))) return;
   console.log("[aq] node_modules is missing; running npm install");
   const failure = run("npm", ["install", "--no-audit", "--no-fund"]);
   if (failure) {
@@ -66,28 +66,26 @@ if (failure && stillMissing.length > 0) {
 }
 installNodeModules();
 
-// The local S3 server (s3rver, in the stack's process) pages listings of more than 1000 keys
-// with single-DES tokens, which OpenSSL 3 offers only in its legacy provider.
-const desCheck = "require('node:crypto').createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8))";
-const legacyProvider = spawnSync(process.execPath, ["--openssl-legacy-provider", "-e", desCheck], { stdio: "ignore" }).status === 0;
-if (!legacyProvider) console.log("[aq] this Node has no OpenSSL legacy provider: the local S3 server cannot list more than 1000 objects at once");
-
-const child = spawn(
-  process.execPath,
-  [
-    ...(legacyProvider ? ["--openssl-legacy-provider"] : []),
-    "--conditions=source",
-    "--import",
-    "tsx",
-    join(root, "apps", "stack", "src", "cli", commands[command]),
-    ...args,
-  ],
-  {
-    cwd: root,
-    stdio: "inherit",
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...process.env },
-  },
-);
+// The stack must not outlive this process, however it ends: setpriv (util-linux) has the kernel
+// send it SIGTERM when this process dies, even by SIGKILL, and the stack then stops in order. The
+// stack's own children die with it the same way (packages/devkit/src/owned-process.ts).
+const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((path) => existsSync(path));
+const stackArgs = ["--conditions=source", "--import", "tsx", join(root, "apps", "stack", "src", "cli", commands[command]), ...args];
+const child = spawn(setpriv ?? process.execPath, setpriv ? ["--pdeathsig", "SIGTERM", "--", process.execPath, ...stackArgs] : stackArgs, {
+  cwd: root,
+  stdio: "inherit",
+  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...process.env },
+});
+// This process is npm's child under `npm run dev`, and nothing makes it die with npm: when npm
+// is killed (an IDE's stop button, a CI timeout) this one is handed to another parent, and it
+// then stops the stack. Polling is the only portable way to notice.
+const parent = process.ppid;
+const orphanWatch = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(orphanWatch);
+  child.kill("SIGTERM");
+}, 1000);
+orphanWatch.unref();
 // A Ctrl-C in the terminal reaches both processes already: the command stops the stack and
 // this one waits for it. Signals sent to this process alone are passed on.
 process.on("SIGINT", () => {});

@@ -1,14 +1,23 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DEV_API_KEY, DEV_PLAYBACK_SIGNING_KEYS } from "./dev-keys.js";
+import { freePort, freePortPreferring, startS3Server } from "@aq/devkit";
 import { provideNats } from "./infra/nats.js";
-import { choosePort, type PortPolicy } from "./infra/ports.js";
 import { providePostgres, redactUrl } from "./infra/postgres.js";
-import { startLocalS3, type S3Env } from "./infra/s3.js";
 import { acquireStackLock } from "./lock.js";
 import { defaultDataDir } from "./paths.js";
-import { PIPELINE_APPS, sourceCommand, startApp, webAppPresent, type AppName, type RunningApp } from "./processes/apps.js";
+import { PIPELINE_APPS, sourceCommand, startApp, webAppPresent, webCommand, type AppName, type RunningApp } from "./processes/apps.js";
 import { fanOut, prefixedConsole, tailKeeper, type LineSink } from "./processes/log-lines.js";
+
+/** What a process reads to reach the stack's S3 server, as environment variables. */
+export interface S3Env {
+  S3_ENDPOINT: string;
+  S3_REGION: string;
+  S3_BUCKET: string;
+  S3_ACCESS_KEY_ID: string;
+  S3_SECRET_ACCESS_KEY: string;
+  S3_FORCE_PATH_STYLE: string;
+}
 
 export interface StackOptions {
   /** State of the stack (embedded Postgres, NATS store, S3 files, work directory). Default `<repo>/.data`. */
@@ -17,7 +26,7 @@ export interface StackOptions {
    * "preferred" (default): the well-known ports (gateway 4000, NATS 4222, S3 4568, web 3000)
    * when free, else any; "ephemeral": free ports only (tests).
    */
-  ports?: PortPolicy;
+  ports?: "preferred" | "ephemeral";
   /** Use NATS on 127.0.0.1:4222 and Postgres on 127.0.0.1:5432 when they answer. Default true. */
   reuseLocal?: boolean;
   /** Default: the NATS_URL environment variable; null ignores it. */
@@ -72,6 +81,7 @@ const WELL_KNOWN = { gateway: 4000, nats: 4222, s3: 4568, web: 3000 } as const;
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
   const dataDir = resolve(options.dataDir ?? process.env.AQ_DATA_DIR ?? defaultDataDir);
   const policy = options.ports ?? "preferred";
+  const choosePort = (wellKnown: number) => (policy === "preferred" ? freePortPreferring(wellKnown) : freePort());
   const reuseLocal = options.reuseLocal ?? true;
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
   const tails = tailKeeper();
@@ -98,7 +108,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       url: (options.natsUrl === undefined ? process.env.NATS_URL : options.natsUrl) || undefined,
       reuseLocal,
       storeDir: join(dataDir, "nats"),
-      port: await choosePort(WELL_KNOWN.nats, policy),
+      port: await choosePort(WELL_KNOWN.nats),
       logs,
     });
     stops.push({ name: "nats", stop: nats.stop });
@@ -108,18 +118,19 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       url: (options.databaseUrl === undefined ? process.env.DATABASE_URL : options.databaseUrl) || undefined,
       reuseLocal,
       embeddedDataDir: join(dataDir, "pg"),
-      embeddedPort: await choosePort(0, "ephemeral"),
     });
     stops.push({ name: "postgres", stop: postgres.stop });
     components.push({ name: "postgres", origin: postgres.origin === "embedded" ? "started" : "reused", url: redactUrl(postgres.url) });
 
-    const s3 = await startLocalS3({ directory: join(dataDir, "s3"), port: await choosePort(WELL_KNOWN.s3, policy), bucket: "aq-local" });
-    stops.push({ name: "s3", stop: s3.stop });
+    // Plain s3rver: the strict R2 stand-in is for tests; browsers upload to this one directly.
+    const s3Server = await startS3Server({ directory: join(dataDir, "s3"), port: await choosePort(WELL_KNOWN.s3), bucket: "aq-local", strict: false });
+    stops.push({ name: "s3", stop: s3Server.stop });
+    const s3: { env: S3Env } = { env: { ...s3Server.env, S3_FORCE_PATH_STYLE: String(s3Server.env.S3_FORCE_PATH_STYLE) } };
     components.push({ name: "s3", origin: "started", url: s3.env.S3_ENDPOINT });
 
     const withWeb = options.web === true || (options.web === "auto" && webAppPresent());
-    const webUrl = withWeb ? `http://${HOST}:${await choosePort(WELL_KNOWN.web, policy)}` : null;
-    const gatewayPort = await choosePort(WELL_KNOWN.gateway, policy);
+    const webUrl = withWeb ? `http://${HOST}:${await choosePort(WELL_KNOWN.web)}` : null;
+    const gatewayPort = await choosePort(WELL_KNOWN.gateway);
     const gatewayUrl = `http://${HOST}:${gatewayPort}`;
     const apiKeys = options.env?.API_KEYS || process.env.API_KEYS || DEV_API_KEY;
     const apiKey = apiKeys.split(",").map((key) => key.trim()).find(Boolean) ?? DEV_API_KEY;
@@ -143,7 +154,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     };
 
     const launch = async (name: Exclude<AppName, "web">): Promise<RunningApp> => {
-      const healthPort = await choosePort(0, "ephemeral");
+      const healthPort = await freePort();
       const env = { ...common, HEALTH_PORT: String(healthPort) };
       const readyUrl = name === "gateway" ? `${gatewayUrl}/readyz` : `http://${HOST}:${healthPort}/readyz`;
       const app = await startApp({ name, ...sourceCommand(name), env, readyUrl, logs, tail: tails.tail, timeoutMs: readyTimeoutMs });
@@ -159,8 +170,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     if (webUrl) {
       const web = await startApp({
         name: "web",
-        command: "npm",
-        args: ["run", "dev", "--workspace", "apps/web"],
+        ...webCommand(HOST),
         env: {
           ...common,
           PORT: new URL(webUrl).port,

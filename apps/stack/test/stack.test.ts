@@ -1,9 +1,13 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { canConnect } from "@aq/devkit";
+import { canConnect, dieWithParent, waitFor } from "@aq/devkit";
 import { StackAlreadyRunningError, startStack, type RunningStack } from "../src/index.js";
 import { lockPath } from "../src/lock.js";
 import { groupAlive, listening, processAlive } from "./process-state.js";
@@ -117,5 +121,35 @@ describe("startStack", () => {
     expect(processAlive(nats?.pid as number), "nats-server").toBe(false);
     expect(await listening(stack.natsUrl), "NATS port").toBe(false);
     expect(await listening(stack.databaseUrl), "embedded Postgres port").toBe(false);
+  });
+});
+
+describe("a stack that is killed", () => {
+  it("takes every child with it when its process gets SIGKILL: no process left, every port free", async () => {
+    const dir = await dataDir();
+    const fixture = join(dirname(fileURLToPath(import.meta.url)), "stack-process.ts");
+    // The stack process itself dies with this test's process, should the test fail half-way.
+    const [command, args] = dieWithParent(process.execPath, ["--conditions=source", "--import", "tsx", fixture, dir]);
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    const lines = createInterface({ input: child.stdout });
+    const [line] = (await Promise.race([once(lines, "line"), once(child, "exit").then(() => [null])])) as [string | null];
+    expect(line, `the stack process ended before it was up: ${stderr}`).not.toBeNull();
+    const running = JSON.parse(line as string) as Pick<RunningStack, "apps" | "components" | "s3" | "natsUrl" | "databaseUrl">;
+    const nats = running.components.find((c) => c.name === "nats");
+    expect(nats?.origin, "nats-server started by the stack").toBe("started");
+    const pids = [...running.apps.map((app) => app.pid as number), nats?.pid as number];
+    expect(pids.every((pid) => typeof pid === "number" && processAlive(pid))).toBe(true);
+
+    child.kill("SIGKILL");
+    await once(child, "exit");
+
+    // The kernel signals the children at once; they are gone once they have been reaped.
+    await waitFor(() => pids.every((pid) => !processAlive(pid) && !groupAlive(pid)), { timeoutMs: 15_000, message: "the stack's children to end" });
+    for (const app of running.apps) expect(await listening(app.readyUrl), `${app.name} port`).toBe(false);
+    expect(await listening(running.natsUrl), "NATS port").toBe(false);
+    expect(await listening(running.databaseUrl), "embedded Postgres port").toBe(false);
+    expect(await listening(running.s3.S3_ENDPOINT), "local S3 port").toBe(false);
   });
 });

@@ -16,6 +16,19 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
   });
 }
 
+/**
+ * `preferred` when it can be listened on (so the URLs a developer sees stay the same from run
+ * to run), otherwise any free port.
+ */
+export function freePortPreferring(preferred: number, host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", () => resolve(freePort(host)));
+    server.listen(preferred, host, () => server.close(() => resolve(preferred)));
+  });
+}
+
 /** True when something accepts TCP connections on host:port within `timeoutMs`. */
 export function canConnect(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {

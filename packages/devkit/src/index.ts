@@ -8,5 +8,6 @@ export * from "./s3-server.js";
 export * from "./clips.js";
 export * from "./capture-log.js";
 export * from "./child-processes.js";
+export * from "./owned-process.js";
 export * from "./tcp-proxy.js";
 export * from "./strict-s3/index.js";

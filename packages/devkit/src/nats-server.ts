@@ -1,20 +1,31 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sleep } from "@aq/platform/service";
-import { killOnExit, stopChild } from "./child-processes.js";
 import { canConnect, freePort } from "./free-port.js";
+import { startOwnedProcess, waitUntilReady, type LineSink, type OwnedProcess } from "./owned-process.js";
 
 export interface TestNatsServer {
   url: string;
   port: number;
+  /** The nats-server process (changes on restart). */
+  readonly pid: number | undefined;
   /**
    * Stops the server and starts it again on the same port with the same JetStream store;
    * `whileDown` runs in between (to exercise clients while the server is away).
    */
   restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface NatsServerOptions {
+  /** Default: a free loopback port. */
+  port?: number;
+  /** JetStream store, kept after stop(). Default: a temporary directory, removed on stop(). */
+  storeDir?: string;
+  /** nats-server's own log file (its banner would bury a console). Default: its stderr, in `logs`. */
+  logFile?: string;
+  /** Where its output lines go. Default: kept for the error message when it fails to start. */
+  logs?: LineSink;
 }
 
 const HOST = "127.0.0.1";
@@ -25,62 +36,75 @@ function natsServerBinary(): string {
   return process.env.NATS_SERVER_BIN ?? "nats-server";
 }
 
-async function launch(port: number, storeDir: string): Promise<ChildProcess> {
-  const child = spawn(natsServerBinary(), ["-js", "-a", HOST, "-p", String(port), "-sd", storeDir], {
-    stdio: ["ignore", "ignore", "pipe"],
+async function launch(port: number, storeDir: string, options: NatsServerOptions): Promise<OwnedProcess> {
+  const lines: string[] = [];
+  const server = startOwnedProcess({
+    name: "nats",
+    command: natsServerBinary(),
+    args: ["-js", "-a", HOST, "-p", String(port), "-sd", storeDir, ...(options.logFile ? ["-l", options.logFile] : [])],
+    logs: (source, line, stream) => {
+      lines.push(line);
+      if (lines.length > 30) lines.shift();
+      options.logs?.(source, line, stream);
+    },
   });
-  killOnExit(child);
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  let spawnError: Error | undefined;
-  child.once("error", (error) => {
-    spawnError = error;
-  });
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (spawnError) throw new Error(`could not start nats-server (${natsServerBinary()}): ${spawnError.message}`);
-    if (child.exitCode !== null) throw new Error(`nats-server exited with code ${child.exitCode}: ${stderr.trim()}`);
-    if (await canConnect(HOST, port, 500)) return child;
-    await sleep(25);
+  try {
+    await waitUntilReady(server, () => canConnect(HOST, port, 500), {
+      timeoutMs: START_TIMEOUT_MS,
+      what: `nats-server on ${HOST}:${port}`,
+      whenExited: () =>
+        `${natsServerBinary()} ${server.exitDescription()}${options.logFile ? ` (see ${options.logFile})` : `: ${lines.join("\n")}`}` +
+        " (install it with scripts/install-system-deps.sh, or set NATS_URL)",
+    });
+  } catch (error) {
+    await server.stop(1000);
+    throw error;
   }
-  await stopChild(child);
-  throw new Error(`nats-server did not accept connections on ${HOST}:${port} within ${START_TIMEOUT_MS} ms: ${stderr.trim()}`);
+  return server;
 }
 
 /**
- * A nats-server with JetStream of its own (free loopback port, temporary store), so that
- * every suite has its own streams and consumers.
+ * A nats-server with JetStream of its own on loopback: by default on a free port with a
+ * temporary store, so that every suite has its own streams and consumers; the local stack
+ * gives it its port and a store kept between runs.
  */
-export async function startNatsServer(): Promise<TestNatsServer> {
-  const storeDir = await mkdtemp(join(tmpdir(), "aq-nats-"));
-  let port = await freePort(HOST);
-  let child: ChildProcess;
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<TestNatsServer> {
+  const storeDir = options.storeDir ?? (await mkdtemp(join(tmpdir(), "aq-nats-")));
+  await mkdir(storeDir, { recursive: true });
+  const removeStore = () => (options.storeDir ? Promise.resolve() : rm(storeDir, { recursive: true, force: true }));
+  let port = options.port ?? (await freePort(HOST));
+  let server: OwnedProcess;
   try {
-    child = await launch(port, storeDir);
-  } catch {
-    // The probed port may have been taken in between; one more try on a new one.
-    port = await freePort(HOST);
-    child = await launch(port, storeDir).catch(async (error: unknown) => {
-      await rm(storeDir, { recursive: true, force: true });
+    server = await launch(port, storeDir, options);
+  } catch (error) {
+    // A probed free port may have been taken in between; one more try on a new one.
+    if (options.port !== undefined) {
+      await removeStore();
       throw error;
+    }
+    port = await freePort(HOST);
+    server = await launch(port, storeDir, options).catch(async (second: unknown) => {
+      await removeStore();
+      throw second;
     });
   }
   return {
     url: `nats://${HOST}:${port}`,
     port,
+    get pid() {
+      return server.pid;
+    },
     async restart(whileDown) {
-      await stopChild(child);
+      await server.stop(5000);
       try {
         await whileDown?.();
       } finally {
-        child = await launch(port, storeDir);
+        server = await launch(port, storeDir, options);
       }
     },
     async stop() {
-      await stopChild(child);
-      await rm(storeDir, { recursive: true, force: true });
+      await server.stop(5000);
+      await removeStore();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import S3rver from "s3rver";
@@ -22,6 +22,8 @@ export interface S3ServerOptions {
   bucket?: string;
   host?: string;
   port?: number;
+  /** Where s3rver keeps the objects, kept after stop(). Default: a temporary directory, removed on stop(). */
+  directory?: string;
   /**
    * Put the strict R2 stand-in (strict-s3/) in front of s3rver, optionally with scaled-down
    * limits. On by default, so that tests fail where R2 would; false gives plain s3rver.
@@ -57,7 +59,9 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Test
   const bucket = options.bucket ?? "aq-test";
   const host = options.host ?? "127.0.0.1";
   installS3rverDesShim();
-  const directory = await mkdtemp(join(tmpdir(), "aq-s3-"));
+  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), "aq-s3-")));
+  await mkdir(directory, { recursive: true });
+  const removeDirectory = () => (options.directory ? Promise.resolve() : rm(directory, { recursive: true, force: true }));
   const server = new S3rver({
     address: host,
     port: options.port ?? 0,
@@ -70,7 +74,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Test
   try {
     address = await server.run();
   } catch (error) {
-    await rm(directory, { recursive: true, force: true });
+    await removeDirectory();
     throw new Error(`could not start s3rver on ${host}`, { cause: error });
   }
   const plainEndpoint = `http://${host}:${address.port}`;
@@ -102,7 +106,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Test
       storage.client.destroy();
       await strict?.stop();
       await server.close();
-      await rm(directory, { recursive: true, force: true });
+      await removeDirectory();
     },
   };
 }

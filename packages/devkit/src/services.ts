@@ -3,11 +3,12 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { killOnExit, stopChild } from "./child-processes.js";
+import { dieWithParent, killOnExit, stopChild } from "./child-processes.js";
 import { freePort } from "./free-port.js";
 import { waitFor } from "./wait-for.js";
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+/** The repository root (packages/devkit/src or packages/devkit/dist, three levels down). */
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 export const PIPELINE_SERVICES = ["probe-service", "encoder-service", "uploader-service"] as const;
 export type ServiceName = (typeof PIPELINE_SERVICES)[number] | "gateway";
@@ -33,7 +34,8 @@ export async function startServiceProcess(
   await mkdir(options.logDir, { recursive: true });
   const logFile = join(options.logDir, `${name}${options.instance ? `-${options.instance}` : ""}.log`);
   const out: WriteStream = createWriteStream(logFile, { flags: "a" });
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", entry], {
+  const [command, args] = dieWithParent(process.execPath, ["--conditions=source", "--import", "tsx", entry]);
+  const child = spawn(command, args, {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: "debug", ...env, HEALTH_PORT: String(port), HEALTH_HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],

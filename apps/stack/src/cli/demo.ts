@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { stat } from "node:fs/promises";
 import { videoPrefix } from "@aq/platform/storage";
-import type { S3Env } from "../infra/s3.js";
+import type { S3Env } from "../stack.js";
 import { defaultDataDir } from "../paths.js";
 import { startStack, type RunningStack } from "../stack.js";
 import { parseDemoArgs, type DemoArgs } from "../demo/args.js";

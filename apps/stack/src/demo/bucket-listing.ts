@@ -1,6 +1,6 @@
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { createStorage } from "@aq/platform/storage";
-import type { S3Env } from "../infra/s3.js";
+import type { S3Env } from "../stack.js";
 
 export interface ListedObject {
   key: string;

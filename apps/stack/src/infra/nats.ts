@@ -1,11 +1,7 @@
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { canConnect } from "@aq/devkit";
-import { startOwnedProcess } from "../processes/owned-process.js";
-import { waitUntilReady } from "../processes/ready.js";
-import type { LineSink } from "../processes/log-lines.js";
+import { canConnect, startNatsServer, type LineSink } from "@aq/devkit";
 
 export interface NatsEndpoint {
   url: string;
@@ -65,28 +61,13 @@ export async function provideNats(options: NatsOptions): Promise<NatsEndpoint> {
     await assertJetStream(url);
     return { url, origin: "local", stop: none };
   }
-  await mkdir(options.storeDir, { recursive: true });
-  const bin = process.env.NATS_SERVER_BIN ?? "nats-server";
-  const logFile = join(options.storeDir, "nats-server.log");
-  const server = startOwnedProcess({
-    name: "nats",
-    command: bin,
-    // Its start-up banner would bury the services' lines; it goes to a file next to the store.
-    args: ["-js", "-a", LOCAL_HOST, "-p", String(options.port), "-sd", options.storeDir, "-l", logFile],
-    env: process.env,
-    logs: options.logs,
-  });
-  const url = `nats://${LOCAL_HOST}:${options.port}`;
+  // Its start-up banner would bury the services' lines; it goes to a file next to the store.
+  const server = await startNatsServer({ port: options.port, storeDir: options.storeDir, logFile: join(options.storeDir, "nats-server.log"), logs: options.logs });
   try {
-    await waitUntilReady(server, () => canConnect(LOCAL_HOST, options.port, 500), {
-      timeoutMs: 15_000,
-      what: `nats-server on ${LOCAL_HOST}:${options.port}`,
-      whenExited: () => `${bin} ${server.exitDescription()} (see ${logFile}; install it with scripts/install-system-deps.sh, or set NATS_URL)`,
-    });
-    await assertJetStream(url);
+    await assertJetStream(server.url);
   } catch (error) {
     await server.stop();
     throw error;
   }
-  return { url, origin: "started", pid: server.pid, stop: () => server.stop() };
+  return { url: server.url, origin: "started", pid: server.pid, stop: () => server.stop() };
 }

@@ -1,7 +1,6 @@
-import { mkdir } from "node:fs/promises";
 import pg from "pg";
 import { closeDatabase, createDatabase, runMigrations } from "@aq/platform/db";
-import { canConnect } from "@aq/devkit";
+import { canConnect, startPgliteServer } from "@aq/devkit";
 
 export interface PostgresEndpoint {
   url: string;
@@ -39,39 +38,14 @@ async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
   }
 }
 
-/**
- * Serves PGlite (Postgres compiled to WebAssembly) over the wire protocol on loopback, with its
- * data kept in `dataDir`, so that the separate service processes share one database.
- */
-async function startEmbedded(dataDir: string, port: number): Promise<PostgresEndpoint> {
-  // Loaded on demand: only machines without a Postgres server pay for the WebAssembly module.
-  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite-socket")]);
-  await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
-  const server = new PGLiteSocketServer({ db, host: LOCAL_HOST, port, maxConnections: 64 });
-  try {
-    await server.start();
-  } catch (error) {
-    await db.close();
-    throw new Error(`could not serve the embedded Postgres on ${LOCAL_HOST}:${port}`, { cause: error });
-  }
-  return {
-    url: `postgres://postgres@${LOCAL_HOST}:${port}/postgres?sslmode=disable`,
-    origin: "embedded",
-    async stop() {
-      await server.stop();
-      await db.close();
-    },
-  };
-}
-
 export interface PostgresOptions {
   /** DATABASE_URL of the caller's environment; used as it is when set. */
   url?: string;
   /** Use the server answering on 127.0.0.1:5432 (database `aq`, created when missing). */
   reuseLocal: boolean;
   embeddedDataDir: string;
-  embeddedPort: number;
+  /** Default: a free port. */
+  embeddedPort?: number;
 }
 
 /** Postgres for the stack, with the schema migrated before any service starts. */
@@ -83,7 +57,9 @@ export async function providePostgres(options: PostgresOptions): Promise<Postgre
     await ensureDatabase(`postgres://postgres@${LOCAL_HOST}:${LOCAL_PORT}/postgres`, STACK_DATABASE);
     endpoint = { url: `postgres://postgres@${LOCAL_HOST}:${LOCAL_PORT}/${STACK_DATABASE}`, origin: "local", stop: async () => {} };
   } else {
-    endpoint = await startEmbedded(options.embeddedDataDir, options.embeddedPort);
+    // PGlite served on loopback, so that the separate service processes share one database.
+    const embedded = await startPgliteServer({ dataDir: options.embeddedDataDir, port: options.embeddedPort });
+    endpoint = { url: embedded.url, origin: "embedded", stop: embedded.stop };
   }
   const db = createDatabase(endpoint.url, { max: 1 });
   try {

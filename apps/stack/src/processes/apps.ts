@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { repoRoot } from "../paths.js";
-import type { LineSink } from "./log-lines.js";
-import { startOwnedProcess, type OwnedProcess } from "./owned-process.js";
-import { answersOk, waitUntilReady } from "./ready.js";
+import { answersOk, startOwnedProcess, waitUntilReady, type LineSink, type OwnedProcess } from "@aq/devkit";
 
 export const PIPELINE_APPS = ["probe-service", "encoder-service", "uploader-service"] as const;
 export type AppName = "gateway" | (typeof PIPELINE_APPS)[number] | "web";
@@ -25,10 +24,21 @@ export function webAppPresent(): boolean {
   return existsSync(join(repoRoot, "apps", "web", "package.json"));
 }
 
+/**
+ * `next dev` run directly rather than through npm, which would stand between the stack and it:
+ * the kernel's SIGTERM when the stack dies then reaches Next, which stops its server process.
+ */
+export function webCommand(host: string): { command: string; args: string[]; deathSignal: "SIGTERM" } {
+  const webDir = join(repoRoot, "apps", "web");
+  const next = createRequire(join(webDir, "package.json")).resolve("next/dist/bin/next");
+  return { command: process.execPath, args: [next, "dev", webDir, "--hostname", host], deathSignal: "SIGTERM" };
+}
+
 export interface StartAppOptions {
   name: AppName;
   command: string;
   args: string[];
+  deathSignal?: "SIGKILL" | "SIGTERM";
   env: NodeJS.ProcessEnv;
   readyUrl: string;
   logs: LineSink;
@@ -39,7 +49,8 @@ export interface StartAppOptions {
 
 /** Starts an app as a separate process and resolves once its `readyUrl` answers 200. */
 export async function startApp(options: StartAppOptions): Promise<RunningApp> {
-  const child = startOwnedProcess({ name: options.name, command: options.command, args: options.args, env: options.env, cwd: repoRoot, logs: options.logs });
+  const { name, command, args, deathSignal, env, logs } = options;
+  const child = startOwnedProcess({ name, command, args, deathSignal, env, cwd: repoRoot, logs });
   try {
     await waitUntilReady(child, () => answersOk(options.readyUrl), {
       timeoutMs: options.timeoutMs,

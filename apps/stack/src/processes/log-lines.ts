@@ -1,5 +1,6 @@
-/** Receives every line a child prints, with the name of the child. */
-export type LineSink = (source: string, line: string, stream: "stdout" | "stderr") => void;
+import type { LineSink } from "@aq/devkit";
+
+export type { LineSink };
 
 const PINO_LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
 /** Fields every pino line carries that say nothing new in an interleaved console. */
