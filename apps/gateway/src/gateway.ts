@@ -1,13 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import Fastify from "fastify";
 import { NoSchemaIntrospectionCustomRule, type ValidationRule } from "graphql";
 import DataLoader from "dataloader";
 import { startOutboxRelay, type OutboxRelay } from "@aq/platform/bus";
 import { getVideoHistories } from "@aq/platform/db";
-import { parsePlaybackKeys, PLAYBACK_ROUTE_PREFIX } from "@aq/platform/playback";
+import { parsePlaybackKeys } from "@aq/platform/playback";
 import { createStorage } from "@aq/platform/storage";
 import { apiKeyIdentifier } from "./auth.js";
 import type { GatewayDeps, GatewayRuntime } from "./deps.js";
@@ -18,9 +19,8 @@ import { unauthenticated } from "./graphql/errors.js";
 import { MAX_COST, MAX_TOKENS, operationLimitsRule } from "./graphql/limits.js";
 import { buildSchema } from "./graphql/schema.js";
 import { attachSubscriptionServer, DEFAULT_WEBSOCKET_LIMITS, type WebSocketLimits } from "./graphql/subscriptions.js";
-import { graphqlHandler } from "./http/graphql-handler.js";
-import { healthRoutes } from "./http/health.js";
 import { playbackRoute } from "./http/playback-route.js";
+import { registerRoutes } from "./http/routes.js";
 import { VideoAvailability } from "./http/video-availability.js";
 import { MAX_PAGE_SIZE } from "./resolvers/queries.js";
 import { startUploadSweep } from "./upload-sweep.js";
@@ -62,23 +62,8 @@ function wakeRelayPlugin(relay: OutboxRelay): ApolloServerPlugin<GatewayContext>
   };
 }
 
-function sendCorsPreflight(req: IncomingMessage, res: ServerResponse, allowed: readonly string[]): boolean {
-  const origin = req.headers.origin;
-  if (!origin || !allowed.includes(origin)) return false;
-  res.setHeader("access-control-allow-origin", origin);
-  res.setHeader("vary", "Origin");
-  if (req.method !== "OPTIONS") return false;
-  res.writeHead(204, {
-    "access-control-allow-methods": "GET, POST, OPTIONS",
-    "access-control-allow-headers": "Authorization, Content-Type, Apollo-Require-Preflight",
-    "access-control-max-age": "600",
-  });
-  res.end();
-  return true;
-}
-
 /**
- * Builds the gateway on one Node HTTP server: GraphQL over HTTP and WebSocket at /graphql,
+ * Builds the gateway on one Fastify server: GraphQL over HTTP and WebSocket at /graphql,
  * signed playback at /v/..., health at /healthz and /readyz. Connections are the caller's.
  */
 export async function createGateway(deps: GatewayDeps, options: GatewayOptions = {}): Promise<Gateway> {
@@ -120,14 +105,6 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
   ];
   if (production) rules.push(NoSchemaIntrospectionCustomRule);
 
-  let handleGraphql: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async () => {};
-  const handlePlayback = playbackRoute({
-    keyring: runtime.keyring,
-    storage: deps.storage,
-    availability: new VideoAvailability(deps.db),
-    log,
-    corsOrigin: config.PLAYBACK_CORS_ORIGIN,
-  });
   const ready = async () => {
     if (deps.nc.isClosed()) return false;
     try {
@@ -137,25 +114,9 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
       return false;
     }
   };
-  const handleHealth = healthRoutes(ready);
 
-  const httpServer = createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    const route =
-      path === "/graphql"
-        ? sendCorsPreflight(req, res, config.GRAPHQL_CORS_ORIGINS)
-          ? null
-          : handleGraphql
-        : path?.startsWith(PLAYBACK_ROUTE_PREFIX)
-          ? handlePlayback
-          : handleHealth;
-    route?.(req, res).catch((error: unknown) => {
-      log.error({ err: error, method: req.method, path }, "request failed");
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
-      res.end();
-    });
-  });
-
+  const app = Fastify({ bodyLimit: config.GRAPHQL_MAX_BODY_BYTES });
+  const httpServer = app.server;
   const subscriptions = attachSubscriptionServer(httpServer, {
     schema,
     rules,
@@ -177,7 +138,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     validationRules: rules,
     formatError,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      fastifyApolloDrainPlugin(app),
       {
         async serverWillStart() {
           return { drainServer: () => subscriptions.dispose() };
@@ -188,24 +149,28 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     ],
   });
   await apollo.start();
-  handleGraphql = graphqlHandler(apollo, {
-    maxBodyBytes: config.GRAPHQL_MAX_BODY_BYTES,
-    context: async (req) => {
-      if (identify(req.headers.authorization) === null) throw unauthenticated();
+  await registerRoutes(app, {
+    log,
+    apollo,
+    context: async (request) => {
+      if (identify(request.headers.authorization) === null) throw unauthenticated();
       return context();
     },
+    corsOrigins: config.GRAPHQL_CORS_ORIGINS,
+    playback: playbackRoute({
+      keyring: runtime.keyring,
+      storage: deps.storage,
+      availability: new VideoAvailability(deps.db),
+      log,
+      corsOrigin: config.PLAYBACK_CORS_ORIGIN,
+    }),
+    ready,
   });
 
   return {
     httpServer,
     async listen(port = config.GATEWAY_PORT, host = config.GATEWAY_HOST) {
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once("error", reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off("error", reject);
-          resolve();
-        });
-      });
+      await app.listen({ port, host });
       const address = httpServer.address() as AddressInfo;
       const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
       baseUrl = `http://${shownHost}:${address.port}`;

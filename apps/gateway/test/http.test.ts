@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startInfrastructure, startTestGateway, TEST_API_KEY, type Infrastructure, type TestGateway } from "./harness.js";
+
+let infra: Infrastructure;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  infra = await startInfrastructure();
+  gw = await startTestGateway(infra, {}, { relay: false, uploadSweepIntervalMs: false });
+});
+
+afterAll(async () => {
+  await gw?.stop();
+  await infra?.stop();
+});
+
+const post = (body: string, contentType = "application/json") =>
+  fetch(`${gw.url}/graphql`, { method: "POST", headers: { "content-type": contentType, authorization: `Bearer ${TEST_API_KEY}` }, body });
+
+it("refuses a body over GRAPHQL_MAX_BODY_BYTES with 413, and one that is not JSON with 400, as GraphQL errors", async () => {
+  const large = await post(JSON.stringify({ query: `{ __typename }`, padding: "x".repeat(200_000) }));
+  expect(large.status).toBe(413);
+  expect(await large.json()).toEqual({ errors: [{ message: "the request body is larger than the limit", extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+  const broken = await post(`{"query": "{ __typename }"`);
+  expect(broken.status).toBe(400);
+  expect(await broken.json()).toEqual({ errors: [{ message: "the request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
+});
+
+it("answers /healthz and /readyz in the format of every AQ service's health port, and 404 elsewhere", async () => {
+  const health = await fetch(`${gw.url}/healthz`);
+  expect(health.headers.get("cache-control")).toBe("no-store");
+  expect(await health.json()).toEqual({ status: "ok", service: "gateway" });
+  expect(await (await fetch(`${gw.url}/readyz`)).json()).toEqual({ ready: true, service: "gateway" });
+  expect((await fetch(`${gw.url}/nothing-here`)).status).toBe(404);
+});
