@@ -1,8 +1,8 @@
 /* eslint-disable */
 // Generated from schema.graphql by src/codegen (npm run codegen). Do not edit.
-import type { VideoStatus } from "@aq/contracts";
+import type { VideoStatus } from '@aq/contracts';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { VideoRow, StatusChangeRow } from "@aq/platform/db";
+import type { VideoRow, StatusChangeRow } from '@aq/platform/db';
 import type { GatewayContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
