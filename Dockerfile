@@ -37,14 +37,13 @@ RUN npx turbo run build --filter="@aq/${APP}"
 
 # ---- deps: production dependencies only ----
 # From /pruned/prod: the pruned manifests without devDependencies and without the workspaces the
-# app reaches only through them (@aq/devkit and its test servers), so that `npm install` (not
-# `npm ci`: the lockfile still lists what was left out) installs the lockfile's versions of what
-# the app runs, and nothing else (`npm ci --omit=dev` would install devkit's dependencies, since
-# every workspace of the pruned tree counts as a production one).
+# app reaches only through them (@aq/devkit and its test servers), and a lockfile holding only
+# what the remaining workspaces reach. (`npm ci --omit=dev` on the plain prune installs devkit's
+# dependencies, since every workspace of the pruned tree counts as a production one.)
 FROM base AS deps
 WORKDIR /app
 COPY --from=prune /pruned/prod/ ./
-RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # ---- runtimes: system packages first, so that they stay cached across app changes ----
 FROM base AS runtime

@@ -4,11 +4,14 @@
 // the videoProgress subscription to READY, then signed playback of every playlist and of the
 // first and last segments of each rendition. Then two videos at once, which must be encoded by
 // two different encoder containers, and one more during which the NATS container is restarted.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { createReadStream } from "node:fs";
+import { mkdir, rename, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { Readable } from "node:stream";
 import { promisify } from "node:util";
-import { createGraphqlClient, type GraphqlClient } from "../../apps/stack/src/demo/graphql-client.js";
-import { sampleClip, type SampleSpec } from "../../apps/stack/src/demo/sample-clip.js";
-import { uploadFile, type UploadTarget } from "../../apps/stack/src/demo/upload-file.js";
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
 
 const run = promisify(execFile);
 
@@ -24,6 +27,74 @@ const composeCommand = JSON.parse(env("AQ_CT_COMPOSE")) as string[];
 const samples = env("AQ_CT_SAMPLES");
 
 const log = (message: string) => console.log(`[e2e] ${message}`);
+
+// ---- what an application needs: GraphQL over HTTP and graphql-ws, a PUT to a presigned URL ----
+interface GraphqlClient {
+  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  subscribe<T>(query: string, variables: Record<string, unknown>, onNext: (data: T) => void): Promise<void>;
+  close(): Promise<void>;
+}
+function createGraphqlClient(options: { httpUrl: string; wsUrl: string; apiKey: string }): GraphqlClient {
+  const authorization = `Bearer ${options.apiKey}`;
+  const ws = createClient({ url: options.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization }, retryAttempts: 5, lazy: true });
+  const describe = (errors: readonly { message: string }[]) => errors.map((e) => e.message).join("; ");
+  return {
+    async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+      const response = await fetch(options.httpUrl, { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ query, variables }) });
+      const text = await response.text();
+      const body = JSON.parse(text) as { data?: T; errors?: { message: string }[] };
+      if (body.errors?.length) throw new Error(`GraphQL: ${describe(body.errors)}`);
+      if (!body.data) throw new Error(`the gateway answered ${response.status} without data: ${text.slice(0, 200)}`);
+      return body.data;
+    },
+    subscribe<T>(query: string, variables: Record<string, unknown>, onNext: (data: T) => void): Promise<void> {
+      return new Promise((resolve, reject) => {
+        ws.subscribe<T>(
+          { query, variables },
+          {
+            next: (result) => (result.errors?.length ? reject(new Error(`GraphQL: ${describe(result.errors)}`)) : result.data && onNext(result.data)),
+            error: (error) => reject(error instanceof Error ? error : new Error(`the subscription's connection closed (${(error as { code?: number })?.code ?? "?"})`)),
+            complete: resolve,
+          },
+        );
+      });
+    },
+    close: () => ws.dispose() as Promise<void>,
+  };
+}
+
+interface UploadTarget {
+  url: string;
+  method: string;
+  headers: { name: string; value: string }[];
+}
+/** The file in one request to the presigned URL, with exactly the headers the gateway listed. */
+async function uploadFile(path: string, target: UploadTarget): Promise<void> {
+  const { size } = await stat(path);
+  const headers = new Headers(target.headers.map(({ name, value }) => [name, value] as [string, string]));
+  headers.set("content-length", String(size));
+  const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
+  const response = await fetch(target.url, { method: target.method, headers, body, duplex: "half" } as RequestInit & { duplex: "half" });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`the upload was refused: HTTP ${response.status} ${text.slice(0, 300)}`);
+}
+
+/** A generated clip (test pattern with a timestamp, and a tone), made once by the host's ffmpeg. */
+async function sampleClip(directory: string, width: number, height: number, secs: number): Promise<string> {
+  const path = join(directory, `sample-${width}x${height}-${secs}s.mp4`);
+  if ((await stat(path).catch(() => null))?.size) return path;
+  await mkdir(directory, { recursive: true });
+  const partial = `${path}.partial.mp4`;
+  const args = ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", `testsrc2=size=${width}x${height}:rate=30:duration=${secs}`, "-f", "lavfi", "-i", `sine=frequency=440:sample_rate=48000:duration=${secs}`];
+  args.push("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", partial);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn("ffmpeg", args, { stdio: ["ignore", "ignore", "inherit"] });
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${code} making ${path}`))));
+  });
+  await rename(partial, path);
+  return path;
+}
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 async function compose(...args: string[]): Promise<string> {
@@ -82,13 +153,13 @@ const TERMINAL = new Set(["READY", "REJECTED", "FAILED_ENCODING", "FAILED_UPLOAD
 
 /** createVideo, PUT the file to the presigned URL, completeVideoUpload; returns the video id. */
 async function upload(client: GraphqlClient, file: string, title: string): Promise<string> {
-  const { size } = await import("node:fs/promises").then((fs) => fs.stat(file));
+  const { size } = await stat(file);
   const created = await client.request<{ createVideo: { video: { id: string; status: string }; upload: UploadTarget } }>(CREATE_VIDEO, {
     input: { title, upload: { filename: `${title.replace(/\W+/g, "-")}.mp4`, contentType: "video/mp4", sizeBytes: size } },
   });
   const id = created.createVideo.video.id;
   const uploadHost = new URL(created.createVideo.upload.url).host;
-  await uploadFile(file, created.createVideo.upload, () => {});
+  await uploadFile(file, created.createVideo.upload);
   const completed = await client.request<{ completeVideoUpload: { status: string } }>(COMPLETE_UPLOAD, { id });
   log(`${title}: video ${id} created, ${size} bytes PUT to ${uploadHost} (presigned), completeVideoUpload -> ${completed.completeVideoUpload.status}`);
   return id;
@@ -192,9 +263,8 @@ async function main(): Promise<void> {
   const client = createGraphqlClient({ httpUrl: `${gatewayUrl}/graphql`, wsUrl: `${gatewayUrl.replace(/^http/, "ws")}/graphql`, apiKey });
   const summary: string[] = [];
   try {
-    const spec = (width: number, height: number, secs: number): SampleSpec => ({ width, height, seconds: secs });
-    const clipA = await sampleClip(samples, spec(1280, 720, 8));
-    const clipLong = await sampleClip(samples, spec(1280, 720, 40));
+    const clipA = await sampleClip(samples, 1280, 720, 8);
+    const clipLong = await sampleClip(samples, 1280, 720, 40);
 
     // 1. One video, upload to playback.
     log("1. one video through the gateway, from upload to playback");

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /* global process, console */
 // Used by the Dockerfile's prune stage, after `turbo prune <app> --docker --out-dir DIR`:
-// writes DIR/prod, the pruned manifests for a production install (`npm install --omit=dev`),
+// writes DIR/prod, the pruned manifests and lockfile for a production install (`npm ci --omit=dev`),
 // without the workspaces the app reaches only through devDependencies (such as @aq/devkit, the
 // test servers) and without any devDependencies, so that neither those workspaces nor their
 // dependencies (s3rver, PGlite...) can end up in the image; and DIR/prod-workspaces.txt, the
@@ -55,5 +55,50 @@ for (const manifestPath of [join(prod, "package.json"), ...needed.map((name) => 
   delete manifest.devDependencies;
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 }
+// The lockfile keeps only what those workspaces reach (dependencies, optional ones, required
+// peers), so that nothing of the left-out workspaces stays behind: npm would otherwise keep a
+// package of theirs that something else names as an optional peer (PGlite for drizzle-orm).
+const packages = lock.packages;
+const keep = new Set([""]);
+const resolve = (from, name) => {
+  for (let base = from; ; ) {
+    const candidate = `${base ? `${base}/` : ""}node_modules/${name}`;
+    if (packages[candidate]) return candidate;
+    if (!base) return null;
+    const at = base.lastIndexOf("node_modules/");
+    base = at <= 0 ? "" : base.slice(0, at - 1);
+  }
+};
+const visit = (path) => {
+  if (keep.has(path) || !packages[path]) return;
+  keep.add(path);
+  const entry = packages[path];
+  if (entry.link) return visit(entry.resolved);
+  const optionalPeers = entry.peerDependenciesMeta ?? {};
+  const names = [
+    ...Object.keys(entry.dependencies ?? {}),
+    ...Object.keys(entry.optionalDependencies ?? {}),
+    ...Object.keys(entry.peerDependencies ?? {}).filter((name) => !optionalPeers[name]?.optional),
+  ];
+  for (const name of names) {
+    const target = resolve(path, name);
+    if (target) visit(target);
+  }
+};
+for (const name of needed) {
+  visit(`node_modules/${name}`);
+  visit(folders.get(name));
+}
+const pruned = {};
+for (const [path, entry] of Object.entries(packages)) {
+  if (!keep.has(path)) continue;
+  const copy = { ...entry };
+  if (path === "" || needed.some((name) => folders.get(name) === path)) delete copy.devDependencies;
+  if (path === "") copy.workspaces = entry.workspaces;
+  pruned[path] = copy;
+}
+const dropped = Object.keys(packages).length - Object.keys(pruned).length;
+writeFileSync(join(prod, "package-lock.json"), `${JSON.stringify({ ...lock, packages: pruned }, null, 2)}\n`);
+console.log(`production-tree: the lockfile keeps ${Object.keys(pruned).length} entries and drops ${dropped}`);
 writeFileSync(join(out, "prod-workspaces.txt"), `${needed.map((name) => folders.get(name)).join("\n")}\n`);
 console.log(`production-tree: ${app} runs ${needed.join(", ")}`);

@@ -253,6 +253,10 @@ describe("Dockerfile", () => {
         const manifest = JSON.parse(readFileSync(join(out, "prod", dir, "package.json"), "utf8")) as { devDependencies?: unknown };
         expect(manifest.devDependencies, `${app}: ${dir}/package.json in the production tree`).toBeUndefined();
       }
+      const prodLock = JSON.parse(readFileSync(join(out, "prod", "package-lock.json"), "utf8")) as { packages: Record<string, unknown> };
+      for (const name of ["@aq/devkit", "s3rver", "@electric-sql/pglite", "vitest", "typescript", "turbo"]) {
+        expect(Object.keys(prodLock.packages).filter((path) => path.endsWith(`node_modules/${name}`)), `${app}: ${name} in the production lockfile`).toEqual([]);
+      }
       const copiedDists = finalCopies.filter((s) => s.endsWith("/dist")).map((s) => s.replace(/^\/repo\//, "").replace(/\/dist$/, ""));
       expect([...copiedDists].sort(), `${app}: the dist copied into the image`).toEqual([...workspaces].sort());
     }
