@@ -1,14 +1,8 @@
 import { ladderConfigFromEnv, type LadderConfig } from "@aq/config";
 import { listLocalTree } from "@aq/platform/storage";
 import type { BenchOptions } from "./options.js";
+import type { SectionId } from "./results.js";
 import type { SourceCache } from "./sources.js";
-
-/** An encode kept for a later section (the quality section measures the throughput section's last outputs). */
-export interface KeptEncode {
-  outDir: string;
-  wallSeconds: number;
-  cpuSeconds: number;
-}
 
 export interface BenchContext {
   options: BenchOptions;
@@ -17,9 +11,9 @@ export interface BenchContext {
   ladderEnv: Record<string, string>;
   workDir: string;
   sources: SourceCache;
-  /** Reference outputs of the throughput section, by source id. */
-  referenceOutputs: Map<string, KeptEncode>;
   log(message: string): void;
+  /** Saves a section's result so far to the partial results file (a stopped run keeps it). */
+  checkpoint(id: SectionId, partial: unknown): Promise<void>;
 }
 
 /** The ladder every encode of the run uses: the environment's settings, plus smaller sources in quick mode. */

@@ -1,6 +1,6 @@
 import { parseBenchArgs, USAGE, type BenchOptions } from "./options.js";
 import { SECTION_IDS } from "./results.js";
-import { runBench } from "./run-bench.js";
+import { reportFromFiles, runBench } from "./run-bench.js";
 
 async function main(): Promise<number> {
   // The AWS SDK warns on every client about Node 20 support ending; the stack silences it the same way.
@@ -16,7 +16,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { results } = await runBench(options);
+  const { results } = options.reportFrom ? await reportFromFiles(options, options.reportFrom) : await runBench(options);
   const failed = SECTION_IDS.filter((id) => results.sections[id].status === "failed");
   if (failed.length) process.stderr.write(`failed sections: ${failed.join(", ")}\n`);
   return failed.length ? 1 : 0;

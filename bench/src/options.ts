@@ -1,19 +1,14 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { X264Preset } from "@aq/config";
+import { X264_PRESETS, type X264Preset } from "@aq/config";
+import { DEFAULT_CRF } from "@aq/media";
 import { SECTION_IDS, type SectionId } from "./results.js";
-import type { RateControl } from "./rate-control.js";
+import type { SpeedConfig } from "./sections/speed.js";
 import type { SourceSpec } from "./sources.js";
 
 export const benchRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const repoRoot = resolve(benchRoot, "..");
-
-/** One encode of the quality section: AQ's arguments with this rate control and preset. */
-export interface QualityEncode {
-  rateControl: RateControl;
-  preset: X264Preset;
-}
 
 export interface BenchOptions {
   quick: boolean;
@@ -23,9 +18,29 @@ export interface BenchOptions {
   /** Generated sources, reused between runs. */
   sourcesDir: string;
   keepWork: boolean;
+  /** Render the report from these results files and run nothing. */
+  reportFrom: string[] | null;
   encode: { sources: SourceSpec[]; runs: number };
   pipeline: { source: SourceSpec; runs: number };
-  quality: { sources: SourceSpec[]; configs: QualityEncode[] };
+  quality: {
+    /** The sample corpus (its MANIFEST.md names the accepted files); null: synthetic sources only. */
+    mediaDir: string | null;
+    /** Accepted files to encode, in this order (null: all, in the manifest's order). */
+    mediaFiles: string[] | null;
+    synthetic: SourceSpec[];
+    clipSeconds: number;
+    guideScales: number[];
+    crfs: number[];
+    defaultCrf: number;
+    presets: X264Preset[];
+    /** Presets other than medium only on these corpus files (null: on every source). */
+    presetFiles: string[] | null;
+    subsample: number;
+    vmafModel: string;
+  };
+  /** source: a real file; null: the synthetic one. */
+  /** seconds: time only the source's first seconds (a stream copy, so the decode stays the real one's). */
+  speed: { source: string | null; seconds: number | null; synthetic: SourceSpec; runs: number; crf: number; configs: SpeedConfig[] };
   concurrency: { source: SourceSpec; videos: number; rounds: number; configs: { concurrency: number; threads: number }[] };
   gateway: { seconds: number; maxRequests: number; concurrency: number; subscribers: number; events: number };
   /** addedLatencyMs: each request is held this long before it reaches the S3 server (0: plain loopback). */
@@ -38,11 +53,25 @@ export const USAGE = `npm run bench [-- options]
   --only <ids>         comma-separated sections: ${SECTION_IDS.join(",")}
   --runs <n>           runs of each encoder in the throughput section (default 3)
   --seconds <n>        length of the throughput, pipeline and quality sources (default 30)
-  --crf <n,n>          CRF values of the capped-CRF rate control (default 20,23; 23 with --quick)
+  --crf <n,...>        CRFs of the capped-CRF curves (default 19,23,27,31; must hold AQ's default CRF)
+  --presets <p,...>    x264 presets of the capped-CRF curves (default medium,faster,veryfast)
+  --preset-files <a,b> corpus files that get the presets other than medium (default: the speed file)
+  --clip-seconds <n>   seconds of each real file the quality section encodes (default 4)
+  --subsample <n>      VMAF/SSIM/PSNR on every nth frame (default 4)
+  --media <dir>        the sample corpus (default ../shared/media next to the repository)
+  --media-files <a,b>  accepted corpus files to encode, in this order (default: all, manifest order)
+  --vmaf-model <file>  VMAF v0.6.1 .pkl model (default ../shared/vmaf/vmaf_v0.6.1.pkl)
+  --speed-runs <n>     timed runs of each speed configuration (default 3)
+  --speed-seconds <n>  time the ladder on the speed source's first n seconds (default 8)
+  --report-from <a,b>  render the report from results files instead of running: a stopped run's
+                       partial-*.json, or several runs' files (each section from the first that has it)
   --results-dir <dir>  where the JSON goes (default bench/results)
   --report <file>      the Markdown report (default BENCHMARKS.md at the repository root)
   --keep-work          keep encoded outputs (under the results directory)
   --help`;
+
+/** The corpus's 1080p30 file: the issue's speed target is the full ladder from 1080p30 real footage. */
+const SPEED_FILE = "livestream-1080p30-baseline-longgop.ts";
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -59,18 +88,6 @@ function pair(width: number, height: number, seconds: number): SourceSpec[] {
   ];
 }
 
-/**
- * The capped bit rate at every preset, and each CRF at the fastest and the slowest preset (the
- * middle one adds time more than insight once the bit-rate row shows what it does).
- */
-function qualityEncodes(presets: X264Preset[], crfs: number[]): QualityEncode[] {
-  const ends = [...new Set([presets[0]!, presets[presets.length - 1]!])];
-  return [
-    ...presets.map((preset) => ({ rateControl: { kind: "bitrate" } as const, preset })),
-    ...crfs.flatMap((crf) => ends.map((preset) => ({ rateControl: { kind: "crf", crf } as const, preset }))),
-  ];
-}
-
 export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
   const { values } = parseArgs({
     args: argv,
@@ -80,6 +97,16 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       runs: { type: "string" },
       seconds: { type: "string" },
       crf: { type: "string" },
+      presets: { type: "string" },
+      "clip-seconds": { type: "string" },
+      subsample: { type: "string" },
+      media: { type: "string" },
+      "vmaf-model": { type: "string" },
+      "speed-runs": { type: "string" },
+      "report-from": { type: "string" },
+      "media-files": { type: "string" },
+      "speed-seconds": { type: "string" },
+      "preset-files": { type: "string" },
       "results-dir": { type: "string" },
       report: { type: "string" },
       "keep-work": { type: "boolean", default: false },
@@ -93,10 +120,15 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
   for (const section of sections) {
     if (!(SECTION_IDS as readonly string[]).includes(section)) throw new Error(`unknown section "${section}"; sections: ${SECTION_IDS.join(", ")}`);
   }
-  const crfs = (values.crf ?? (quick ? "23" : "20,23")).split(",").map((text) => {
+  const crfs = (values.crf ?? (quick ? `${DEFAULT_CRF},${DEFAULT_CRF + 6}` : "19,23,27,31")).split(",").map((text) => {
     const crf = Number(text);
     if (text.trim() === "" || !Number.isFinite(crf) || crf < 0 || crf > 51) throw new Error(`--crf takes numbers from 0 to 51, not "${values.crf}"`);
     return crf;
+  });
+  if (!crfs.includes(DEFAULT_CRF)) throw new Error(`--crf must include AQ's default CRF ${DEFAULT_CRF}`);
+  const presets = (values.presets ?? (quick ? "medium,veryfast" : "medium,faster,veryfast")).split(",").map((p) => {
+    if (!(X264_PRESETS as readonly string[]).includes(p)) throw new Error(`--presets takes x264 presets (${X264_PRESETS.join(", ")}), not "${p}"`);
+    return p as X264Preset;
   });
   const resultsDir = resolve(values["results-dir"] ?? join(benchRoot, "results"));
 
@@ -112,12 +144,41 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
     reportPath: resolve(values.report ?? join(repoRoot, "BENCHMARKS.md")),
     sourcesDir: join(resultsDir, "sources"),
     keepWork: values["keep-work"],
+    reportFrom: values["report-from"] ? values["report-from"].split(",").map((file) => resolve(file.trim())) : null,
     encode: { sources: encodeSources, runs: positiveInt("runs", values.runs, quick ? 1 : 3) },
     pipeline: { source: encodeSources[0]!, runs: quick ? 1 : 2 },
     quality: {
-      // Quick: one source still runs every code path.
-      sources: quick ? encodeSources.slice(0, 1) : encodeSources,
-      configs: qualityEncodes(quick ? ["medium", "veryfast"] : ["medium", "fast", "veryfast"], crfs),
+      // Quick: one tiny synthetic source and two points per curve still run every code path.
+      mediaDir: quick ? null : resolve(values.media ?? join(repoRoot, "../shared/media")),
+      mediaFiles: values["media-files"] ? values["media-files"].split(",").map((name) => name.trim()) : null,
+      synthetic: [{ id: "grain", width: w, height: h, fps: 30, seconds: 6, noise: 10 }],
+      clipSeconds: positiveInt("clip-seconds", values["clip-seconds"], quick ? 6 : 4),
+      guideScales: quick ? [0.5, 1] : [0.35, 0.5, 0.7, 1],
+      crfs,
+      defaultCrf: DEFAULT_CRF,
+      presets,
+      // By default the file the speed section times: the presets' bytes and their CPU on the same footage.
+      presetFiles: quick ? null : values["preset-files"] ? values["preset-files"].split(",").map((n) => n.trim()) : [SPEED_FILE],
+      subsample: positiveInt("subsample", values.subsample, 4),
+      vmafModel: resolve(values["vmaf-model"] ?? join(repoRoot, "../shared/vmaf/vmaf_v0.6.1.pkl")),
+    },
+    speed: {
+      source: quick ? null : resolve(values.media ?? join(repoRoot, "../shared/media"), SPEED_FILE),
+      seconds: quick ? null : positiveInt("speed-seconds", values["speed-seconds"], 8),
+      synthetic: { id: "grain", width: w, height: h, fps: 30, seconds: 6, noise: 10 },
+      runs: positiveInt("speed-runs", values["speed-runs"], quick ? 1 : 3),
+      crf: DEFAULT_CRF,
+      configs: quick
+        ? [
+            { preset: "medium", processes: 1 },
+            { preset: "veryfast", processes: 2 },
+          ]
+        : [
+            { preset: "medium", processes: 1 },
+            { preset: "faster", processes: 1 },
+            { preset: "veryfast", processes: 1 },
+            { preset: "veryfast", processes: 2 },
+          ],
     },
     concurrency: {
       source: { id: "grain", width: w, height: h, fps: 30, seconds: quick ? 6 : 10, noise: 10 },

@@ -1,24 +1,26 @@
-import type { RenditionPlan } from "@aq/media";
-
-export type RateControl = { kind: "bitrate" } | { kind: "crf"; crf: number };
+import { rateControlArgs, rungRateControl, type RenditionPlan } from "@aq/media";
 
 /**
- * AQ's encode arguments with another rate control per rendition. "bitrate" leaves them as AQ
- * builds them (`-b:v` the rung, `-maxrate` 1.1x, `-bufsize` 2x). "crf" swaps the target for a
- * constant quality capped at the rung: `-crf N -maxrate <rung> -bufsize <2x rung>`.
+ * A point on a rate-quality curve. "guide": the guide's fixed bit rates times `scale`. "crf":
+ * capped CRF (AQ's rate control, packages/media rate-control.ts) at this CRF, capped at the rung.
  */
-export function withRateControl(args: string[], plan: RenditionPlan[], rateControl: RateControl): string[] {
-  if (rateControl.kind === "bitrate") return args;
-  const out = [...args];
-  plan.forEach((rung, i) => {
-    const replace = (flag: string, newFlag: string, value: string) => {
-      const at = out.indexOf(flag);
-      if (at < 0 || at + 1 >= out.length) throw new Error(`AQ's encode arguments no longer contain ${flag}; update the bench's rate-control rewrite`);
-      out.splice(at, 2, newFlag, value);
-    };
-    replace(`-b:v:${i}`, `-crf:v:${i}`, String(rateControl.crf));
-    replace(`-maxrate:v:${i}`, `-maxrate:v:${i}`, `${rung.videoBitrateKbps}k`);
-    replace(`-bufsize:v:${i}`, `-bufsize:v:${i}`, `${rung.videoBitrateKbps * 2}k`);
-  });
-  return out;
+export type RatePoint = { kind: "guide"; scale: number } | { kind: "crf"; crf: number };
+
+/** A video rate-control option of one output stream (`-b:v:0`, `-crf:v:1`, ...). */
+const PER_STREAM_RATE = /^-(b|crf|maxrate|bufsize):v:\d+$/;
+
+/**
+ * AQ's encode arguments with capped CRF at `crf` on every rendition, whatever rate control
+ * buildEncodeArgs chose: its per-stream rate options are replaced where they stood.
+ */
+export function withCrf(args: string[], plan: RenditionPlan[], crf: number): string[] {
+  const at = args.findIndex((a) => PER_STREAM_RATE.test(a));
+  if (at < 0) throw new Error("AQ's encode arguments hold no per-stream rate control; update the bench's rewrite");
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (PER_STREAM_RATE.test(args[i]!)) i++;
+    else rest.push(args[i]!);
+  }
+  // Nothing before the first per-stream option was removed, so `at` is still where they stood.
+  return [...rest.slice(0, at), ...plan.flatMap((rung, i) => rateControlArgs(i, rungRateControl(rung, crf))), ...rest.slice(at)];
 }

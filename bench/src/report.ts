@@ -1,34 +1,16 @@
-import type { BenchResults, ConcurrencySection, EncodeSection, GatewaySection, PipelineSection, QualityConfig, QualitySection, SectionId, UploadSection } from "./results.js";
 import { shellLine } from "./reference-command.js";
+import { f, qualityHeadline, qualitySection, speedHeadline, speedSection, table } from "./report-quality.js";
+import type { BenchResults, ConcurrencySection, EncodeSection, GatewaySection, PipelineSection, SectionId, UploadSection } from "./results.js";
 
 const TITLES: Record<SectionId, string> = {
   encode: "1. Encode throughput: AQ against the guide's command",
   pipeline: "2. Pipeline overhead",
-  quality: "3. Quality per byte",
+  quality: "3. Quality per byte on real footage",
+  speed: "3b. Encode speed on real footage",
   concurrency: "4. Concurrency of one encoder",
   gateway: "5. Gateway",
   upload: "6. Upload",
 };
-
-/** SSIM and PSNR margins within which a configuration counts as "as good as" AQ's default. */
-export const SSIM_TOLERANCE = 0.0005;
-export const PSNR_TOLERANCE_DB = 0.1;
-/**
- * A saving counts when it is larger than single-run noise: at least 3 % fewer bytes without 10 %
- * more CPU, or at least 10 % less CPU without 1 % more bytes (bytes are exact, CPU seconds vary).
- */
-const BYTES_SAVING = 0.97;
-const CPU_SAVING = 0.9;
-
-function saves(config: QualityConfig, baseline: QualityConfig): boolean {
-  const bytes = config.bytes / baseline.bytes;
-  const cpu = config.cpuSeconds / baseline.cpuSeconds;
-  return (bytes <= BYTES_SAVING && cpu <= 1 / CPU_SAVING) || (cpu <= CPU_SAVING && bytes <= 1.01);
-}
-
-function f(n: number, digits = 2): string {
-  return Number.isFinite(n) ? n.toFixed(digits) : "n/a";
-}
 
 function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(2);
@@ -36,30 +18,6 @@ function mb(bytes: number): string {
 
 function pct(fraction: number): string {
   return `${(fraction * 100).toFixed(1)} %`;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
-}
-
-/** AQ's current default in a quality table: capped bit rate at the configured preset. */
-function baselineOf(configs: QualityConfig[], preset: string): QualityConfig | undefined {
-  return configs.find((c) => c.rateControl === "bitrate" && c.preset === preset) ?? configs.find((c) => c.rateControl === "bitrate");
-}
-
-function asGood(config: QualityConfig, baseline: QualityConfig): boolean {
-  return config.ssimAll >= baseline.ssimAll - SSIM_TOLERANCE && config.psnrY >= baseline.psnrY - PSNR_TOLERANCE_DB;
-}
-
-/** Configurations at least as good as the default that save bytes or CPU, best savings first. */
-export function betterThanDefault(configs: QualityConfig[], preset: string): { config: QualityConfig; baseline: QualityConfig }[] {
-  const baseline = baselineOf(configs, preset);
-  if (!baseline) return [];
-  return configs
-    .filter((c) => c !== baseline && c.rateControl !== "guide" && asGood(c, baseline) && saves(c, baseline))
-    .sort((a, b) => a.bytes / baseline.bytes + a.cpuSeconds / baseline.cpuSeconds - (b.bytes / baseline.bytes + b.cpuSeconds / baseline.cpuSeconds))
-    .map((config) => ({ config, baseline }));
 }
 
 function headline(results: BenchResults): string[] {
@@ -79,26 +37,8 @@ function headline(results: BenchResults): string[] {
         `time outside the ENCODING status ${f(p.outsideEncodingSeconds, 1)} s (${pct(p.outsideEncodingSeconds / p.bareEncodeSeconds)} of the encode).`,
     );
   }
-  if (s.quality.status === "ok") {
-    const preset = String(results.ladder.x264Preset);
-    for (const src of s.quality.result.sources) {
-      const base = baselineOf(src.configs, preset);
-      if (!base) continue;
-      const describe = (c: QualityConfig) => `${c.id} ${mb(c.bytes)} MB (${f(c.bytes / base.bytes)}x), SSIM ${f(c.ssimAll, 4)}, PSNR-Y ${f(c.psnrY)} dB, CPU ${f(c.cpuSeconds / base.cpuSeconds)}x`;
-      const others = src.configs.filter((c) => c.rateControl === "guide" || (c.rateControl === "crf" && c.preset === preset));
-      lines.push(
-        `Quality, ${src.source.id} source: AQ's default (${base.id}) ${mb(base.bytes)} MB, SSIM ${f(base.ssimAll, 4)}, PSNR-Y ${f(base.psnrY)} dB; ` +
-          others.map(describe).join("; ") +
-          ".",
-      );
-      const better = betterThanDefault(src.configs, preset);
-      lines.push(
-        better.length
-          ? `As good as the default on ${src.source.id} and saving bytes or CPU: ${better.map(({ config }) => `**${describe(config)}**`).join("; ")}.`
-          : `Nothing was as good as the default on ${src.source.id} and saved bytes or CPU.`,
-      );
-    }
-  }
+  if (s.quality.status === "ok") lines.push(...qualityHeadline(s.quality.result));
+  if (s.speed.status === "ok") lines.push(...speedHeadline(s.speed.result));
   if (s.concurrency.status === "ok") {
     const best = [...s.concurrency.result.configs].sort((a, b) => b.videosPerHour - a.videosPerHour)[0];
     if (best) lines.push(`Concurrency: most videos per hour with ${best.concurrency} job(s) at a time and ENCODE_THREADS=${best.threads} (${f(best.videosPerHour, 1)}/h).`);
@@ -181,71 +121,6 @@ function pipelineSection(r: PipelineSection): string {
   ].join("\n\n");
 }
 
-function qualitySection(r: QualitySection, preset: string): string {
-  const parts: string[] = [
-    "AQ's single-pass encode (the arguments of `encodeHls`, run on the source) under two rate controls and three x264 presets: " +
-      "**bitrate** is AQ's current one (the guide's targets, `-b:v` rung, `-maxrate` 1.1x, `-bufsize` 2x), at every preset; " +
-      `**crfN** is capped CRF (\`-crf N -maxrate <rung> -bufsize <2x rung>\`, N = ${r.crfs.join(", ")}), at the slowest and fastest preset. **guide** is the corrected reference command's output ` +
-      "from section 1 (uncapped `-b:v`, medium). PSNR (luma) and SSIM (all planes) compare each rendition with the source scaled to its size with " +
-      "the encoders' bicubic scaler, over every frame. Peak: the highest bit rate of any run of segments lasting 0.5-1.5 target durations (RFC 8216bis), " +
-      "audio included. Declared: for **guide**, the BANDWIDTH ffmpeg wrote in its master playlist; for AQ's rows, the ladder's planned peak " +
-      "(maxrate + audio) — AQ's own master playlist states the measured peak instead.",
-    `A configuration counts as **as good as** AQ's default (bitrate, ${preset}) when its mean SSIM is within ${SSIM_TOLERANCE} and its mean PSNR within ` +
-      `${PSNR_TOLERANCE_DB} dB, and **saves** when it has at least ${Math.round((1 - BYTES_SAVING) * 100)} % fewer bytes (without ` +
-      `${Math.round((1 / CPU_SAVING - 1) * 100)} % more CPU) or at least ${Math.round((1 - CPU_SAVING) * 100)} % less CPU (without 1 % more bytes). CPU and wall times are single runs (a noisy machine: compare CPU seconds). The sources are synthetic: ` +
-      "a moving test pattern, with and without grain, has less complex motion than camera footage, which favours the faster presets (less motion search); " +
-      "confirm a preset change on real footage before making it the default.",
-  ];
-  for (const src of r.sources) {
-    const baseline = baselineOf(src.configs, preset);
-    parts.push(
-      `**${src.source.id}**: ${src.source.description}.`,
-      table(
-        ["config", "preset", "CPU s", "wall s", "MB", "bytes vs default", "mean PSNR-Y dB", "mean SSIM", "as good as default"],
-        src.configs.map((c) => [
-          c.id,
-          c.preset,
-          f(c.cpuSeconds, 1),
-          f(c.wallSeconds, 1),
-          mb(c.bytes),
-          baseline ? f(c.bytes / baseline.bytes) : "",
-          f(c.psnrY),
-          f(c.ssimAll, 4),
-          baseline ? (c === baseline ? "(default)" : asGood(c, baseline) ? "yes" : "no") : "",
-        ]),
-      ),
-      table(
-        ["config", "rung", "target kbit/s", "declared kbit/s", "average kbit/s", "peak kbit/s", "peak / declared", "MB", "PSNR-Y dB", "SSIM"],
-        src.configs.flatMap((c) =>
-          c.rungs.map((g) => [
-            c.id,
-            `${g.name} (${g.width}x${g.height})`,
-            String(g.targetKbps),
-            f(g.declaredBandwidthKbps, 0),
-            f(g.averageKbps, 0),
-            f(g.peakKbps, 0),
-            f(g.peakKbps / g.declaredBandwidthKbps),
-            mb(g.bytes),
-            f(g.psnrY),
-            f(g.ssimAll, 4),
-          ]),
-        ),
-      ),
-    );
-    const better = betterThanDefault(src.configs, preset);
-    parts.push(
-      better.length
-        ? "As good as the default and saving bytes or CPU: " +
-            better
-              .map(({ config, baseline: b }) => `**${config.id}** (bytes ${f(config.bytes / b.bytes)}x, CPU ${f(config.cpuSeconds / b.cpuSeconds)}x, SSIM ${f(config.ssimAll - b.ssimAll, 4)})`)
-              .join(", ") +
-            "."
-        : "No configuration was as good as the default and saved bytes or CPU.",
-    );
-  }
-  return parts.join("\n\n");
-}
-
 function concurrencySection(r: ConcurrencySection): string {
   return [
     `\`encodeVideo\` jobs side by side in one process, as one encoder-service instance runs them with ENCODER_CONCURRENCY jobs, on ${r.source.id} sources ` +
@@ -300,7 +175,7 @@ function uploadSection(r: UploadSection): string {
   ].join("\n\n");
 }
 
-function sectionBody(results: BenchResults, id: SectionId, preset: string): string {
+function sectionBody(results: BenchResults, id: SectionId): string {
   const s = results.sections;
   switch (id) {
     case "encode":
@@ -308,7 +183,9 @@ function sectionBody(results: BenchResults, id: SectionId, preset: string): stri
     case "pipeline":
       return s.pipeline.status === "ok" ? pipelineSection(s.pipeline.result) : "";
     case "quality":
-      return s.quality.status === "ok" ? qualitySection(s.quality.result, preset) : "";
+      return s.quality.status === "ok" ? qualitySection(s.quality.result) : "";
+    case "speed":
+      return s.speed.status === "ok" ? speedSection(s.speed.result) : "";
     case "concurrency":
       return s.concurrency.status === "ok" ? concurrencySection(s.concurrency.result) : "";
     case "gateway":
@@ -325,7 +202,8 @@ export function renderReport(results: BenchResults, jsonName: string): string {
   const body: string[] = [
     "# Benchmarks",
     `Generated by \`npm run bench${results.quick ? " -- --quick" : ""}\` on ${results.startedAt} (${f(results.durationSeconds / 60, 1)} min); ` +
-      `raw figures in \`bench/results/${jsonName}\`. This file is rewritten by the command: do not edit it by hand.`,
+      `raw figures in \`bench/results/${jsonName}\`. This file is rewritten by the command: do not edit it by hand.` +
+      (results.combinedFrom.length ? ` Sections combined from runs made at the same time: ${results.combinedFrom.map((n) => `\`${n}\``).join(", ")}.` : ""),
     table(
       ["machine", ""],
       [
@@ -353,7 +231,8 @@ export function renderReport(results: BenchResults, jsonName: string): string {
       body.push(`**Failed** after ${f(outcome.seconds, 0)} s: ${outcome.error}`);
       continue;
     }
-    body.push(sectionBody(results, id, preset), `(section time: ${f(outcome.seconds, 0)} s)`);
+    if (results.stoppedMidway.includes(id)) body.push("**Stopped midway**: the run was stopped during this section; it shows what had finished.");
+    body.push(sectionBody(results, id), results.stoppedMidway.includes(id) ? "" : `(section time: ${f(outcome.seconds, 0)} s)`);
   }
   return `${body.join("\n\n")}\n`;
 }

@@ -86,46 +86,116 @@ export const pipelineSectionSchema = z.object({
 });
 export type PipelineSection = z.infer<typeof pipelineSectionSchema>;
 
-const qualityRungSchema = z.object({
+const scoredRungSchema = z.object({
   name: z.string(),
   width: z.number().int(),
   height: z.number().int(),
+  /** The guide's bit rate for this rung (times the point's scale for the guide's own points). */
   targetKbps: num,
-  /**
-   * The guide's (docs/encoding-guide.md §4) rows: the BANDWIDTH ffmpeg wrote in its master playlist. AQ's rows: the ladder's
-   * planned peak (video maxrate + audio); AQ's master playlist then states the measured peak.
-   */
-  declaredBandwidthKbps: num,
+  /** Video only: the sources are scored without audio, which every configuration encodes alike. */
   bytes: z.number().int(),
   averageKbps: num,
+  /** Highest bit rate over 0.5-1.5 target durations of segments (RFC 8216bis), what BANDWIDTH must state. */
   peakKbps: num,
-  psnrY: num,
-  psnrAll: num,
+  frames: z.number().int(),
+  vmaf: num,
+  vmafP5: num,
   ssimY: num,
-  ssimAll: num,
+  ssimYP1: num,
+  psnrY: num,
+  psnrYP1: num,
 });
-export type QualityRung = z.infer<typeof qualityRungSchema>;
+export type ScoredRung = z.infer<typeof scoredRungSchema>;
 
-const qualityConfigSchema = z.object({
-  id: z.string(),
-  rateControl: z.enum(["guide", "bitrate", "crf"]),
-  preset: z.string(),
-  crf: z.number().nullable(),
+const ratePointSchema = z.object({
+  /** The guide's bit-rate scale, or the CRF. */
+  param: num,
   wallSeconds: seconds,
   cpuSeconds: seconds,
-  bytes: z.number().int(),
-  rungs: z.array(qualityRungSchema),
-  /** Means over the rungs. */
-  ssimAll: num,
-  psnrY: num,
+  rungs: z.array(scoredRungSchema),
 });
-export type QualityConfig = z.infer<typeof qualityConfigSchema>;
+export type RatePointResult = z.infer<typeof ratePointSchema>;
+
+const familySchema = z.object({
+  /** "guide", or "crf-<preset>". */
+  id: z.string(),
+  kind: z.enum(["guide", "crf"]),
+  preset: z.string(),
+  points: z.array(ratePointSchema),
+});
+export type RateFamily = z.infer<typeof familySchema>;
+
+export const QUALITY_METRICS = ["vmaf", "ssimY", "psnrY"] as const;
+export type QualityMetric = (typeof QUALITY_METRICS)[number];
+
+const bdRateSchema = z.object({
+  test: z.string(),
+  anchor: z.string(),
+  metric: z.enum(QUALITY_METRICS),
+  /** Fraction: -0.2 is 20 % fewer bits for the same quality; null where the curves share no quality range. */
+  perRung: z.array(z.object({ name: z.string(), bdRate: num.nullable() })),
+  /** Per-rung values weighted by the guide's bit rate of each rung (its share of the stored bytes). */
+  ladder: num.nullable(),
+});
+export type BdRateResult = z.infer<typeof bdRateSchema>;
 
 export const qualitySectionSchema = z.object({
-  crfs: z.array(z.number()),
-  sources: z.array(z.object({ source: sourceSchema, configs: z.array(qualityConfigSchema) })),
+  clipSeconds: num,
+  vmafModel: z.string(),
+  /** Every Nth frame scored. */
+  subsample: z.number().int().positive(),
+  guideScales: z.array(num),
+  crfs: z.array(num),
+  defaultCrf: num,
+  /** Presets other than medium ran only on these files (null: on every source). */
+  presetFiles: z.array(z.string()).nullable(),
+  sources: z.array(
+    z.object({
+      source: sourceSchema.extend({ synthetic: z.boolean() }),
+      families: z.array(familySchema),
+      bdRates: z.array(bdRateSchema),
+    }),
+  ),
 });
 export type QualitySection = z.infer<typeof qualitySectionSchema>;
+
+const speedRunSchema = z.object({
+  config: z.string(),
+  wallSeconds: seconds,
+  cpuSeconds: seconds,
+  /** 1-minute load average just before and just after the run. */
+  loadBefore: num,
+  loadAfter: num,
+});
+
+export const speedSectionSchema = z.object({
+  source: sourceSchema,
+  rungs: z.array(z.string()),
+  crf: num,
+  runsPerConfig: z.number().int().positive(),
+  cores: z.number().int().positive(),
+  runs: z.array(speedRunSchema),
+  configs: z.array(
+    z.object({
+      id: z.string(),
+      preset: z.string(),
+      /** 1: one ffmpeg for the ladder; 2: 720p in one, the lower rungs in another, run at the same time. */
+      processes: z.number().int().positive(),
+      wallMedian: seconds,
+      wallMin: seconds,
+      wallMax: seconds,
+      cpuMedian: seconds,
+      cpuMin: seconds,
+      cpuMax: seconds,
+      cpuSecondsPerVideoMinute: num,
+      /** Seconds of video per wall-clock second, from the median wall time. */
+      realtimeFactor: num,
+      maxLoad: num,
+      bytes: z.number().int(),
+    }),
+  ),
+});
+export type SpeedSection = z.infer<typeof speedSectionSchema>;
 
 export const concurrencySectionSchema = z.object({
   source: sourceSchema,
@@ -209,7 +279,7 @@ function outcome<T extends z.ZodTypeAny>(result: T) {
   ]);
 }
 
-export const SECTION_IDS = ["encode", "pipeline", "quality", "concurrency", "gateway", "upload"] as const;
+export const SECTION_IDS = ["encode", "pipeline", "quality", "speed", "concurrency", "gateway", "upload"] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export const benchResultsSchema = z.object({
@@ -221,10 +291,15 @@ export const benchResultsSchema = z.object({
   machine: machineSchema,
   /** The ladder settings every encode used (X264_PRESET, ENCODE_THREADS... as resolved). */
   ladder: z.record(z.string(), z.unknown()),
+  /** Sections the run was stopped in: they hold what they had saved (--report-from). */
+  stoppedMidway: z.array(z.enum(SECTION_IDS)).default([]),
+  /** --report-from with several files: their names (each section from one of them). */
+  combinedFrom: z.array(z.string()).default([]),
   sections: z.object({
     encode: outcome(encodeSectionSchema),
     pipeline: outcome(pipelineSectionSchema),
     quality: outcome(qualitySectionSchema),
+    speed: outcome(speedSectionSchema),
     concurrency: outcome(concurrencySectionSchema),
     gateway: outcome(gatewaySectionSchema),
     upload: outcome(uploadSectionSchema),

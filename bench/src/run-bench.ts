@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { benchLadder, type BenchContext } from "./context.js";
@@ -6,12 +6,13 @@ import { describeMachine } from "./machine.js";
 import { round } from "./measure.js";
 import type { BenchOptions } from "./options.js";
 import { renderReport } from "./report.js";
-import { benchResultsSchema, type BenchResults, type SectionId, type SectionOutcome } from "./results.js";
+import { benchResultsSchema, SECTION_IDS, type BenchResults, type SectionId, type SectionOutcome } from "./results.js";
 import { runConcurrency } from "./sections/concurrency.js";
 import { runEncodeThroughput } from "./sections/encode-throughput.js";
 import { runGatewayLoad } from "./sections/gateway.js";
 import { runPipelineOverhead } from "./sections/pipeline-overhead.js";
 import { runQuality } from "./sections/quality.js";
+import { runSpeed } from "./sections/speed.js";
 import { runUpload } from "./sections/upload.js";
 import { sourceCache } from "./sources.js";
 import { startBenchStack, type StackSession } from "./stack-session.js";
@@ -50,8 +51,7 @@ async function runSection<T>(selected: boolean, run: () => Promise<T>, id: Secti
 }
 
 /**
- * Runs the selected sections (in an order that lets the quality section reuse the throughput
- * section's reference output and the gateway section the pipeline section's stack), writes the
+ * Runs the selected sections (in an order that lets the gateway section reuse the pipeline section's stack), writes the
  * JSON results and the Markdown report.
  */
 export async function runBench(options: BenchOptions): Promise<BenchRun> {
@@ -67,16 +67,21 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     ladderEnv,
     workDir,
     sources: sourceCache(options.sourcesDir),
-    referenceOutputs: new Map(),
     log,
+    checkpoint: async (id, partial) => {
+      done[id] = { status: "partial", result: partial };
+      await savePartial();
+    },
   };
   const selected = (id: SectionId) => options.sections.includes(id);
   // Each finished section is saved at once, so a long run that is stopped keeps what it measured.
   const partialPath = join(options.resultsDir, `partial-${stamp}.json`);
   const done: Partial<Record<SectionId, unknown>> = {};
+  const savePartial = () =>
+    writeFile(partialPath, `${JSON.stringify({ startedAt: startedAt.toISOString(), quick: options.quick, machine, ladder: { ...ladder }, sections: done }, null, 2)}\n`);
   const keep = async (id: SectionId, outcome: unknown) => {
     done[id] = outcome;
-    await writeFile(partialPath, `${JSON.stringify({ startedAt: startedAt.toISOString(), machine, sections: done }, null, 2)}\n`);
+    await savePartial();
   };
 
   let session: StackSession | undefined;
@@ -96,12 +101,13 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   let sections: BenchResults["sections"];
   try {
     const encode = await timed(selected("encode"), () => runEncodeThroughput(ctx), "encode", keep);
+    const speed = await timed(selected("speed"), () => runSpeed(ctx), "speed", keep);
     const quality = await timed(selected("quality"), () => runQuality(ctx), "quality", keep);
     const concurrency = await timed(selected("concurrency"), () => runConcurrency(ctx), "concurrency", keep);
     const upload = await timed(selected("upload"), () => runUpload(ctx), "upload", keep);
     const pipeline = await timed(selected("pipeline"), async () => runPipelineOverhead(ctx, await stack()), "pipeline", keep);
     const gateway = await timed(selected("gateway"), async () => runGatewayLoad(ctx, await stack()), "gateway", keep);
-    sections = { encode, pipeline, quality, concurrency, gateway, upload };
+    sections = { encode, pipeline, quality, speed, concurrency, gateway, upload };
   } finally {
     await session?.stop();
     process.removeListener("SIGINT", stopOnSignal);
@@ -129,3 +135,67 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   return { results, jsonPath, reportPath: options.reportPath };
 }
 
+
+/**
+ * The report from results files instead of a run: a stopped run's partial-*.json (a section stopped
+ * midway keeps what it had saved, marked in the report), or several runs' files, each section
+ * taken from the first file that finished it, else from one that has it partly.
+ */
+export async function reportFromFiles(options: BenchOptions, paths: string[]): Promise<BenchRun> {
+  type Outcome = { status: string; result?: unknown };
+  const files = await Promise.all(
+    paths.map(async (path) => ({
+      path,
+      mtime: (await stat(path)).mtime,
+      data: JSON.parse(await readFile(path, "utf8")) as { startedAt: string; quick: boolean; machine: unknown; ladder: Record<string, unknown>; sections: Partial<Record<SectionId, Outcome>> },
+    })),
+  );
+  const first = files[0];
+  if (!first) throw new Error("--report-from needs a file");
+  const stoppedMidway: SectionId[] = [];
+  const sections = Object.fromEntries(
+    SECTION_IDS.map((id) => {
+      const all = files.map((f) => f.data.sections[id]).filter((o): o is Outcome => o !== undefined && o.status !== "skipped");
+      const withResult = all.filter((o) => o.status === "ok" || o.status === "partial");
+      if (id === "quality" && withResult.length > 1) {
+        // Runs that split the corpus between them: their sources side by side, settings alike.
+        const parts = withResult.map((o) => o.result as { sources: unknown[] });
+        const settings = (r: object) => JSON.stringify({ ...r, sources: undefined });
+        if (new Set(parts.map(settings)).size > 1) throw new Error("--report-from: the quality sections were run with different settings");
+        // A source measured by more than one run (the synthetic one each run ends with) is kept once.
+        const sources = parts.flatMap((p) => p.sources as { source: { id: string } }[]).filter((src, i, all) => all.findIndex((x) => x.source.id === src.source.id) === i);
+        const merged = { status: withResult.every((o) => o.status === "ok") ? "ok" : "partial", result: { ...parts[0]!, sources } };
+        if (merged.status === "ok") return [id, { ...merged, seconds: Math.max(...withResult.map((o) => (o as { seconds?: number }).seconds ?? 0)) }];
+        stoppedMidway.push(id);
+        return [id, { status: "ok", seconds: 0, result: merged.result }];
+      }
+      const outcome = all.find((o) => o.status === "ok") ?? all.find((o) => o.status === "partial") ?? all[0];
+      if (!outcome) return [id, { status: "skipped", reason: "not run, or not reached before the run was stopped" }];
+      if (outcome.status !== "partial") return [id, outcome];
+      stoppedMidway.push(id);
+      return [id, { status: "ok", seconds: 0, result: outcome.result }];
+    }),
+  );
+  const startedAt = files.map((f) => f.data.startedAt).sort()[0]!;
+  const finishedAt = new Date(Math.max(...files.map((f) => f.mtime.getTime())));
+  const results = benchResultsSchema.parse({
+    version: 1,
+    quick: first.data.quick,
+    startedAt,
+    finishedAt: finishedAt.toISOString(),
+    durationSeconds: round((finishedAt.getTime() - new Date(startedAt).getTime()) / 1000, 1),
+    machine: first.data.machine,
+    ladder: first.data.ladder,
+    stoppedMidway,
+    combinedFrom: files.length > 1 ? files.map((f) => basename(f.path)) : [],
+    sections,
+  });
+  const stamp = startedAt.replace(/[:.]/g, "-");
+  const jsonPath = join(options.resultsDir, `bench-${stamp}-${files.length > 1 ? "combined" : "stopped"}.json`);
+  await mkdir(options.resultsDir, { recursive: true });
+  await writeFile(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(options.reportPath, renderReport(results, basename(jsonPath)));
+  log(`results: ${jsonPath}`);
+  log(`report: ${options.reportPath}`);
+  return { results, jsonPath, reportPath: options.reportPath };
+}

@@ -35,18 +35,37 @@ describe("npm run bench -- --quick", () => {
       ["reference", "aq"],
     ]);
     const quality = json.sections.quality.status === "ok" ? json.sections.quality.result : null;
-    expect(quality?.sources.map((s) => s.configs.map((c) => c.id))).toEqual([["guide", "bitrate-medium", "bitrate-veryfast", "crf23-medium", "crf23-veryfast"]]);
-    for (const config of quality?.sources.flatMap((s) => s.configs) ?? []) {
-      expect(config.rungs.map((r) => r.name), config.id).toEqual(["240p", "360p"]);
-      for (const rung of config.rungs) {
-        expect(rung.ssimAll, `${config.id} ${rung.name}`).toBeGreaterThan(0.5);
-        expect(rung.ssimAll).toBeLessThanOrEqual(1);
+    expect(quality?.sources.map((s) => s.families.map((f) => `${f.id}:${f.points.map((p) => p.param).join(",")}`))).toEqual([
+      [`guide:0.5,1`, `crf-medium:${quality?.defaultCrf},${(quality?.defaultCrf ?? 0) + 6}`, `crf-veryfast:${quality?.defaultCrf},${(quality?.defaultCrf ?? 0) + 6}`],
+    ]);
+    for (const point of quality?.sources.flatMap((s) => s.families.flatMap((f) => f.points)) ?? []) {
+      expect(point.rungs.map((r) => r.name)).toEqual(["240p", "360p"]);
+      for (const rung of point.rungs) {
+        expect(rung.vmaf).toBeGreaterThan(20);
+        expect(rung.vmaf).toBeLessThanOrEqual(100);
+        expect(rung.vmafP5).toBeLessThanOrEqual(rung.vmaf);
+        expect(rung.ssimYP1).toBeLessThanOrEqual(rung.ssimY);
         expect(rung.bytes).toBeGreaterThan(0);
       }
     }
+    // Capped CRF against the guide, and veryfast against medium, for each metric.
+    expect(quality?.sources[0]?.bdRates.map((b) => `${b.test}/${b.anchor}/${b.metric}`)).toEqual([
+      "crf-medium/guide/vmaf",
+      "crf-medium/guide/ssimY",
+      "crf-medium/guide/psnrY",
+      "crf-veryfast/guide/vmaf",
+      "crf-veryfast/guide/ssimY",
+      "crf-veryfast/guide/psnrY",
+      "crf-veryfast/crf-medium/vmaf",
+      "crf-veryfast/crf-medium/ssimY",
+      "crf-veryfast/crf-medium/psnrY",
+    ]);
+    const speed = json.sections.speed.status === "ok" ? json.sections.speed.result : null;
+    expect(speed?.configs.map((c) => c.id)).toEqual(["medium", "veryfast-split"]);
+    for (const config of speed?.configs ?? []) expect(config.bytes, config.id).toBeGreaterThan(0);
 
     const report = await readFile(run.reportPath, "utf8");
-    for (const heading of ["## Headline", "## 1. Encode", "## 2. Pipeline", "## 3. Quality", "## 4. Concurrency", "## 5. Gateway", "## 6. Upload"]) {
+    for (const heading of ["## Headline", "## 1. Encode", "## 2. Pipeline", "## 3. Quality", "## 3b. Encode speed", "### Stored bytes and cost", "## 4. Concurrency", "## 5. Gateway", "## 6. Upload"]) {
       expect(report).toContain(heading);
     }
     expect(report).toContain(json.machine.cpuModel);
