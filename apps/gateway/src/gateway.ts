@@ -14,6 +14,7 @@ import { apiKeyIdentifier } from "./auth.js";
 import type { GatewayDeps, GatewayRuntime } from "./deps.js";
 import type { GatewayContext } from "./graphql/context.js";
 import { BusGaps } from "./graphql/bus-gaps.js";
+import { executionDeadlinePlugin } from "./graphql/execution-deadline.js";
 import { errorFormatter } from "./graphql/format-error.js";
 import { unauthenticated } from "./graphql/errors.js";
 import { MAX_COST, MAX_TOKENS, operationLimitsRule } from "./graphql/limits.js";
@@ -45,9 +46,14 @@ export interface GatewayOptions {
   relay?: boolean;
   /** How often this gateway expires unused uploads and removes left-over upload objects (upload-sweep.ts); default 60 s, false: never. */
   uploadSweepIntervalMs?: number | false;
+  /** How long one HTTP operation may execute before its remaining fields fail (default EXECUTION_TIME_LIMIT_MS). */
+  executionTimeLimitMs?: number;
   /** Overrides of the WebSocket limits (DEFAULT_WEBSOCKET_LIMITS; messages up to GRAPHQL_MAX_BODY_BYTES). */
   webSocketLimits?: Partial<WebSocketLimits>;
 }
+
+/** A query that takes longer has gone wrong: the largest page the cost budget allows takes well under a second. */
+const EXECUTION_TIME_LIMIT_MS = 10_000;
 
 /** Wakes the outbox relay after each mutation so its status events go out without waiting for a poll. */
 function wakeRelayPlugin(relay: OutboxRelay): ApolloServerPlugin<GatewayContext> {
@@ -139,6 +145,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     formatError,
     plugins: [
       fastifyApolloDrainPlugin(app),
+      executionDeadlinePlugin<GatewayContext>(options.executionTimeLimitMs ?? EXECUTION_TIME_LIMIT_MS),
       {
         async serverWillStart() {
           return { drainServer: () => subscriptions.dispose() };

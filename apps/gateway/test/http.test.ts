@@ -33,3 +33,18 @@ it("answers /healthz and /readyz in the format of every AQ service's health port
   expect(await (await fetch(`${gw.url}/readyz`)).json()).toEqual({ ready: true, service: "gateway" });
   expect((await fetch(`${gw.url}/nothing-here`)).status).toBe(404);
 });
+
+it("stops resolving an operation's fields once it has run past the execution time limit", async () => {
+  const hurried = await startTestGateway(infra, {}, { relay: false, uploadSweepIntervalMs: false, executionTimeLimitMs: 0 });
+  try {
+    const result = await hurried.graphql(`{ videos(first: 5) { edges { node { id history { to } } } } }`);
+    expect(result.errors?.[0]).toMatchObject({
+      message: "the operation ran for more than 0 s and was stopped; ask for fewer items or fields",
+      extensions: { code: "OPERATION_TIMEOUT" },
+    });
+    // The normal limit leaves the same query alone.
+    expect((await gw.graphql(`{ videos(first: 5) { edges { node { id history { to } } } } }`)).errors).toBeUndefined();
+  } finally {
+    await hurried.stop();
+  }
+});
