@@ -4,3 +4,4 @@ export * from "./ids.js";
 export * from "./error-codes.js";
 export * from "./errors.js";
 export * from "./layout.js";
+export * from "./media.js";

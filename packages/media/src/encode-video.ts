@@ -9,7 +9,7 @@ import type { MediaInfo } from "./media-info.js";
 import { normalizedFileName, normalizeSource } from "./normalize.js";
 import { probeMedia } from "./probe.js";
 import { stageProgress, throttleProgress, type EncodeProgress } from "./progress.js";
-import { checkSourceFile, validateSource } from "./source-check.js";
+import { checkDecodedSource, checkSourceFile, normalizeDurationCap, validateSource } from "./source-check.js";
 import { verifyHlsOutput, type VerifiedRendition } from "./verify.js";
 import { assertOutputCoversSource } from "./completeness.js";
 
@@ -21,6 +21,8 @@ export interface EncodeVideoOptions {
   outDir: string;
   videoId: string;
   ladder: LadderConfig;
+  /** A verdict made earlier (the probe stage's, stored): encode this plan instead of probing and planning again. */
+  planned?: { info: MediaInfo; plan: RenditionPlan[] };
   /** Throttled to about one event per second (and the last of each stage). */
   onProgress?: (progress: EncodeProgress) => void;
   signal?: AbortSignal;
@@ -42,10 +44,13 @@ export interface EncodedVideo {
 
 export const FFMPEG_LOG_NAME = "ffmpeg.log";
 
-/** The wall-clock limit of one ffmpeg run: configured, else 10 minutes plus 20 times the source duration. */
+/**
+ * The wall-clock limit of one ffmpeg run: configured, else 10 minutes plus 20 times the source
+ * duration, counted at most up to the longest duration accepted (a source cannot buy itself time).
+ */
 export function encodeTimeoutMs(ladder: LadderConfig, durationSeconds: number | null): number {
   if (ladder.encodeTimeoutSeconds > 0) return ladder.encodeTimeoutSeconds * 1000;
-  return (600 + 20 * (durationSeconds ?? 0)) * 1000;
+  return (600 + 20 * Math.min(durationSeconds ?? 0, normalizeDurationCap(ladder))) * 1000;
 }
 
 /** The whole job on one machine: check, probe, validate, plan, normalize, encode, verify. */
@@ -63,20 +68,28 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<EncodedV
 
   await checkSourceFile(options.source);
   const probeTimeoutMs = ladder.probeTimeoutSeconds * 1000;
-  const info = await probeMedia(options.source, { timeoutMs: probeTimeoutMs, signal });
-  validateSource(info, ladder);
-  const plan = planLadder(info, ladder);
+  const { info, plan } = options.planned ?? (await probeAndPlan(options.source, ladder, probeTimeoutMs, signal));
 
   await mkdir(workDir, { recursive: true });
   const logFile = join(workDir, FFMPEG_LOG_NAME);
   const normalizedPath = join(workDir, normalizedFileName(info));
   emit?.(stageProgress("normalize", 0));
-  await normalizeSource({ input: options.source, output: normalizedPath, info, logFile, onProgress: emit, ...ffmpegLimits(info.durationSeconds) });
+  await normalizeSource({
+    input: options.source,
+    output: normalizedPath,
+    info,
+    durationCapSeconds: normalizeDurationCap(ladder),
+    logFile,
+    onProgress: emit,
+    ...ffmpegLimits(info.durationSeconds),
+  });
 
   // The normalized file has its own stream indices (video, then audio); its display matrix and
-  // colour tags travel with the copied video stream.
-  const normalizedInfo = await probeMedia(normalizedPath, { timeoutMs: probeTimeoutMs, signal });
+  // colour tags travel with the copied video stream. Its packets say what the source really
+  // holds, whatever its container declared.
+  const normalizedInfo = await probeMedia(normalizedPath, { timeoutMs: probeTimeoutMs, signal, countFrames: true });
   if (!normalizedInfo.video) throw new AqError("NORMALIZE_FAILED", "normalized file has no video stream");
+  checkDecodedSource(normalizedInfo, info, ladder);
 
   const encoded = await encodeHls({
     input: normalizedPath,
@@ -106,4 +119,10 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<EncodedV
     normalizedPath,
     warnings: encoded.warnings,
   };
+}
+
+async function probeAndPlan(source: string, ladder: LadderConfig, timeoutMs: number, signal?: AbortSignal): Promise<{ info: MediaInfo; plan: RenditionPlan[] }> {
+  const info = await probeMedia(source, { timeoutMs, signal });
+  validateSource(info, ladder);
+  return { info, plan: planLadder(info, ladder) };
 }

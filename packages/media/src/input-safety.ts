@@ -8,6 +8,62 @@ import { resolve } from "node:path";
  */
 export const ALLOWED_DEMUXERS = ["mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "avi", "flv", "mpegts"] as const;
 
+/**
+ * The decoders ffmpeg may open on a source (`-codec_whitelist`), by the codec ffprobe names:
+ * the video and audio AQ encodes from, plus what commonly rides along in the same containers
+ * (subtitles, cover art), which ffprobe opens too. Anything else fails with "Codec (x) not on
+ * whitelist" before a decoder reads a byte of it.
+ */
+export const SUPPORTED_DECODERS = {
+  video: {
+    h264: ["h264"],
+    hevc: ["hevc"],
+    av1: ["libdav1d", "libaom-av1", "av1"],
+    vp8: ["vp8", "libvpx"],
+    vp9: ["vp9", "libvpx-vp9"],
+    mpeg4: ["mpeg4"],
+    mpeg2video: ["mpeg2video"],
+    mpeg1video: ["mpeg1video"],
+    mjpeg: ["mjpeg"],
+    prores: ["prores"],
+    dnxhd: ["dnxhd"],
+    theora: ["theora"],
+    flv1: ["flv"],
+    h263: ["h263"],
+  },
+  audio: {
+    aac: ["aac", "aac_fixed"],
+    aac_latm: ["aac_latm"],
+    mp3: ["mp3float", "mp3"],
+    mp2: ["mp2float", "mp2"],
+    ac3: ["ac3", "ac3_fixed"],
+    eac3: ["eac3"],
+    opus: ["opus", "libopus"],
+    vorbis: ["vorbis", "libvorbis"],
+    flac: ["flac"],
+    alac: ["alac"],
+    ...Object.fromEntries(
+      ["pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_s24be", "pcm_s32le", "pcm_f32le", "pcm_u8", "pcm_mulaw", "pcm_alaw"].map((c) => [c, [c]]),
+    ),
+  },
+  /** Never decoded by an encode, but opened by ffprobe: refusing them would refuse the whole source. */
+  companions: {
+    png: ["png"],
+    mov_text: ["mov_text"],
+    subrip: ["srt", "subrip"],
+    ass: ["ass", "ssa"],
+    webvtt: ["webvtt"],
+    text: ["text"],
+    dvd_subtitle: ["dvdsub"],
+    dvb_subtitle: ["dvbsub"],
+    hdmv_pgs_subtitle: ["pgssub"],
+  },
+} as const satisfies Record<string, Record<string, readonly string[]>>;
+
+const CODEC_WHITELIST = Object.values(SUPPORTED_DECODERS)
+  .flatMap((byCodec) => Object.values(byCodec).flat())
+  .join(",");
+
 /** Bytes and microseconds ffmpeg may read to detect the streams of a source. */
 export const PROBE_SIZE_BYTES = 32 * 1024 * 1024;
 export const ANALYZE_DURATION_US = 30_000_000;
@@ -19,6 +75,8 @@ export function inputSafetyArgs(): string[] {
     ALLOWED_DEMUXERS.join(","),
     "-protocol_whitelist",
     "file",
+    "-codec_whitelist",
+    CODEC_WHITELIST,
     "-probesize",
     String(PROBE_SIZE_BYTES),
     "-analyzeduration",
@@ -32,6 +90,11 @@ export function inputSafetyArgs(): string[] {
  */
 export function fileArg(path: string): string {
   return `file:${resolve(path)}`;
+}
+
+/** The codec named in ffmpeg's "Codec (x) not on whitelist" error, when that is why opening failed. */
+export function refusedCodec(stderr: string): string | null {
+  return /Codec \(([\w-]+)\) not on whitelist/.exec(stderr)?.[1] ?? null;
 }
 
 /** The demuxer named in ffmpeg's "Format not on whitelist" error, when that is why opening failed. */

@@ -1,7 +1,7 @@
 import type { LadderConfig } from "@aq/config";
-import { AqError } from "@aq/contracts";
+import { AqError, type RenditionPlan } from "@aq/contracts";
 import { chooseFrameRate } from "./frame-rate.js";
-import type { MediaInfo, Rational, VideoStreamInfo } from "./media-info.js";
+import type { MediaInfo, VideoStreamInfo } from "./media-info.js";
 import { formatRational, rationalValue } from "./media-info.js";
 
 export interface Rung {
@@ -27,24 +27,7 @@ export const KEYFRAME_INTERVAL_SECONDS = 2;
 export const MAXRATE_FACTOR = 1.1;
 export const BUFSIZE_SECONDS = 2;
 
-export interface RenditionPlan {
-  name: string;
-  width: number;
-  height: number;
-  videoBitrateKbps: number;
-  maxrateKbps: number;
-  bufsizeKbps: number;
-  audioBitrateKbps: number;
-  /** Declared peak in bits/s (video maxrate + audio), for planning; the master states measured values. */
-  bandwidth: number;
-  frameRate: Rational;
-  /** "30000/1001", as ffmpeg's fps filter takes it. */
-  frameRateText: string;
-  frameRateValue: number;
-  gopFrames: number;
-  keyframeIntervalSeconds: number;
-  segmentSeconds: number;
-}
+export type { RenditionPlan } from "@aq/contracts";
 
 /** The smallest short side a source may have under this configuration. */
 export function minimumShortSide(ladder: LadderConfig): number {

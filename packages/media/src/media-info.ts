@@ -1,61 +1,7 @@
-export interface Rational {
-  num: number;
-  den: number;
-}
+import type { Rational } from "@aq/contracts";
 
-export type HdrTransfer = "pq" | "hlg";
-
-export interface VideoStreamInfo {
-  /** Absolute stream index in the container (for `-map 0:<index>`). */
-  index: number;
-  codec: string;
-  profile: string | null;
-  /** Frame size as stored. */
-  width: number;
-  height: number;
-  /** Frame size as shown: sample aspect ratio applied, then rotation. */
-  displayWidth: number;
-  displayHeight: number;
-  sampleAspectRatio: Rational;
-  /** Clockwise rotation a player applies, one of 0, 90, 180, 270. */
-  rotation: number;
-  rFrameRate: number;
-  avgFrameRate: number;
-  rFrameRateRational: Rational;
-  avgFrameRateRational: Rational;
-  pixFmt: string;
-  bitDepth: number;
-  colorTransfer: string | null;
-  colorPrimaries: string | null;
-  colorSpace: string | null;
-  colorRange: string | null;
-  hdr: HdrTransfer | null;
-}
-
-export interface AudioStreamInfo {
-  index: number;
-  codec: string;
-  channels: number;
-  sampleRate: number;
-  channelLayout: string | null;
-  isDefault: boolean;
-}
-
-export interface MediaInfo {
-  path: string;
-  /** ffprobe's demuxer name, e.g. "mov,mp4,m4a,3gp,3g2,mj2". */
-  container: string;
-  /** null when neither the container nor the streams state it. */
-  durationSeconds: number | null;
-  sizeBytes: number | null;
-  bitRate: number | null;
-  streamCount: number;
-  /** The default (else first) video stream that is not cover art. */
-  video: VideoStreamInfo | null;
-  /** The default (else first) audio track: the only one encoded. */
-  audio: AudioStreamInfo | null;
-  audioTrackCount: number;
-}
+/** The types live in @aq/contracts, so the database stores them typed without depending on ffmpeg code. */
+export type { AudioStreamInfo, HdrTransfer, MediaInfo, Rational, VideoStreamInfo } from "@aq/contracts";
 
 export function rationalValue(r: Rational): number {
   return r.den === 0 ? 0 : r.num / r.den;

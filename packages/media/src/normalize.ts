@@ -17,6 +17,8 @@ export interface NormalizeOptions {
   /** Ends in .mp4 or .mkv (see normalizedFileName). */
   output: string;
   info: MediaInfo;
+  /** Copying stops here whatever the container declares (`-t`). */
+  durationCapSeconds?: number;
   logFile: string;
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -29,7 +31,7 @@ export interface NormalizeOptions {
  * 48 kHz, moov at the front. Only those two streams are kept, so the encode sees one video and at
  * most one audio track; a source without audio gives a video-only file.
  */
-export function buildNormalizeArgs(options: Pick<NormalizeOptions, "input" | "output" | "info">): string[] {
+export function buildNormalizeArgs(options: Pick<NormalizeOptions, "input" | "output" | "info" | "durationCapSeconds">): string[] {
   const { info } = options;
   if (!info.video) throw new AqError("SOURCE_NO_VIDEO", "source has no video stream");
   const mp4 = options.output.endsWith(".mp4");
@@ -45,6 +47,7 @@ export function buildNormalizeArgs(options: Pick<NormalizeOptions, "input" | "ou
     "copy",
     "-map_chapters",
     "-1",
+    ...(options.durationCapSeconds ? ["-t", String(options.durationCapSeconds)] : []),
     ...(mp4 ? ["-movflags", "+faststart", "-f", "mp4"] : ["-f", "matroska"]),
     fileArg(options.output),
   ];

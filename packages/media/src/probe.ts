@@ -1,12 +1,14 @@
 import { execa } from "execa";
 import { AqError } from "@aq/contracts";
-import { fileArg, inputSafetyArgs, refusedDemuxer } from "./input-safety.js";
+import { fileArg, inputSafetyArgs, refusedCodec, refusedDemuxer } from "./input-safety.js";
 import type { AudioStreamInfo, HdrTransfer, MediaInfo, Rational, VideoStreamInfo } from "./media-info.js";
 import { rationalValue } from "./media-info.js";
 
 export interface ProbeOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Read every packet to count the video frames really there (`video.frameCount`): reads the whole file. */
+  countFrames?: boolean;
 }
 
 const DEFAULT_PROBE_TIMEOUT_MS = 60_000;
@@ -16,7 +18,19 @@ export async function probeMedia(path: string, options: ProbeOptions = {}): Prom
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   const result = await execa(
     "ffprobe",
-    ["-hide_banner", "-v", "error", ...inputSafetyArgs(), "-print_format", "json", "-show_format", "-show_streams", "-i", fileArg(path)],
+    [
+      "-hide_banner",
+      "-v",
+      "error",
+      ...inputSafetyArgs(),
+      ...(options.countFrames ? ["-count_packets"] : []),
+      "-print_format",
+      "json",
+      "-show_format",
+      "-show_streams",
+      "-i",
+      fileArg(path),
+    ],
     { reject: false, timeout: timeoutMs, cancelSignal: options.signal, stdin: "ignore", maxBuffer: 16 * 1024 * 1024 },
   );
   if (result.isCanceled) throw new AqError("ENCODE_ABORTED", "probe aborted");
@@ -44,6 +58,8 @@ function probeFailure(stderr: string): AqError {
       { demuxer },
     );
   }
+  const codec = refusedCodec(stderr);
+  if (codec) return new AqError("SOURCE_UNSUPPORTED_FORMAT", `source has a ${codec} stream, a codec AQ does not decode`, { codec });
   if (/No such file or directory/.test(stderr)) return new AqError("SOURCE_NOT_FOUND", "source file does not exist");
   if (/Permission denied/.test(stderr)) return new AqError("SOURCE_UNREADABLE", "source file cannot be read (permission denied)");
   return new AqError("SOURCE_NOT_MEDIA", "source is not a video file ffmpeg can read", { ffprobe: lastLine(stderr) });
@@ -73,6 +89,7 @@ interface RawStream {
   channel_layout?: string;
   sample_rate?: string;
   duration?: string;
+  nb_read_packets?: string;
   disposition?: Record<string, number>;
   tags?: Record<string, string>;
   side_data_list?: { side_data_type?: string; rotation?: number }[];
@@ -142,6 +159,7 @@ function parseVideo(s: RawStream): VideoStreamInfo {
     colorSpace: s.color_space ?? null,
     colorRange: s.color_range ?? null,
     hdr: hdrOf(s.color_transfer),
+    frameCount: s.nb_read_packets === undefined ? null : Number(s.nb_read_packets),
   };
 }
 

@@ -1,7 +1,7 @@
 import { open, stat } from "node:fs/promises";
 import type { LadderConfig } from "@aq/config";
 import { AqError } from "@aq/contracts";
-import { ALLOWED_DEMUXERS } from "./input-safety.js";
+import { ALLOWED_DEMUXERS, SUPPORTED_DECODERS } from "./input-safety.js";
 import { minimumShortSide, tooSmall } from "./ladder.js";
 import type { MediaInfo } from "./media-info.js";
 
@@ -63,9 +63,54 @@ export function validateSource(info: MediaInfo, ladder: LadderConfig): void {
   }
   const minimum = minimumShortSide(ladder);
   if (Math.min(video.displayWidth, video.displayHeight) < minimum) throw tooSmall(video, minimum);
+  if (!(video.codec in SUPPORTED_DECODERS.video)) {
+    throw new AqError("SOURCE_UNSUPPORTED_FORMAT", `source video is ${video.codec}, a codec AQ does not decode`, { codec: video.codec });
+  }
+  if (info.audio && !(info.audio.codec in SUPPORTED_DECODERS.audio)) {
+    throw new AqError("SOURCE_UNSUPPORTED_FORMAT", `source audio is ${info.audio.codec}, a codec AQ does not decode`, { codec: info.audio.codec });
+  }
+  const frameRate = video.avgFrameRate || video.rFrameRate;
+  assertDecodedPixels(video.width * video.height * frameRate * seconds, ladder);
+}
+
+/** Slack over the duration limit for what the container says and what the packets give. */
+const DURATION_SLACK_SECONDS = 1;
+
+/**
+ * The same limits on what is really in the file, after normalizing (which stops copying at
+ * `normalizeDurationCap`): its duration from the packets and its frames counted one by one.
+ * A container may declare 8 s and hold 40; this is where that shows.
+ */
+export function checkDecodedSource(normalized: MediaInfo, declared: MediaInfo, ladder: LadderConfig): void {
+  const seconds = normalized.durationSeconds ?? 0;
+  if (seconds > ladder.maxDurationSeconds + DURATION_SLACK_SECONDS) {
+    throw new AqError(
+      "SOURCE_TOO_LONG",
+      `source runs longer than ${formatHours(ladder.maxDurationSeconds)} (its container declares ${(declared.durationSeconds ?? 0).toFixed(1)} s); AQ accepts at most ${formatHours(ladder.maxDurationSeconds)}`,
+      { declaredSeconds: declared.durationSeconds, decodedSeconds: seconds },
+    );
+  }
+  const video = normalized.video;
+  if (video?.frameCount != null) assertDecodedPixels(video.width * video.height * video.frameCount, ladder);
+}
+
+/** Where normalizing stops copying: just past the limit, so an over-long source shows as over it. */
+export function normalizeDurationCap(ladder: LadderConfig): number {
+  return ladder.maxDurationSeconds + 2 * DURATION_SLACK_SECONDS;
+}
+
+function assertDecodedPixels(pixels: number, ladder: LadderConfig): void {
+  if (pixels > ladder.maxDecodedPixels) {
+    throw new AqError(
+      "SOURCE_TOO_LARGE",
+      `source has ${(pixels / 1e9).toFixed(0)} gigapixels to decode (width x height x frames); AQ accepts at most ${(ladder.maxDecodedPixels / 1e9).toFixed(0)}`,
+      { pixels, maxDecodedPixels: ladder.maxDecodedPixels },
+    );
+  }
 }
 
 function formatHours(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
   if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
   return `${(seconds / 3600).toFixed(1)} h`;
 }

@@ -8,7 +8,7 @@ import { AqError } from "@aq/contracts";
 import { makeTestClip } from "@aq/devkit";
 import { normalizeSource } from "../src/normalize.js";
 import { probeMedia } from "../src/probe.js";
-import { checkSourceFile, validateSource } from "../src/source-check.js";
+import { checkDecodedSource, checkSourceFile, validateSource } from "../src/source-check.js";
 
 let dir: string;
 
@@ -130,5 +130,34 @@ describe("input safety", () => {
     const normalize = normalizeSource({ input: evil, output: join(dir, `${name}-normalized.mp4`), info: canaryInfo, logFile: join(dir, "safety.log") });
     expect(await codeOf(normalize)).toBe("NORMALIZE_FAILED");
     expect(await canaryRead(armed)).toBe(false);
+  });
+});
+
+describe("what is decoded, not what is declared", () => {
+  it("refuses a stream whose decoder is not on AQ's list, naming the codec, and counts the frames really there", async () => {
+    const avi = join(dir, "msmpeg4v2.avi");
+    await execa("ffmpeg", ["-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10:duration=2", "-c:v", "msmpeg4v2", avi]);
+    // Control: ffmpeg itself would decode it.
+    expect((await execa("ffprobe", ["-v", "error", "-show_streams", avi])).stdout).toContain("codec_name=msmpeg4v2");
+    const error = await probeMedia(avi).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "SOURCE_UNSUPPORTED_FORMAT", details: { codec: "msmpeg4v2" } });
+
+    const clip = join(dir, "counted.mp4");
+    await makeTestClip(clip, { seconds: 3, width: 320, height: 240, fps: 10, audio: "none" });
+    expect((await probeMedia(clip)).video?.frameCount).toBeNull();
+    expect((await probeMedia(clip, { countFrames: true })).video?.frameCount).toBe(30);
+  });
+
+  it("refuses a normalized source longer than the limit whatever was declared, and one with more pixels to decode than allowed", async () => {
+    const clip = join(dir, "decoded.mp4");
+    await makeTestClip(clip, { seconds: 6, width: 320, height: 240, fps: 10, audio: "none" });
+    const info = await probeMedia(clip, { countFrames: true });
+    const declared = { ...info, durationSeconds: 2 };
+    expect(await codeOf(Promise.resolve().then(() => checkDecodedSource(info, declared, { ...defaultLadderConfig, maxDurationSeconds: 4 })))).toBe(
+      "SOURCE_TOO_LONG",
+    );
+    // 320 x 240 x 60 frames = 4.6 megapixels.
+    expect(await codeOf(Promise.resolve().then(() => checkDecodedSource(info, info, { ...defaultLadderConfig, maxDecodedPixels: 4e6 })))).toBe("SOURCE_TOO_LARGE");
+    expect(await codeOf(Promise.resolve().then(() => checkDecodedSource(info, info, { ...defaultLadderConfig, maxDecodedPixels: 5e6 })))).toBe("resolved");
   });
 });
