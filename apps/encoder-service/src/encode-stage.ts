@@ -2,7 +2,7 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { publishProgress } from "@aq/platform/bus";
 import type { ErrorValue } from "@aq/contracts";
-import { beginAttempt, getVideo, releaseAttempt, setVideoProgress, transitionVideo, type VideoRow } from "@aq/platform/db";
+import { beginAttempt, releaseAttempt, setVideoProgress, transitionVideo, type LeaseRef, type VideoRow } from "@aq/platform/db";
 import { isAqError, toErrorValue } from "@aq/contracts";
 import { encodeVideo, FFMPEG_LOG_NAME, tailLog, type EncodeProgress } from "@aq/media";
 import { downloadObject, logKey, uploadFile } from "@aq/platform/storage";
@@ -20,37 +20,33 @@ export interface EncodeStageOptions {
 }
 
 /**
- * probed -> encoding -> encoded | failed_encoding. Each attempt runs in a fresh directory with
- * its own ffmpeg log, kept locally and copied to the bucket (logs/<id>/) for operators.
+ * encoding -> encoded | failed_encoding, under the stage's lease (the runner took it and moved
+ * the video from probed). The stored plan is encoded. Each attempt runs in a directory of its
+ * own with its own ffmpeg log, kept locally and copied to the bucket (logs/<id>/) for operators.
  */
 export async function runEncodeStage(deps: StageDeps, videoId: string, delivery: DeliveryContext, options: EncodeStageOptions): Promise<void> {
   const { db, log } = deps;
-  const current = await getVideo(db, videoId);
-  if (!current || (current.status !== "probed" && current.status !== "encoding")) {
-    log.info({ videoId, status: current?.status }, "encode: video is past this stage, nothing to do");
-    return;
-  }
-  const video = await transitionVideo(db, { id: videoId, from: ["probed", "encoding"], to: "encoding", set: { progress: 0 } });
-  if (!video) return;
-
+  const { video, lease } = delivery;
   try {
     await assertRoomToEncode(deps.workDir, video, options.diskReserveBytes);
   } catch (error) {
     if (!isAqError(error)) throw error;
-    await failEncoding(deps, video, error.toValue(), null);
+    await failEncoding(deps, video, error.toValue(), null, lease.ref);
     return;
   }
   const source = sourceCopyPath(deps.workDir, videoId);
-  await ensureSourceCopy(deps, video, source);
+  await ensureSourceCopy(deps, video, source, lease.ref);
 
   // Attempts are counted on the row, so an encoder that dies mid-encode uses up an attempt too
   // and a video that keeps killing encoders still ends failed_encoding.
   let lastError: ErrorValue = { code: "ENCODE_FAILED", message: "the encoder stopped while encoding this video" };
   let lastLogKey: string | null = video.logLocation;
   for (let attempt = video.attempts + 1; attempt <= ENCODE_ATTEMPTS; attempt++) {
-    if ((await beginAttempt(db, videoId, "encoding")) !== attempt) return;
-    const dir = attemptDir(deps.workDir, videoId, attempt);
-    await rm(dir, { recursive: true, force: true });
+    if ((await beginAttempt(db, lease.ref, "encoding")) !== attempt) {
+      log.warn({ videoId, attempt }, "encode: the attempt count moved under this lease; stopping");
+      return;
+    }
+    const dir = attemptDir(deps.workDir, videoId, attempt, lease.ref.token);
     await mkdir(dir, { recursive: true });
     const outDir = join(dir, "hls", videoId);
     try {
@@ -60,28 +56,39 @@ export async function runEncodeStage(deps: StageDeps, videoId: string, delivery:
         outDir,
         videoId,
         ladder: deps.ladder,
+        planned: storedPlan(video),
         signal: delivery.signal,
-        onProgress: (p) => reportProgress(deps, videoId, p),
+        onProgress: (p) => reportProgress(deps, lease.ref, p),
       });
+      // The shared output folder is replaced only by the lease holder.
+      await lease.assertHeld();
       const finalDir = hlsOutputDir(deps.workDir, videoId);
       await rm(finalDir, { recursive: true, force: true });
       await mkdir(join(finalDir, ".."), { recursive: true });
       await rename(outDir, finalDir);
       const logLocation = await keepLog(deps, videoId, attempt, encoded.logFile);
-      await transitionVideo(db, {
+      const recorded = await transitionVideo(db, {
         id: videoId,
         from: "encoding",
         to: "encoded",
         set: { renditions: encoded.renditions, progress: 100, logLocation, errorCode: null, errorMessage: null },
         detail: `attempt ${attempt}`,
+        lease: lease.ref,
+        releaseLease: true,
       });
+      if (!recorded) {
+        log.warn({ videoId, attempt }, "encode: lease lost before the encode was recorded; the new owner decides");
+        return;
+      }
       await rm(dir, { recursive: true, force: true });
       log.info({ videoId, attempt, renditions: encoded.renditions.map((r) => r.name) }, "encode: verified");
       return;
     } catch (error) {
+      // Lease lost: the new owner counts its own attempts and owns the shared files.
+      if (lease.lost) throw error;
       // Shutdown: hand the work back untouched; the redelivery resumes from "encoding".
       if (delivery.signal.aborted) {
-        await releaseAttempt(db, videoId, "encoding");
+        await releaseAttempt(db, lease.ref, "encoding");
         throw error;
       }
       if (!isAqError(error)) throw error;
@@ -90,27 +97,42 @@ export async function runEncodeStage(deps: StageDeps, videoId: string, delivery:
       lastError = { code: error.code, message: tail ? `${error.message}\n${tail}` : error.message };
       lastLogKey = await keepLog(deps, videoId, attempt, logFile);
       log.warn({ videoId, attempt, code: error.code }, "encode: attempt failed");
+      // What the source really holds (longer or larger than declared) is a verdict: another attempt would repeat it.
+      if (error.code.startsWith("SOURCE_")) break;
     }
   }
-  await failEncoding(deps, video, lastError, lastLogKey);
+  await failEncoding(deps, video, lastError, lastLogKey, lease.ref);
 }
 
-async function ensureSourceCopy(deps: StageDeps, video: VideoRow, path: string): Promise<void> {
+/** The probe stage's verdict, when the row holds a complete one (rows from before it was stored typed do not). */
+function storedPlan(video: VideoRow) {
+  const { probe, plannedRenditions } = video;
+  if (!probe || !plannedRenditions?.length || !plannedRenditions.every((r) => typeof r.gopFrames === "number")) return undefined;
+  return { info: probe, plan: plannedRenditions };
+}
+
+/** Downloaded under a name of this lease's own, then renamed: no reader ever sees half a copy. */
+async function ensureSourceCopy(deps: StageDeps, video: VideoRow, path: string, lease: LeaseRef): Promise<void> {
   const existing = await stat(path).catch(() => null);
   if (existing && existing.size === video.sourceSizeBytes) return;
   await mkdir(join(path, ".."), { recursive: true });
-  await downloadObject(deps.storage, video.sourceLocation, path);
+  const partial = `${path}.${lease.token.slice(0, 8)}.part`;
+  await downloadObject(deps.storage, video.sourceLocation, partial);
+  await rename(partial, path);
 }
 
-async function failEncoding(deps: StageDeps, video: VideoRow, error: ErrorValue, logLocation: string | null): Promise<void> {
-  await transitionVideo(deps.db, {
+async function failEncoding(deps: StageDeps, video: VideoRow, error: ErrorValue, logLocation: string | null, lease: LeaseRef): Promise<void> {
+  const failed = await transitionVideo(deps.db, {
     id: video.id,
     from: "encoding",
     to: "failed_encoding",
     set: { errorCode: error.code, errorMessage: error.message, logLocation },
     detail: error.code,
+    lease,
+    releaseLease: true,
   });
-  deps.log.error({ videoId: video.id, code: error.code }, "encode: failed, moving on");
+  if (failed) deps.log.error({ videoId: video.id, code: error.code }, "encode: failed, moving on");
+  else deps.log.warn({ videoId: video.id, code: error.code }, "encode: lease lost before the failure was recorded; the new owner decides");
 }
 
 /** Copies an attempt's log to the bucket; returns where an operator can read it. */
@@ -130,7 +152,8 @@ async function keepLog(deps: StageDeps, videoId: string, attempt: number, logFil
   }
 }
 
-function reportProgress(deps: StageDeps, videoId: string, p: EncodeProgress): void {
+function reportProgress(deps: StageDeps, lease: LeaseRef, p: EncodeProgress): void {
+  const { videoId } = lease;
   publishProgress(deps.nc, {
     v: 1,
     videoId,
@@ -142,7 +165,7 @@ function reportProgress(deps: StageDeps, videoId: string, p: EncodeProgress): vo
     etaSeconds: p.etaSeconds ?? null,
     at: new Date().toISOString(),
   });
-  setVideoProgress(deps.db, videoId, "encoding", p.percent).catch((error: unknown) =>
+  setVideoProgress(deps.db, lease, "encoding", p.percent).catch((error: unknown) =>
     deps.log.warn({ videoId, err: toErrorValue(error) }, "encode: could not store progress"),
   );
 }

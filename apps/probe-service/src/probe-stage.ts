@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getVideo, transitionVideo } from "@aq/platform/db";
+import { transitionVideo } from "@aq/platform/db";
 import { isAqError, toErrorValue } from "@aq/contracts";
 import { checkSourceFile, planLadder, probeMedia, validateSource } from "@aq/media";
 import { fetchSourceToFile } from "@aq/platform/sources";
@@ -15,16 +15,14 @@ export interface ProbeStageOptions {
 }
 
 /**
- * uploaded -> probing -> probed | rejected. A URL source is fetched once and stored in the
- * bucket, so the encoder always reads the job's own copy and never the original URL.
+ * probing -> probed | rejected, under the stage's lease (the runner took it and moved the video
+ * from uploaded). A URL source is fetched once and stored in the bucket, so the encoder always
+ * reads the job's own copy and never the original URL. The verdict and the plan are stored
+ * typed: the encoder encodes exactly that plan.
  */
 export async function runProbeStage(deps: StageDeps, videoId: string, delivery: DeliveryContext, options: ProbeStageOptions): Promise<void> {
   const { db, log, storage } = deps;
-  const video = await transitionVideo(db, { id: videoId, from: ["uploaded", "probing"], to: "probing" });
-  if (!video) {
-    log.info({ videoId, status: (await getVideo(db, videoId))?.status }, "probe: video is past this stage, nothing to do");
-    return;
-  }
+  const { video, lease } = delivery;
 
   const scratch = await mkdtemp(join(tmpdir(), `aq-probe-${videoId}-`));
   try {
@@ -49,26 +47,31 @@ export async function runProbeStage(deps: StageDeps, videoId: string, delivery: 
       const info = await probeMedia(localSource, { timeoutMs: deps.ladder.probeTimeoutSeconds * 1000, signal: delivery.signal });
       validateSource(info, deps.ladder);
       const plan = planLadder(info, deps.ladder);
-      await transitionVideo(db, {
+      const probed = await transitionVideo(db, {
         id: videoId,
         from: "probing",
         to: "probed",
-        set: {
-          sourceKind: "upload",
-          sourceLocation,
-          sourceSizeBytes,
-          probe: { ...info },
-          plannedRenditions: plan.map((r) => ({ name: r.name, width: r.width, height: r.height, bandwidth: (r.maxrateKbps + r.audioBitrateKbps) * 1000 })),
-          errorCode: null,
-          errorMessage: null,
-        },
+        set: { sourceKind: "upload", sourceLocation, sourceSizeBytes, probe: info, plannedRenditions: plan, errorCode: null, errorMessage: null },
+        lease: lease.ref,
+        releaseLease: true,
       });
+      if (!probed) return log.warn({ videoId }, "probe: lease lost before the verdict was recorded; the new owner decides");
       log.info({ videoId, renditions: plan.map((r) => r.name) }, "probe: source accepted");
     } catch (error) {
-      if (!isAqError(error) || error.code === "ENCODE_ABORTED") throw error;
+      if (!isAqError(error) || error.code === "ENCODE_ABORTED" || lease.lost) throw error;
       // A typed error about the source is a verdict, not a transient failure: record it.
       const { code, message } = toErrorValue(error);
-      await transitionVideo(db, { id: videoId, from: "probing", to: "rejected", set: { errorCode: code, errorMessage: message }, detail: code });
+      const rejected = await transitionVideo(db, {
+        id: videoId,
+        from: "probing",
+        to: "rejected",
+        set: { errorCode: code, errorMessage: message },
+        detail: code,
+        lease: lease.ref,
+        releaseLease: true,
+      });
+      // Not ours to decide any more: the new owner's verdict stands, and the upload stays.
+      if (!rejected) return log.warn({ videoId, code }, "probe: lease lost before the rejection was recorded; the new owner decides");
       log.info({ videoId, code }, "probe: source rejected");
       // A rejected source will never be encoded: it is only a storage cost now.
       await deletePrefixWithRetries(storage, uploadPrefix(videoId), { log }).catch((cleanupError: unknown) =>

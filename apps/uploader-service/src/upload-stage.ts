@@ -1,5 +1,5 @@
 import { rm, stat } from "node:fs/promises";
-import { getVideo, transitionVideo } from "@aq/platform/db";
+import { transitionVideo } from "@aq/platform/db";
 import { isAqError, toErrorValue } from "@aq/contracts";
 import { deletePrefixWithRetries, uploadDirectory, uploadPrefix, verifyUploadedTree, videoPrefix } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
@@ -10,54 +10,39 @@ export interface UploadStageOptions {
 }
 
 /**
- * encoded -> uploading -> ready | failed_upload. Nothing local is deleted until the bucket
- * listing matches the local tree; then the original upload and the local files go (the guide, docs/encoding-guide.md §8).
+ * uploading -> ready | failed_upload, under the stage's lease (the runner took it and moved the
+ * video from encoded). Nothing local is deleted until the bucket listing matches the local
+ * tree; then the original upload and the local files go (the guide, docs/encoding-guide.md §8).
  */
 export async function runUploadStage(deps: StageDeps, videoId: string, delivery: DeliveryContext, options: UploadStageOptions): Promise<void> {
   const { db, log, storage } = deps;
-  const current = await getVideo(db, videoId);
-  if (!current || (current.status !== "encoded" && current.status !== "uploading")) {
-    log.info({ videoId, status: current?.status }, "upload: video is past this stage, nothing to do");
-    return;
-  }
+  const { lease } = delivery;
   const localDir = hlsOutputDir(deps.workDir, videoId);
   const prefix = videoPrefix(videoId);
+  const finish = (to: "ready" | "failed_upload", set: Parameters<typeof transitionVideo>[1]["set"], detail?: string) =>
+    transitionVideo(db, { id: videoId, from: "uploading", to, set, detail, lease: lease.ref, releaseLease: true });
   if (!(await stat(localDir).catch(() => null))) {
-    await transitionVideo(db, {
-      id: videoId,
-      from: ["encoded", "uploading"],
-      to: "failed_upload",
-      set: {
-        errorCode: "UPLOAD_FAILED",
-        errorMessage: `the encoded output is not in ${localDir}: encoder and uploader must share WORK_DIR; retry re-encodes it`,
-      },
+    await finish("failed_upload", {
+      errorCode: "UPLOAD_FAILED",
+      errorMessage: `the encoded output is not in ${localDir}: encoder and uploader must share WORK_DIR; retry re-encodes it`,
     });
     return;
   }
-  if (!(await transitionVideo(db, { id: videoId, from: ["encoded", "uploading"], to: "uploading", set: { progress: 0 } }))) return;
 
   try {
     await uploadDirectory(storage, localDir, prefix, { concurrency: options.concurrency, log, signal: delivery.signal });
     await verifyUploadedTree(storage, localDir, prefix);
   } catch (error) {
     if (delivery.signal.aborted || !isAqError(error)) throw error;
-    await transitionVideo(db, {
-      id: videoId,
-      from: "uploading",
-      to: "failed_upload",
-      set: { errorCode: error.code, errorMessage: error.message },
-      detail: error.code,
-    });
-    log.error({ videoId, code: error.code }, "upload: failed; the local output is kept for a retry");
+    if (await finish("failed_upload", { errorCode: error.code, errorMessage: error.message }, error.code)) {
+      log.error({ videoId, code: error.code }, "upload: failed; the local output is kept for a retry");
+    }
     return;
   }
 
-  await transitionVideo(db, {
-    id: videoId,
-    from: "uploading",
-    to: "ready",
-    set: { outputPrefix: prefix, progress: 100, errorCode: null, errorMessage: null },
-  });
+  const ready = await finish("ready", { outputPrefix: prefix, progress: 100, errorCode: null, errorMessage: null });
+  // The local files are the new owner's now.
+  if (!ready) return log.warn({ videoId }, "upload: lease lost before the upload was recorded; the new owner decides");
   await cleanUp(deps, videoId);
   log.info({ videoId, prefix }, "upload: stored and verified; ready");
 }

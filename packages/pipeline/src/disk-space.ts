@@ -10,7 +10,7 @@ const MARGIN_BYTES = 64 * 1024 * 1024;
  */
 export function estimateEncodeBytes(video: Pick<VideoRow, "sourceSizeBytes" | "plannedRenditions" | "probe">): number {
   const source = video.sourceSizeBytes ?? 0;
-  const duration = Number((video.probe as { durationSeconds?: number } | null)?.durationSeconds ?? 0);
+  const duration = video.probe?.durationSeconds ?? 0;
   const bitsPerSecond = (video.plannedRenditions ?? []).reduce((sum, r) => sum + r.bandwidth, 0);
   return Math.ceil(2 * source + (bitsPerSecond / 8) * duration * 1.25 + MARGIN_BYTES);
 }

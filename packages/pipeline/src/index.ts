@@ -1,4 +1,5 @@
 export * from "./deps.js";
+export * from "./lease.js";
 export * from "./work-dir.js";
 export * from "./disk-space.js";
 export * from "./sweep.js";

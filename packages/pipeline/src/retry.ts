@@ -1,8 +1,14 @@
-import { WORK_CONSUMERS, type VideoStatus } from "@aq/contracts";
-import { getVideo, republishStatus, transitionVideo, type Database, type VideoRow } from "@aq/platform/db";
+import { WORK_CONSUMERS, type VideoStatus, type WorkerName } from "@aq/contracts";
+import { getVideo, liveLease, republishStatus, transitionVideo, type Database, type VideoRow } from "@aq/platform/db";
 import { AqError } from "@aq/contracts";
 
 const STAGES = Object.values(WORK_CONSUMERS);
+/** The worker (and lease unit) whose stage a status belongs to. */
+const WORKER_OF: Partial<Record<VideoStatus, WorkerName>> = Object.fromEntries(
+  (Object.entries(WORK_CONSUMERS) as [WorkerName, (typeof STAGES)[number]][]).flatMap(([worker, stage]) =>
+    [stage.status, stage.working, stage.failed].map((status) => [status, worker]),
+  ),
+);
 /**
  * A failed stage starts again from the status its worker waits for. REJECTED is a verdict on
  * the source, which a retry would only repeat.
@@ -27,17 +33,19 @@ export interface RetryOutcome {
 
 /**
  * An operator's retry: a failed video restarts its failed stage with a fresh attempt budget; a
- * video that has not moved for `stuckAfterSeconds` is handed back to its stage's queue.
- * Throws NOT_FOUND, or NOT_RETRYABLE with the reason.
+ * video in a stage's working status is handed back to its queue only when nobody holds a live
+ * lease on that stage (its worker died or hung); a video waiting in a queue that has not moved
+ * for `stuckAfterSeconds` is announced again. Throws NOT_FOUND, or NOT_RETRYABLE with the reason.
  */
 export async function retryVideo(db: Database, id: string, options: { stuckAfterSeconds: number }): Promise<RetryOutcome> {
   const video = await getVideo(db, id);
   if (!video) throw new AqError("NOT_FOUND", `no video with id ${id}`);
   const reload = async () => (await getVideo(db, id)) ?? video;
 
+  const unit = WORKER_OF[video.status];
   const afterFailure = RESTART_FROM_FAILURE[video.status];
   if (afterFailure) {
-    const restarted = await transitionVideo(db, { id, from: video.status, to: afterFailure, set: FRESH_START, detail: "retry requested" });
+    const restarted = await transitionVideo(db, { id, from: video.status, to: afterFailure, set: FRESH_START, detail: "retry requested", unlessLeased: unit });
     return { video: restarted ?? (await reload()), action: "restarted" };
   }
 
@@ -46,6 +54,19 @@ export async function retryVideo(db: Database, id: string, options: { stuckAfter
     throw new AqError("NOT_RETRYABLE", `video ${id} is ${shown(video.status)}; only FAILED_ENCODING, FAILED_UPLOAD or stuck videos can be retried`, {
       status: video.status,
     });
+  }
+  if (inProgress && unit) {
+    const holder = await liveLease(db, id, unit);
+    const detail = `retry requested: ${video.status} with no live lease`;
+    const requeued = holder ? null : await transitionVideo(db, { id, from: video.status, to: inProgress, set: FRESH_START, detail, unlessLeased: unit });
+    if (!requeued) {
+      const renewed = holder ? `; its lease was renewed ${Math.round(holder.renewedSecondsAgo)} s ago` : "";
+      throw new AqError("NOT_RETRYABLE", `video ${id} is ${shown(video.status)} and a worker is still on it${renewed}`, {
+        status: video.status,
+        ...(holder ? { renewedSecondsAgo: holder.renewedSecondsAgo } : {}),
+      });
+    }
+    return { video: requeued, action: "requeued" };
   }
   const idleSeconds = Math.floor((Date.now() - video.statusChangedAt.getTime()) / 1000);
   if (idleSeconds < options.stuckAfterSeconds) {
@@ -56,10 +77,6 @@ export async function retryVideo(db: Database, id: string, options: { stuckAfter
     );
   }
   const detail = `retry requested after ${idleSeconds} s in ${video.status}`;
-  if (inProgress) {
-    await transitionVideo(db, { id, from: video.status, to: inProgress, set: FRESH_START, detail });
-    return { video: await reload(), action: "requeued" };
-  }
   await republishStatus(db, video, detail);
   return { video: await reload(), action: "reannounced" };
 }

@@ -4,7 +4,9 @@ import { join } from "node:path";
  * The local layout under WORK_DIR, shared by encoder and uploader (one volume in a
  * multi-host deployment):
  *   <WORK_DIR>/<video_id>/source          the job's own copy of the upload
- *   <WORK_DIR>/<video_id>/attempt-<n>/    one fresh directory per encode attempt
+ *   <WORK_DIR>/<video_id>/attempt-<n>-<lease>/  one directory per encode attempt and lease
+ *                                         holder: never shared, not even with a worker that
+ *                                         lost its lease and has not stopped yet
  *   <WORK_DIR>/<video_id>/hls/<video_id>/ the verified output, waiting for upload
  *   <WORK_DIR>/<video_id>/logs/           ffmpeg logs of every attempt
  */
@@ -14,8 +16,8 @@ export function videoWorkDir(workDir: string, videoId: string): string {
 export function sourceCopyPath(workDir: string, videoId: string): string {
   return join(workDir, videoId, "source");
 }
-export function attemptDir(workDir: string, videoId: string, attempt: number): string {
-  return join(workDir, videoId, `attempt-${attempt}`);
+export function attemptDir(workDir: string, videoId: string, attempt: number, leaseToken: string): string {
+  return join(workDir, videoId, `attempt-${attempt}-${leaseToken.slice(0, 8)}`);
 }
 export function hlsOutputDir(workDir: string, videoId: string): string {
   return join(workDir, videoId, "hls", videoId);

@@ -1,12 +1,15 @@
 import { closeBus, connectBus, consumeWork, ensurePipelineStream, ensureWorkConsumer, startOutboxRelay } from "@aq/platform/bus";
 import type { PipelineWorkerConfig } from "@aq/config";
 import { WORK_CONSUMERS, type WorkerName } from "@aq/contracts";
-import { closeDatabase, createDatabase, runMigrations, transitionVideo } from "@aq/platform/db";
+import { hostname } from "node:os";
+import { acquireLease, closeDatabase, createDatabase, runMigrations, transitionVideo, type Database, type VideoRow } from "@aq/platform/db";
 import { toErrorValue } from "@aq/contracts";
 import { createLogger } from "@aq/platform/log";
 import { runService } from "@aq/platform/service";
 import { createStorage } from "@aq/platform/storage";
+import type { Logger } from "@aq/platform/log";
 import type { DeliveryContext, StageDeps } from "./deps.js";
+import { keepLease, type HeldLease } from "./lease.js";
 import { sweepStuckVideos } from "./sweep.js";
 
 export interface PipelineWorkerSpec {
@@ -61,24 +64,38 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
         signal,
         handler: async (event, delivery) => {
           const child = delivery.log;
+          const owned = await takeStage(db, worker, event.videoId, config.WORK_LEASE_SECONDS * 1000, child);
+          if (!owned) return;
+          const { lease, video } = owned;
           try {
-            await spec.handle({ ...deps, log: child }, event.videoId, delivery);
+            await spec.handle({ ...deps, log: child }, event.videoId, {
+              signal: AbortSignal.any([delivery.signal, lease.signal]),
+              lastAttempt: delivery.lastAttempt,
+              lease,
+              video,
+            });
             // The next stage's event is in the outbox now: publish it without waiting for the poll.
             relay.wake();
           } catch (error) {
+            // The new owner carries on; this delivery is done (acked), not retried.
+            if (lease.lost) return child.warn({ err: toErrorValue(error) }, "stage stopped: its lease was lost");
             if (!delivery.lastAttempt || signal.aborted) throw error;
             const { code, message } = toErrorValue(error);
             // A failure that redelivery could not cure ends the stage for good.
-            const { status: queued, working, failed } = WORK_CONSUMERS[worker];
-            await transitionVideo(db, {
+            const { working, failed } = WORK_CONSUMERS[worker];
+            const marked = await transitionVideo(db, {
               id: event.videoId,
-              from: [queued, working],
+              from: working,
               to: failed,
               set: { errorCode: code, errorMessage: `gave up after repeated failures: ${message}` },
               detail: code,
+              lease: lease.ref,
+              releaseLease: true,
             });
             relay.wake();
-            child.error({ err: { code, message } }, "stage failed on its last delivery; video marked failed");
+            if (marked) child.error({ err: { code, message } }, "stage failed on its last delivery; video marked failed");
+          } finally {
+            await lease.end();
           }
         },
       });
@@ -96,3 +113,40 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
   });
 }
 
+/** This process, as lease holders are shown to operators. */
+const OWNER = `${hostname()}:${process.pid}`;
+
+/**
+ * Makes this delivery the one owner of the video's stage: takes the lease (none live on it) and
+ * moves a waiting video to the working status under it. A second copy of the message, or a
+ * stale delivery of work someone else holds or finished, is a no-op with a log line.
+ */
+async function takeStage(
+  db: Database,
+  worker: WorkerName,
+  videoId: string,
+  ttlMs: number,
+  log: Logger,
+): Promise<{ lease: HeldLease; video: VideoRow } | null> {
+  const { status: queued, working } = WORK_CONSUMERS[worker];
+  const acquired = await acquireLease(db, { videoId, unit: worker, statuses: [queued, working], owner: OWNER, ttlMs });
+  if (acquired.kind === "moved") {
+    log.info({ status: acquired.status }, "video is not waiting for this stage; nothing to do");
+    return null;
+  }
+  if (acquired.kind === "held") {
+    log.info({ holder: acquired.holder.owner, expiresAt: acquired.holder.expiresAt }, "another worker owns this video's stage; this delivery is a no-op");
+    return null;
+  }
+  const lease = keepLease(db, acquired.lease, { ttlMs, log });
+  if (acquired.video.status === working) {
+    log.warn({ previousOwner: acquired.takenOver?.owner ?? null }, "taking over work whose owner stopped renewing its lease");
+    return { lease, video: acquired.video };
+  }
+  const video = await transitionVideo(db, { id: videoId, from: queued, to: working, set: { progress: 0 }, lease: acquired.lease });
+  if (!video) {
+    await lease.end();
+    return null;
+  }
+  return { lease, video };
+}

@@ -10,8 +10,9 @@ let stack: PipelineStack;
 let clip: string;
 
 beforeAll(async () => {
-  // A short ack wait so that work held by a dead encoder comes back quickly.
-  stack = await startPipelineStack({ ENCODER_CONCURRENCY: "1", NATS_ACK_WAIT_SECONDS: "4", SHUTDOWN_TIMEOUT_SECONDS: "8" });
+  // A short ack wait so that work held by a dead encoder comes back quickly, and a lease that
+  // has expired by the time it does.
+  stack = await startPipelineStack({ ENCODER_CONCURRENCY: "1", NATS_ACK_WAIT_SECONDS: "4", WORK_LEASE_SECONDS: "2", SHUTDOWN_TIMEOUT_SECONDS: "8" });
   clip = join(stack.scratch, "long.mp4");
   await makeTestClip(clip, { seconds: 24, width: 640, height: 360, fps: 25, audio: "stereo" });
 });

@@ -5,3 +5,4 @@ export * from "./videos.js";
 export * from "./history.js";
 export * from "./stale.js";
 export * from "./outbox.js";
+export * from "./leases.js";

@@ -1,4 +1,4 @@
-import { asc, inArray, isNull } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import type { Database } from "./client.js";
 import { outbox } from "./schema.js";
 
@@ -8,27 +8,39 @@ export interface OutboxMessage {
   payload: unknown;
 }
 
+/** How long a relay may take to publish a claimed batch before another relay may claim it. */
+const CLAIM_MS = 60_000;
+
 /**
- * Publishes pending outbox rows in order. Rows are locked (SKIP LOCKED) so that several
- * relays never publish the same batch at once; a crash after publishing but before marking
- * re-publishes with the same message id, which JetStream de-duplicates.
+ * Publishes pending outbox rows in order and deletes them. A short transaction claims a batch
+ * (SKIP LOCKED, then `claimed_until`), so no lock is held while publishing and several relays
+ * never publish the same batch at once; a relay that dies mid-batch leaves its claim to expire.
+ * A row is deleted only once published, and re-publishing one is harmless: its message id is
+ * stable and JetStream drops the repeat.
  */
 export async function drainOutbox(db: Database, publish: (message: OutboxMessage) => Promise<void>, batchSize = 100): Promise<number> {
-  return db.transaction(async (tx) => {
-    const rows = await tx
-      .select({ id: outbox.id, subject: outbox.subject, payload: outbox.payload })
-      .from(outbox)
-      .where(isNull(outbox.publishedAt))
-      .orderBy(asc(outbox.id))
-      .limit(batchSize)
-      .for("update", { skipLocked: true });
-    for (const row of rows) await publish(row);
-    if (rows.length) {
-      await tx
-        .update(outbox)
-        .set({ publishedAt: new Date() })
-        .where(inArray(outbox.id, rows.map((r) => r.id)));
+  const claimed = await db.execute<{ id: string; subject: string; payload: unknown }>(sql`
+    update ${outbox} set claimed_until = now() + make_interval(secs => ${CLAIM_MS / 1000})
+    where id in (
+      select id from ${outbox}
+      where claimed_until is null or claimed_until < now()
+      order by id
+      limit ${batchSize}
+      for update skip locked
+    )
+    returning id, subject, payload`);
+  const rows = claimed.rows.map((r) => ({ id: Number(r.id), subject: r.subject, payload: r.payload })).sort((a, b) => a.id - b.id);
+  const published: number[] = [];
+  try {
+    for (const row of rows) {
+      await publish(row);
+      published.push(row.id);
     }
-    return rows.length;
-  });
+  } finally {
+    if (published.length) await db.delete(outbox).where(inArray(outbox.id, published));
+    // A failed publish gives the rest of the batch back at once rather than when the claim expires.
+    const unpublished = rows.map((r) => r.id).filter((id) => !published.includes(id));
+    if (unpublished.length) await db.update(outbox).set({ claimedUntil: null }).where(inArray(outbox.id, unpublished));
+  }
+  return rows.length;
 }

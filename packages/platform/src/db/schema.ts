@@ -1,10 +1,7 @@
-import { sql } from "drizzle-orm";
-import { bigint, bigserial, index, integer, jsonb, pgTable, real, text, timestamp } from "drizzle-orm/pg-core";
-import type { VideoStatus } from "@aq/contracts";
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { MediaInfo, RenditionPlan, VideoStatus } from "@aq/contracts";
 
-/** The probe result as stored on the row (the media core's metadata, serialised). */
-export type StoredProbe = Record<string, unknown>;
-/** A rung as planned or produced: the name is the short side ("720p"). */
+/** A rung as produced: the name is the short side ("720p"). */
 export interface StoredRendition {
   name: string;
   width: number;
@@ -23,8 +20,9 @@ export const videos = pgTable(
     sourceKind: text("source_kind").$type<"upload" | "url" | "file">().notNull(),
     sourceLocation: text("source_location").notNull(),
     sourceSizeBytes: bigint("source_size_bytes", { mode: "number" }),
-    probe: jsonb("probe").$type<StoredProbe>(),
-    plannedRenditions: jsonb("planned_renditions").$type<StoredRendition[]>(),
+    /** The probe stage's verdict and plan: the encoder encodes exactly this plan. */
+    probe: jsonb("probe").$type<MediaInfo>(),
+    plannedRenditions: jsonb("planned_renditions").$type<RenditionPlan[]>(),
     renditions: jsonb("renditions").$type<StoredRendition[]>(),
     progress: real("progress").notNull().default(0),
     attempts: integer("attempts").notNull().default(0),
@@ -57,8 +55,32 @@ export const videoStatusHistory = pgTable(
 );
 
 /**
+ * One owner at a time for each unit of pipeline work: a stage of a video ("probe", "encoder",
+ * "uploader"), or a finer unit under it later (e.g. "encoder/chunk-0003"), keyed the same way.
+ * The token is the owner's proof: every write the work makes names it, so a worker whose lease
+ * was taken over can no longer change anything. Expiry is on the database clock.
+ */
+export const workLeases = pgTable(
+  "work_leases",
+  {
+    videoId: text("video_id")
+      .notNull()
+      .references(() => videos.id, { onDelete: "cascade" }),
+    unit: text("unit").notNull(),
+    token: uuid("token").notNull(),
+    /** Which process holds it (host:pid), for operators and log lines. */
+    owner: text("owner").notNull(),
+    acquiredAt: timestamp("acquired_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    renewedAt: timestamp("renewed_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.videoId, t.unit] }), index("work_leases_expires_idx").on(t.expiresAt)],
+);
+
+/**
  * Transactional outbox: a status change and the event announcing it are written in one
- * transaction; a relay publishes pending rows with the row id as the message id.
+ * transaction; a relay claims pending rows for a short while (no lock held while it
+ * publishes), publishes them with a stable message id and deletes them.
  */
 export const outbox = pgTable(
   "outbox",
@@ -67,11 +89,12 @@ export const outbox = pgTable(
     subject: text("subject").notNull(),
     payload: jsonb("payload").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-    publishedAt: timestamp("published_at", { withTimezone: true, mode: "date" }),
+    /** A relay is publishing the row until then; after it, another relay may. */
+    claimedUntil: timestamp("claimed_until", { withTimezone: true, mode: "date" }),
   },
-  (t) => [index("outbox_pending_idx").on(t.id).where(sql`${t.publishedAt} is null`)],
 );
 
 export type VideoRow = typeof videos.$inferSelect;
 export type NewVideoRow = typeof videos.$inferInsert;
 export type StatusChangeRow = typeof videoStatusHistory.$inferSelect;
+export type WorkLeaseRow = typeof workLeases.$inferSelect;

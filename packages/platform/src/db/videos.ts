@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { statusSubject, type ErrorValue, type StatusEvent, type VideoStatus } from "@aq/contracts";
 import type { Database } from "./client.js";
-import { outbox, videoStatusHistory, videos, type NewVideoRow, type StatusChangeRow, type VideoRow } from "./schema.js";
+import { clearExpiredLease, holdsLease, leaseIs, releaseLease, type LeaseRef } from "./leases.js";
+import { outbox, videoStatusHistory, videos, workLeases, type NewVideoRow, type StatusChangeRow, type VideoRow } from "./schema.js";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
@@ -33,19 +34,28 @@ export interface Transition {
   /** Other columns to set with the status. */
   set?: Partial<Omit<NewVideoRow, "id" | "status" | "createdAt">>;
   detail?: string;
+  /** Work under a lease: the change happens only while this token holds it. */
+  lease?: LeaseRef;
+  /** With `lease`: the change ends the leased work, so the lease goes in the same transaction. */
+  releaseLease?: boolean;
+  /** Handing work back: the change happens only if nobody holds a live lease on this unit. */
+  unlessLeased?: string;
 }
 
 /**
- * Compare-and-set status change: it happens only if the video is still in an expected status,
- * so a redelivered message or a second instance can never repeat a stage or move a video
- * backwards. The history row and the outbox event are written in the same transaction.
- * Returns the updated row, or null when the video was not in an expected status.
+ * Compare-and-set status change: it happens only if the video is still in an expected status
+ * (and, for leased work, only while the lease holds), so a redelivered message, a second
+ * instance or a worker that lost its lease can never repeat a stage or move a video backwards.
+ * The history row and the outbox event are written in the same transaction. Returns the
+ * updated row, or null when nothing changed.
  */
 export async function transitionVideo(db: Database, t: Transition): Promise<VideoRow | null> {
   const expected = typeof t.from === "string" ? [t.from] : [...t.from];
   return db.transaction(async (tx) => {
     const [current] = await tx.select({ status: videos.status }).from(videos).where(eq(videos.id, t.id)).for("update");
     if (!current || !expected.includes(current.status)) return null;
+    if (t.lease && !(await holdsLease(tx, t.lease))) return null;
+    if (t.unlessLeased && !(await clearExpiredLease(tx, t.id, t.unlessLeased))) return null;
     const now = new Date();
     const [row] = await tx
       .update(videos)
@@ -54,16 +64,22 @@ export async function transitionVideo(db: Database, t: Transition): Promise<Vide
       .returning();
     if (!row) return null;
     await recordChange(tx, row, current.status, t.detail);
+    if (t.lease && t.releaseLease) await releaseLease(tx, t.lease);
     return row;
   });
 }
 
-/** Live progress is not a status change: it updates the row only while the status holds. */
-export async function setVideoProgress(db: Database, id: string, status: VideoStatus, percent: number): Promise<void> {
+/** Only the lease holder may write: `videos` rows under a lease, for single-row updates. */
+function underLease(lease: LeaseRef) {
+  return exists(sql`(select 1 from ${workLeases} where ${leaseIs(lease)})`);
+}
+
+/** Live progress is not a status change: it updates the row only while the status and the lease hold. */
+export async function setVideoProgress(db: Database, lease: LeaseRef, status: VideoStatus, percent: number): Promise<void> {
   await db
     .update(videos)
     .set({ progress: percent, updatedAt: new Date() })
-    .where(and(eq(videos.id, id), eq(videos.status, status)));
+    .where(and(eq(videos.id, lease.videoId), eq(videos.status, status), underLease(lease)));
 }
 
 export async function getVideo(db: Database, id: string): Promise<VideoRow | null> {
@@ -99,14 +115,33 @@ export async function listVideos(
     .limit(options.first);
 }
 
-/** Videos that have sat in one of the given statuses since before `olderThan`. */
-export async function findStuckVideos(db: Database, statuses: readonly VideoStatus[], olderThan: Date, limit = 100): Promise<VideoRow[]> {
-  return db
-    .select()
+/**
+ * Work of one stage that nobody owns: videos waiting in `queued` since before `olderThan`, and
+ * videos in `working` whose lease on `unit` expired (or that have no lease and have not been
+ * updated since before `olderThan`). A live lease always means someone is on it.
+ */
+export async function findStuckVideos(
+  db: Database,
+  stage: { queued: VideoStatus; working: VideoStatus; unit: string },
+  olderThan: Date,
+  limit = 100,
+): Promise<VideoRow[]> {
+  const rows = await db
+    .select({ video: videos })
     .from(videos)
-    .where(and(inArray(videos.status, [...statuses]), lt(videos.statusChangedAt, olderThan)))
+    .leftJoin(workLeases, and(eq(workLeases.videoId, videos.id), eq(workLeases.unit, stage.unit)))
+    .where(
+      or(
+        and(eq(videos.status, stage.queued), lt(videos.statusChangedAt, olderThan), or(isNull(workLeases.videoId), lt(workLeases.expiresAt, sql`now()`))),
+        and(
+          eq(videos.status, stage.working),
+          or(and(isNull(workLeases.videoId), lt(videos.updatedAt, olderThan)), lt(workLeases.expiresAt, sql`now()`)),
+        ),
+      ),
+    )
     .orderBy(asc(videos.statusChangedAt))
     .limit(limit);
+  return rows.map((r) => r.video);
 }
 
 /** Re-announces a video's current status through the outbox (used by the stuck-work sweep). */
@@ -118,20 +153,20 @@ export async function republishStatus(db: Database, row: VideoRow, detail: strin
 }
 
 
-/** Counts a new attempt at the current stage; returns the attempt number, or null if the status moved on. */
-export async function beginAttempt(db: Database, id: string, status: VideoStatus): Promise<number | null> {
+/** Counts a new attempt at the current stage; returns the attempt number, or null if the status moved on or the lease was lost. */
+export async function beginAttempt(db: Database, lease: LeaseRef, status: VideoStatus): Promise<number | null> {
   const [row] = await db
     .update(videos)
     .set({ attempts: sql`${videos.attempts} + 1`, updatedAt: new Date() })
-    .where(and(eq(videos.id, id), eq(videos.status, status)))
+    .where(and(eq(videos.id, lease.videoId), eq(videos.status, status), underLease(lease)))
     .returning({ attempts: videos.attempts });
   return row?.attempts ?? null;
 }
 
 /** Gives back an attempt that was interrupted by a shutdown rather than by a failure. */
-export async function releaseAttempt(db: Database, id: string, status: VideoStatus): Promise<void> {
+export async function releaseAttempt(db: Database, lease: LeaseRef, status: VideoStatus): Promise<void> {
   await db
     .update(videos)
     .set({ attempts: sql`greatest(${videos.attempts} - 1, 0)` })
-    .where(and(eq(videos.id, id), eq(videos.status, status)));
+    .where(and(eq(videos.id, lease.videoId), eq(videos.status, status), underLease(lease)));
 }

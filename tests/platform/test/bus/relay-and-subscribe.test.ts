@@ -1,6 +1,6 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { isNull, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PIPELINE_STREAM, statusSubject, type ProgressEvent } from "@aq/contracts";
 import { insertVideo, outbox, transitionVideo } from "@aq/platform/db";
@@ -39,8 +39,9 @@ async function streamSubjects(): Promise<string[]> {
   return subjects;
 }
 
+/** Published rows are deleted: every row left is pending. */
 async function pendingRows(database: TestDatabase): Promise<number> {
-  const rows = await database.db.select({ id: outbox.id }).from(outbox).where(isNull(outbox.publishedAt));
+  const rows = await database.db.select({ id: outbox.id }).from(outbox);
   return rows.length;
 }
 
