@@ -1,17 +1,17 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { VIDEO_STATUSES } from "@aq/contracts";
+import { toApiStatus, VIDEO_STATUSES } from "@aq/contracts";
 import { isEnumType } from "graphql";
 import { describe, expect, it } from "vitest";
 import { GENERATED_PATH, generateResolverTypes } from "../src/codegen/resolver-types.js";
 import { buildSchema, SCHEMA_PATH } from "../src/graphql/schema.js";
-import { toGraphQLStatus, videoStatusEnumValues } from "../src/graphql/status.js";
+import { videoStatusEnumValues } from "../src/graphql/status.js";
 
 describe("schema", () => {
   it("has exactly the contract's statuses, upper-case, each resolving to the contract value", () => {
     const enumType = buildSchema().getType("VideoStatus");
     if (!isEnumType(enumType)) throw new Error("VideoStatus is not an enum");
-    expect(enumType.getValues().map((v) => v.name)).toEqual(VIDEO_STATUSES.map(toGraphQLStatus));
+    expect(enumType.getValues().map((v) => v.name)).toEqual(VIDEO_STATUSES.map(toApiStatus));
     expect(enumType.getValues().map((v) => v.value)).toEqual([...VIDEO_STATUSES]);
     expect(Object.keys(videoStatusEnumValues)).toHaveLength(VIDEO_STATUSES.length);
   });
