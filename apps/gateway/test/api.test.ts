@@ -3,7 +3,9 @@ import type { AddressInfo } from "node:net";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { getVideo, getVideoHistory, insertVideo, transitionVideo } from "@aq/platform/db";
 import { headObject, MAX_SINGLE_PUT_BYTES } from "@aq/platform/storage";
+import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { startInfrastructure, startTestGateway, TEST_API_KEY, type Infrastructure, type TestGateway } from "./harness.js";
 
 const CREATE = `mutation Create($input: CreateVideoInput!) {
@@ -374,6 +376,14 @@ describe("gateway API", () => {
         const misspelt = await production.graphql(`{ vidoes { pageInfo { hasNextPage } } }`);
         expect(misspelt.errors?.[0]?.message).toBe('Cannot query field "vidoes" on type "Query".');
         expect((await gw.graphql(`{ vidoes { pageInfo { hasNextPage } } }`)).errors?.[0]?.message).toMatch(/Did you mean "videos"/);
+        // The same over WebSocket, which does not go through Apollo.
+        const ws = createClient({ url: `${production.url.replace(/^http/, "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${TEST_API_KEY}` }, retryAttempts: 0 });
+        try {
+          const wsErrors = await new Promise<unknown>((resolve) => ws.subscribe({ query: `{ vidoes { pageInfo { hasNextPage } } }` }, { next: () => {}, error: resolve, complete: () => resolve(null) }));
+          expect(wsErrors).toEqual([expect.objectContaining({ message: 'Cannot query field "vidoes" on type "Query".' })]);
+        } finally {
+          await ws.dispose();
+        }
         const development = await gw.graphql(`{ __schema { queryType { name } } }`);
         expect(development.data).toEqual({ __schema: { queryType: { name: "Query" } } });
       } finally {
