@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { getVideo, getVideoHistory, insertVideo, transitionVideo } from "@aq/platform/db";
+import { acquireLease, getVideo, getVideoHistory, insertVideo, transitionVideo } from "@aq/platform/db";
 import { headObject, MAX_SINGLE_PUT_BYTES } from "@aq/platform/storage";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -275,8 +275,15 @@ describe("gateway API", () => {
     });
 
     it("refuses a video that is busy or finished", async () => {
-      const busy = await gw.graphql(RETRY, { id: await videoIn("encoding") });
-      expect(busy.errors?.[0]).toMatchObject({ message: expect.stringMatching(/has been ENCODING for \d+ s; it can be retried once/), extensions: { code: "BAD_USER_INPUT" } });
+      // An encoder holds a live lease on it.
+      const busyId = await videoIn("encoding");
+      const lease = await acquireLease(gw.db, { videoId: busyId, unit: "encoder", statuses: ["encoding"], owner: "api-test", ttlMs: 60_000 });
+      expect(lease.kind).toBe("acquired");
+      const busy = await gw.graphql(RETRY, { id: busyId });
+      expect(busy.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/is ENCODING and a worker is still on it/),
+        extensions: { code: "BAD_USER_INPUT", aqCode: "NOT_RETRYABLE" },
+      });
       const done = await gw.graphql(RETRY, { id: await videoIn("ready") });
       expect(done.errors?.[0]?.message).toMatch(/is READY; only FAILED_ENCODING, FAILED_UPLOAD or stuck videos/);
       const rejected = await gw.graphql(RETRY, { id: await videoIn("rejected") });
