@@ -6,7 +6,7 @@ import { provideNats } from "./infra/nats.js";
 import { providePostgres, redactUrl } from "./infra/postgres.js";
 import { acquireStackLock } from "./lock.js";
 import { defaultDataDir } from "./paths.js";
-import { PIPELINE_APPS, sourceCommand, startApp, webAppPresent, webCommand, type AppName, type RunningApp } from "./processes/apps.js";
+import { buildWebDependencies, PIPELINE_APPS, sourceCommand, startApp, webAppPresent, webCommand, type AppName, type RunningApp } from "./processes/apps.js";
 import { fanOut, prefixedConsole, tailKeeper, type LineSink } from "./processes/log-lines.js";
 
 /** What a process reads to reach the stack's S3 server, as environment variables. */
@@ -168,6 +168,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     for (const name of PIPELINE_APPS) apps.push(await launch(name));
 
     if (webUrl) {
+      await buildWebDependencies();
       const web = await startApp({
         name: "web",
         ...webCommand(HOST),

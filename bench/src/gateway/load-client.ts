@@ -5,10 +5,11 @@
 import { performance } from "node:perf_hooks";
 import { connectBus, closeBus, publishProgress } from "@aq/platform/bus";
 import { createLogger } from "@aq/platform/log";
+import { CreateUploadDocument, subscribeGraphql, VideoDocument, VideoProgressDocument } from "@aq/graphql-client";
 import type { Client } from "graphql-ws";
 import { percentile, round } from "../measure.js";
 import type { FanOut, RequestLoad } from "../results.js";
-import { CREATE_VIDEO, graphqlRequest, VIDEO, VIDEO_PROGRESS, wsClient, type CreatedVideo, type GatewayEndpoint, type ProgressMessage } from "./graphql.js";
+import { gatewayRequest, wsClient, type GatewayEndpoint } from "./graphql.js";
 
 export interface LoadSettings extends GatewayEndpoint {
   natsUrl: string;
@@ -65,7 +66,7 @@ async function load(operation: string, settings: LoadSettings, send: (i: number)
 }
 
 async function createVideo(settings: LoadSettings, title: string): Promise<string> {
-  const data = await graphqlRequest<CreatedVideo>(settings, CREATE_VIDEO, {
+  const data = await gatewayRequest(settings, CreateUploadDocument, {
     input: { title, upload: { filename: "bench.mp4", contentType: "video/mp4", sizeBytes: 1_000_000 } },
   });
   return data.createVideo.video.id;
@@ -111,8 +112,10 @@ async function fanOut(settings: LoadSettings): Promise<FanOut> {
       const client = wsClient(settings);
       clients.push(client);
       let first = true;
-      client.subscribe<ProgressMessage>(
-        { query: VIDEO_PROGRESS, variables: { id: videoId } },
+      subscribeGraphql(
+        client,
+        VideoProgressDocument,
+        { id: videoId },
         {
           next: (message) => {
             const now = performance.now();
@@ -123,7 +126,7 @@ async function fanOut(settings: LoadSettings): Promise<FanOut> {
               return;
             }
             const event = current;
-            if (event && message.data?.videoProgress.percent === event.percent) {
+            if (event && message.videoProgress.percent === event.percent) {
               receipts.get(event.percent)?.push(now - event.publishedAt);
               event.delivered.poke();
             }
@@ -192,7 +195,9 @@ async function main(): Promise<void> {
   );
   requests.push(
     await load("video (query)", settings, async (i) => {
-      const data = await graphqlRequest<{ video: { id: string } | null }>(settings, VIDEO, { id: ids[i % ids.length] });
+      const id = ids[i % ids.length];
+      if (!id) throw new Error("createVideo made no video to query");
+      const data = await gatewayRequest(settings, VideoDocument, { id });
       if (!data.video) throw new Error("video not found");
     }),
   );

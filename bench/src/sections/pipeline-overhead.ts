@@ -5,13 +5,14 @@ import { performance } from "node:perf_hooks";
 import { Readable } from "node:stream";
 import { encodeVideo } from "@aq/media";
 import type { BenchContext } from "../context.js";
-import { COMPLETE_UPLOAD, CREATE_VIDEO, graphqlRequest, VIDEO_PROGRESS, wsClient, type CreatedVideo, type GatewayEndpoint, type ProgressMessage } from "../gateway/graphql.js";
+import { CompleteUploadDocument, CreateUploadDocument, subscribeGraphql, VideoProgressDocument, type CreateUploadMutation } from "@aq/graphql-client";
+import { gatewayRequest, wsClient, type GatewayEndpoint } from "../gateway/graphql.js";
 import { alternation, median, round } from "../measure.js";
 import type { PipelineSection } from "../results.js";
 import type { StackSession } from "../stack-session.js";
 
 /** Sends the file to the presigned URL as a browser would: one PUT with the listed headers. */
-async function putFile(path: string, target: NonNullable<CreatedVideo["createVideo"]["upload"]>): Promise<void> {
+async function putFile(path: string, target: NonNullable<CreateUploadMutation["createVideo"]["upload"]>): Promise<void> {
   const { size } = await stat(path);
   const headers = new Headers(target.headers.map(({ name, value }) => [name, value] as [string, string]));
   headers.set("content-length", String(size));
@@ -32,7 +33,7 @@ export async function sendThroughGateway(endpoint: GatewayEndpoint, file: string
     reached[status] ??= round((performance.now() - start) / 1000);
   };
   const { size } = await stat(file);
-  const created = await graphqlRequest<CreatedVideo>(endpoint, CREATE_VIDEO, {
+  const created = await gatewayRequest(endpoint, CreateUploadDocument, {
     input: { title, upload: { filename: "source.mp4", contentType: "video/mp4", sizeBytes: size } },
   });
   const { id } = created.createVideo.video;
@@ -44,23 +45,23 @@ export async function sendThroughGateway(endpoint: GatewayEndpoint, file: string
   try {
     // Subscribed before the upload completes, so every status change is seen.
     const done = new Promise<void>((resolve, reject) => {
-      client.subscribe<ProgressMessage>(
-        { query: VIDEO_PROGRESS, variables: { id } },
+      subscribeGraphql(
+        client,
+        VideoProgressDocument,
+        { id },
         {
-          next: (message) => {
-            const event = message.data?.videoProgress;
-            if (!event) return reject(new Error(`subscription error: ${JSON.stringify(message.errors)}`));
+          next: ({ videoProgress: event }) => {
             mark(event.status);
             if (event.error) reject(new Error(`video ${id} ended ${event.status}: ${event.error.code}: ${event.error.message}`));
           },
-          error: (error) => reject(error instanceof Error ? error : new Error(`subscription closed: ${JSON.stringify(error)}`)),
+          error: reject,
           complete: () => resolve(),
         },
       );
     });
     await putFile(file, upload);
     mark("PUT_DONE");
-    await graphqlRequest(endpoint, COMPLETE_UPLOAD, { id });
+    await gatewayRequest(endpoint, CompleteUploadDocument, { id });
     await done;
   } finally {
     await client.dispose();

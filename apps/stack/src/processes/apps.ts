@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { repoRoot } from "../paths.js";
 import { answersOk, startOwnedProcess, waitUntilReady, type LineSink, type OwnedProcess } from "@aq/devkit";
 
@@ -22,6 +24,15 @@ export function sourceCommand(name: Exclude<AppName, "web">): { command: string;
 /** The web app is built separately and may be absent from a checkout. */
 export function webAppPresent(): boolean {
   return existsSync(join(repoRoot, "apps", "web", "package.json"));
+}
+
+/**
+ * The web app bundles @aq/contracts and @aq/graphql-client from their dist/ (Turbopack cannot
+ * follow the `.js`-suffixed imports of their TypeScript sources, vercel/next.js#82945), so the
+ * stack builds them first, with the app's own build:deps script.
+ */
+export async function buildWebDependencies(): Promise<void> {
+  await promisify(execFile)("npm", ["run", "build:deps", "--workspace", "@aq/web"], { cwd: repoRoot });
 }
 
 /**

@@ -1,14 +1,15 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { freePort, killOnExit, stopChild, waitFor } from "@aq/devkit";
 
 export const appDir = fileURLToPath(new URL("../..", import.meta.url));
 const nextBin = createRequire(join(appDir, "package.json")).resolve("next/dist/bin/next");
-const BUILD_INPUTS = ["src", "next.config.ts", "package.json", "tsconfig.json"];
+const BUILD_INPUTS = ["src", "next.config.ts", "package.json", "tsconfig.json", "../../packages/contracts/src", "../../packages/graphql-client/src"];
 
 /** Child output is kept for the error message of a failed start, not printed. */
 function collectOutput(child: ChildProcess): () => string {
@@ -52,6 +53,8 @@ async function buildIsCurrent(): Promise<boolean> {
 /** `next build`, skipped when the existing build is newer than the sources. */
 export async function buildWebApp(): Promise<"built" | "current"> {
   if (await buildIsCurrent()) return "current";
+  // The workspace packages the app bundles from their dist/ (see the app's build:deps script).
+  await promisify(execFile)("npm", ["run", "build:deps"], { cwd: appDir });
   const { child, output } = nextProcess(["build"], {});
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once("error", reject);

@@ -1,10 +1,8 @@
 import "server-only";
-import { createClient } from "graphql-ws";
+import { createSubscriptionClient, subscribeGraphql, VideoProgressDocument } from "@aq/graphql-client";
 import WebSocket from "ws";
-import type { VideoProgress } from "../videos";
 import { gatewayConfig } from "./config";
 import type { GatewayFailure } from "./errors";
-import { VIDEO_PROGRESS_SUBSCRIPTION } from "./operations";
 
 /**
  * Relays the gateway's `videoProgress` subscription as Server-Sent Events, so the browser follows
@@ -22,13 +20,7 @@ export function videoProgressEventStream(videoId: string, signal: AbortSignal): 
 
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      const client = createClient({
-        url: graphqlWsUrl,
-        // Node 20 has no global WebSocket.
-        webSocketImpl: WebSocket,
-        connectionParams: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
-        retryAttempts: 0,
-      });
+      const client = createSubscriptionClient({ url: graphqlWsUrl, apiKey, webSocketImpl: WebSocket, retryAttempts: 0 });
       let done = false;
       const send = (event: string, data: unknown) => {
         if (!done) controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
@@ -40,29 +32,17 @@ export function videoProgressEventStream(videoId: string, signal: AbortSignal): 
         void client.dispose();
         if (closeStream) controller.close();
       };
-      const unsubscribe = client.subscribe<{ videoProgress: VideoProgress }>(
-        { query: VIDEO_PROGRESS_SUBSCRIPTION, variables: { id: videoId } },
-        {
-          next: (result) => {
-            const first = result.errors?.[0];
-            if (first) {
-              const extensions = first.extensions as { code?: string; aqCode?: string } | undefined;
-              send("failure", { code: extensions?.aqCode ?? extensions?.code ?? "GATEWAY_ERROR", message: first.message } satisfies GatewayFailure);
-              finish(true);
-            } else if (result.data) {
-              send("progress", result.data.videoProgress);
-            }
-          },
-          error: (error) => {
-            send("failure", subscriptionFailure(error, graphqlWsUrl));
-            finish(true);
-          },
-          complete: () => {
-            send("end", {});
-            finish(true);
-          },
+      const unsubscribe = subscribeGraphql(client, VideoProgressDocument, { id: videoId }, {
+        next: (data) => send("progress", data.videoProgress),
+        error: (failure) => {
+          send("failure", { code: failure.code, message: failure.message } satisfies GatewayFailure);
+          finish(true);
         },
-      );
+        complete: () => {
+          send("end", {});
+          finish(true);
+        },
+      });
       if (signal.aborted) finish(true);
       else signal.addEventListener("abort", () => finish(true), { once: true });
     },
@@ -70,16 +50,4 @@ export function videoProgressEventStream(videoId: string, signal: AbortSignal): 
       finish(false);
     },
   });
-}
-
-/** graphql-ws reports an array of GraphQL errors, a close event, or an Error. */
-function subscriptionFailure(error: unknown, url: string): GatewayFailure {
-  if (Array.isArray(error) && error[0] && typeof error[0].message === "string") {
-    return { code: error[0].extensions?.code ?? "GATEWAY_ERROR", message: error[0].message };
-  }
-  if (error && typeof error === "object" && "code" in error && typeof error.code === "number") {
-    const reason = "reason" in error && typeof error.reason === "string" && error.reason ? `: ${error.reason}` : "";
-    return { code: error.code === 4403 ? "UNAUTHENTICATED" : "GATEWAY_CLOSED", message: `the gateway closed the progress connection (${error.code}${reason})` };
-  }
-  return { code: "GATEWAY_UNREACHABLE", message: `the gateway's progress endpoint at ${url} did not answer` };
 }
