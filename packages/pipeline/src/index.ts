@@ -4,5 +4,4 @@ export * from "./work-dir.js";
 export * from "./disk-space.js";
 export * from "./sweep.js";
 export * from "./worker.js";
-export * from "./retry.js";
 export * from "./videos/index.js";

@@ -6,3 +6,4 @@
 export * from "./create-video.js";
 export * from "./complete-upload.js";
 export * from "./delete-video.js";
+export * from "./retry.js";
