@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { execa } from "execa";
+import { sql } from "drizzle-orm";
 import { afterEach, expect, it } from "vitest";
 import { AqError } from "@aq/contracts";
 import { getVideo, getVideoHistory, insertVideo } from "@aq/platform/db";
@@ -63,6 +64,30 @@ it("refuses to retry a video whose encode is moving (NOT_RETRYABLE), and never r
   const video = await waitForStatus(s, "moving");
   expect(video).toMatchObject({ status: "ready", attempts: 1 });
   expect((await statuses(s, "moving")).filter((status) => status === "encoding")).toHaveLength(1);
+});
+
+it("an encoder whose lease is taken over stops its ffmpeg and changes nothing; the work is retried once the lease expires", async () => {
+  stack = await startPipelineStack({ ENCODER_CONCURRENCY: "1", WORK_LEASE_SECONDS: "3" });
+  const s = stack;
+  const clip = join(s.scratch, "clip.mp4");
+  await makeTestClip(clip, { seconds: 12, width: 426, height: 240, fps: 25 });
+  await submitVideo(s, clip, "stolen");
+  await encodeUnderway(s, "stolen");
+
+  // Another owner takes the lease (as after a pause longer than the lease): the encoder must notice and stop.
+  await s.db.execute(
+    sql`update work_leases set token = gen_random_uuid(), owner = 'thief', expires_at = now() + interval '1 hour' where video_id = 'stolen'`,
+  );
+  await waitFor(async () => (await ffmpegsOf(s, "stolen")) === 0, { timeoutMs: 30_000, message: "the old owner's ffmpeg to be killed" });
+  const log = join(s.scratch, "logs", "encoder-service.log");
+  await waitFor(async () => (await readFile(log, "utf8")).includes("stage stopped: its lease was lost"), { timeoutMs: 30_000, message: "the stop logged" });
+  expect(await getVideo(s.db, "stolen")).toMatchObject({ status: "encoding", attempts: 1 });
+  await expect(retryVideo(s.db, "stolen", { stuckAfterSeconds: 1 })).rejects.toMatchObject({ code: "NOT_RETRYABLE" });
+
+  // The thief never finishes: once its lease has expired, a retry hands the work back.
+  await s.db.execute(sql`update work_leases set expires_at = now() - interval '1 second' where video_id = 'stolen'`);
+  expect((await retryVideo(s.db, "stolen", { stuckAfterSeconds: 1 })).action).toBe("requeued");
+  expect(await waitForStatus(s, "stolen")).toMatchObject({ status: "ready", attempts: 1 });
 });
 
 it("a backlog of 4 videos on 2 slots, waiting longer than the stuck threshold (2 s), ends 4 READY with one encode each", async () => {
