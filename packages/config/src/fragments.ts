@@ -65,7 +65,7 @@ export const sourceUrlEnv = {
 export const stuckEnv = {
   STUCK_AFTER_SECONDS: described(
     envInt(DEFAULT_STUCK_AFTER_SECONDS, 1),
-    "A video that has not moved for this long in a non-terminal status is stuck: the services' sweep re-queues it, and `retryVideo` accepts it.",
+    "A video waiting this long in a stage's queue status is announced again by the services' sweep, and `retryVideo` accepts it; work in progress is handed back only when its lease (`WORK_LEASE_SECONDS`) expired.",
   ),
 };
 
@@ -74,6 +74,6 @@ export const sweepEnv = {
   SWEEP_INTERVAL_SECONDS: described(envInt(60, 1), "How often each pipeline service sweeps its stage for stuck videos."),
   WORK_LEASE_SECONDS: described(
     envInt(20, 2, 3600),
-    "A worker owns a video's stage by a lease it renews in the database every third of this; a lease not renewed for this long is taken over (its holder stops first). Keep it under two thirds of `NATS_ACK_WAIT_SECONDS`, so redelivered work finds it expired.",
+    "A worker owns a video's stage by a lease it renews in the database every quarter of this; a lease not renewed for this long is taken over (its holder stops its work at 70 % of it). Keep it under two thirds of `NATS_ACK_WAIT_SECONDS`, so redelivered work finds it expired.",
   ),
 };
