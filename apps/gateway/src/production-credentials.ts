@@ -2,7 +2,7 @@ import { parsePlaybackKeys } from "@aq/platform/playback";
 
 /**
  * Credentials that are public because this repository publishes them: the local stack's keys
- * (apps/stack/src/dev-keys.ts, the README), the defaults docker-compose.yml used to ship, and
+ * (apps/stack/src/dev-keys.ts, docs/operations.md), the defaults docker-compose.yml used to ship, and
  * the fixed logins of the local S3 servers (MinIO, s3rver). Anyone can read them, so a
  * production gateway holding one of them is open to everyone.
  */

@@ -1,5 +1,5 @@
 /**
- * Credentials of the local development stack. They are public on purpose (the README lists
+ * Credentials of the local development stack. They are public on purpose (docs/operations.md lists
  * them) and are used only when the environment does not set API_KEYS / PLAYBACK_SIGNING_KEYS;
  * a deployment sets its own.
  */

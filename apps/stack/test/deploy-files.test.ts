@@ -11,7 +11,7 @@ import { copiesOf, execForm, lastValue, lineage, parseDockerfile, type DockerSta
 
 // Static checks of the deployment files. Building the images and running the compose file take
 // minutes and gigabytes, so `npm test` leaves that to `npm run test:compose`
-// (scripts/compose-test/run.sh; README, "Deploying with Docker Compose").
+// (scripts/compose-test/run.sh; docs/deployment.md, "Deploying with Docker Compose").
 const run = promisify(execFile);
 const APPS = ["gateway", "probe-service", "encoder-service", "uploader-service"] as const;
 const FFMPEG_APPS = ["probe-service", "encoder-service"];
