@@ -49,7 +49,7 @@ function point(family: RateFamily | undefined, param: number): RatePointResult |
   return family?.points.find((p) => p.param === param);
 }
 
-/** The default (capped CRF at the default CRF, medium) against the guide at its own bit rates, rung by rung. */
+/** Capped CRF at `crf` (medium) against the guide at its own bit rates, rung by rung. */
 export function defaultAgainstGuide(src: QSource, defaultCrf: number) {
   const guide = point(src.families.find((f) => f.id === "guide"), 1);
   const ours = point(src.families.find((f) => f.id === "crf-medium"), defaultCrf);
@@ -66,6 +66,18 @@ export function defaultAgainstGuide(src: QSource, defaultCrf: number) {
       ours: r,
       guide: g,
     };
+  });
+}
+
+/** For each measured CRF: video bytes against the guide's (mean over the real files) and the worst rung's 5th-percentile VMAF drop. */
+export function crfChoice(r: QualitySection) {
+  const real = r.sources.filter((s) => !s.source.synthetic);
+  return r.crfs.map((crf) => {
+    const rows = real.map((src) => defaultAgainstGuide(src, crf)).filter((x) => x !== null);
+    const all = rows.flat();
+    const worst = all.length ? all.reduce((a, b) => (b.vmafP5Diff < a.vmafP5Diff ? b : a)) : null;
+    const bytes = rows.map((rr) => rr.reduce((n, x) => n + x.ours.bytes, 0) / rr.reduce((n, x) => n + x.guide.bytes, 0));
+    return { crf, files: rows.length, bytesRatio: mean(bytes), worstP5Drop: worst?.vmafP5Diff ?? null, worstRung: worst?.name ?? "", meanVmafDiff: mean(all.map((x) => x.vmafDiff)) };
   });
 }
 
@@ -97,6 +109,13 @@ export function qualityHeadline(r: QualitySection): string[] {
         `(${worst.src.source.id} ${worst.row.name}); limit -${MAX_P5_VMAF_DROP}: **${worst.row.vmafP5Diff >= -MAX_P5_VMAF_DROP ? "met" : "not met"}**.`,
     );
   }
+  const ok = crfChoice(r).filter((c) => c.files > 0 && c.worstP5Drop !== null && c.worstP5Drop >= -MAX_P5_VMAF_DROP);
+  const best = ok.sort((a, b) => b.crf - a.crf)[0];
+  lines.push(
+    best
+      ? `Highest measured CRF keeping every rung's 5th-percentile VMAF within ${MAX_P5_VMAF_DROP} points of the guide's: **CRF ${best.crf}**, video bytes ${f(best.bytesRatio)}x the guide's.`
+      : `No measured CRF keeps every rung's 5th-percentile VMAF within ${MAX_P5_VMAF_DROP} points of the guide's.`,
+  );
   for (const family of presetFamilies(r)) {
     const c = meanLadder(real, family, "crf-medium", "vmaf");
     lines.push(`Preset cost, ${family} against crf-medium, real files: ladder BD-rate VMAF ${pct(c.mean)} (${pct(c.min)} to ${pct(c.max)}); limit ${pct(MAX_PRESET_BD_COST, 0)}.`);
@@ -157,6 +176,15 @@ export function qualitySection(r: QualitySection): string {
           f(row.peakOverCap),
         ]),
       ),
+    ),
+  );
+
+  parts.push(
+    "### Which CRF",
+    `Each measured CRF (medium) against the guide at its own bit rates, over the real files: video bytes (mean of the per-file ratios), mean VMAF difference over the rungs, and the worst rung's 5th-percentile VMAF difference (limit -${MAX_P5_VMAF_DROP}).`,
+    table(
+      ["CRF", "files", "bytes vs guide", "mean VMAF diff", "worst p5 VMAF diff (rung)", "within limit"],
+      crfChoice(r).map((c) => [String(c.crf), String(c.files), f(c.bytesRatio), f(c.meanVmafDiff), `${f(c.worstP5Drop)} (${c.worstRung})`, c.worstP5Drop !== null && c.worstP5Drop >= -MAX_P5_VMAF_DROP ? "yes" : "no"]),
     ),
   );
 

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { DEFAULT_CRF } from "@aq/media";
 import { benchLadder, type BenchContext } from "./context.js";
 import { describeMachine } from "./machine.js";
 import { round } from "./measure.js";
@@ -137,6 +138,14 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
 
 
 /**
+ * A report rendered later compares today's default CRF when the run measured it: every CRF point
+ * is encoded alike, whichever was the default while the bench ran.
+ */
+function withCurrentDefault(quality: { crfs: number[]; defaultCrf: number } | undefined): void {
+  if (quality && quality.crfs.includes(DEFAULT_CRF)) quality.defaultCrf = DEFAULT_CRF;
+}
+
+/**
  * The report from results files instead of a run: a stopped run's partial-*.json (a section stopped
  * midway keeps what it had saved, marked in the report), or several runs' files, each section
  * taken from the first file that finished it, else from one that has it partly.
@@ -164,12 +173,14 @@ export async function reportFromFiles(options: BenchOptions, paths: string[]): P
         if (new Set(parts.map(settings)).size > 1) throw new Error("--report-from: the quality sections were run with different settings");
         // A source measured by more than one run (the synthetic one each run ends with) is kept once.
         const sources = parts.flatMap((p) => p.sources as { source: { id: string } }[]).filter((src, i, all) => all.findIndex((x) => x.source.id === src.source.id) === i);
+        withCurrentDefault(parts[0] as unknown as { crfs: number[]; defaultCrf: number });
         const merged = { status: withResult.every((o) => o.status === "ok") ? "ok" : "partial", result: { ...parts[0]!, sources } };
         if (merged.status === "ok") return [id, { ...merged, seconds: Math.max(...withResult.map((o) => (o as { seconds?: number }).seconds ?? 0)) }];
         stoppedMidway.push(id);
         return [id, { status: "ok", seconds: 0, result: merged.result }];
       }
       const outcome = all.find((o) => o.status === "ok") ?? all.find((o) => o.status === "partial") ?? all[0];
+      if (id === "quality" && outcome) withCurrentDefault(outcome.result as { crfs: number[]; defaultCrf: number } | undefined);
       if (!outcome) return [id, { status: "skipped", reason: "not run, or not reached before the run was stopped" }];
       if (outcome.status !== "partial") return [id, outcome];
       stoppedMidway.push(id);

@@ -35,8 +35,8 @@ async function renditionInput(outDir: string, rung: RenditionPlan): Promise<stri
 
 /**
  * VMAF, SSIM-Y and PSNR-Y (libvmaf computes all three on luma) of every rendition against the
- * mezzanine scaled to the rendition's size with the encoders' bicubic scaler. Both sides start at
- * 0 and have the same constant frame rate, so frames pair one to one. `subsample` N scores every
+ * mezzanine scaled to the rendition's size with the encoders' bicubic scaler. Both sides have the
+ * same constant frame rate and frame count, so frames pair one to one by index. `subsample` N scores every
  * Nth frame. One ffmpeg per rendition: this libvmaf build aborts now and then with several
  * instances in one filter graph.
  */
@@ -51,9 +51,13 @@ export async function scoreLadder(options: {
   const scores = new Map<string, RungScores>();
   for (const rung of options.plan) {
     const log = join(options.workDir, `vmaf-${rung.name}.json`);
+    // Timestamps from the frame index on both sides: the mezzanine's millisecond timestamps and the
+    // segments' 90 kHz ones round 1/30 s differently, and libvmaf's frame sync would then pair a
+    // rendition's frame with the reference frame before it for a third of the frames.
+    const pts = `setpts=N/(${rung.frameRateText})/TB`;
     const graph =
-      `[0:v]setpts=PTS-STARTPTS,scale=w=${rung.width}:h=${rung.height}:flags=bicubic,setsar=1,format=yuv420p[r];` +
-      "[1:v]setpts=PTS-STARTPTS,setsar=1,format=yuv420p[d];" +
+      `[0:v]${pts},scale=w=${rung.width}:h=${rung.height}:flags=bicubic,setsar=1,format=yuv420p[r];` +
+      `[1:v]${pts},setsar=1,format=yuv420p[d];` +
       `[d][r]libvmaf=model_path=${options.model}:psnr=1:ssim=1:log_fmt=json:log_path=${log}:n_subsample=${options.subsample}:n_threads=2`;
     const args = ["-hide_banner", "-nostdin", "-nostats", "-i", options.mezzanine, "-i", await renditionInput(options.outDir, rung), "-lavfi", graph, "-f", "null", "-"];
     const logFile = join(options.workDir, `vmaf-${rung.name}.log`);

@@ -131,28 +131,8 @@ export async function runQuality(ctx: BenchContext): Promise<QualitySection> {
         .filter((preset) => preset === "medium" || !q.presetFiles || q.presetFiles.includes(input.id))
         .map((preset) => ({ id: `crf-${preset}`, kind: "crf" as const, preset, points: [] as RatePointResult[] })),
     ];
-    for (const family of families) {
-      const points: RatePoint[] = family.kind === "guide" ? q.guideScales.map((scale) => ({ kind: "guide", scale })) : q.crfs.map((crf) => ({ kind: "crf", crf }));
-      for (const point of points) {
-        const label = `${family.id} ${point.kind === "guide" ? `x${point.scale}` : `crf ${point.crf}`}`;
-        const pointDir = join(dir, label.replace(/\W+/g, "-"));
-        const scored = await encodeAndScore(ctx, mez, point, family.preset as X264Preset, pointDir);
-        family.points.push(scored);
-        ctx.log(
-          `quality ${input.id}: ${label}: CPU ${scored.cpuSeconds.toFixed(1)} s; ` +
-            scored.rungs.map((r) => `${r.name} ${r.averageKbps.toFixed(0)}k VMAF ${r.vmaf.toFixed(1)}/${r.vmafP5.toFixed(1)}`).join(", "),
-        );
-        await rm(pointDir, { recursive: true, force: true });
-      }
-    }
-    const guide = families[0]!;
-    const medium = families.find((f) => f.id === "crf-medium");
-    const bdRates = [
-      ...families.filter((f) => f.kind === "crf").flatMap((f) => familyBdRates(guide, f, mez.plan)),
-      ...(medium ? families.filter((f) => f.kind === "crf" && f !== medium).flatMap((f) => familyBdRates(medium, f, mez.plan)) : []),
-    ];
     const bytes = (await stat(input.path)).size;
-    result.sources.push({
+    const entry: QualitySection["sources"][number] = {
       source: {
         id: input.id,
         description: input.description,
@@ -165,8 +145,32 @@ export async function runQuality(ctx: BenchContext): Promise<QualitySection> {
         synthetic: input.synthetic,
       },
       families,
-      bdRates,
-    });
+      bdRates: [],
+    };
+    // In the partial results after every point: a stopped run keeps the points of its last source.
+    result.sources.push(entry);
+    for (const family of families) {
+      const points: RatePoint[] = family.kind === "guide" ? q.guideScales.map((scale) => ({ kind: "guide", scale })) : q.crfs.map((crf) => ({ kind: "crf", crf }));
+      for (const point of points) {
+        const label = `${family.id} ${point.kind === "guide" ? `x${point.scale}` : `crf ${point.crf}`}`;
+        const pointDir = join(dir, label.replace(/\W+/g, "-"));
+        const scored = await encodeAndScore(ctx, mez, point, family.preset as X264Preset, pointDir);
+        family.points.push(scored);
+        ctx.log(
+          `quality ${input.id}: ${label}: CPU ${scored.cpuSeconds.toFixed(1)} s; ` +
+            scored.rungs.map((r) => `${r.name} ${r.averageKbps.toFixed(0)}k VMAF ${r.vmaf.toFixed(1)}/${r.vmafP5.toFixed(1)}`).join(", "),
+        );
+        await rm(pointDir, { recursive: true, force: true });
+        await ctx.checkpoint("quality", result);
+      }
+    }
+    const guide = families[0]!;
+    const medium = families.find((f) => f.id === "crf-medium");
+    const bdRates = [
+      ...families.filter((f) => f.kind === "crf").flatMap((f) => familyBdRates(guide, f, mez.plan)),
+      ...(medium ? families.filter((f) => f.kind === "crf" && f !== medium).flatMap((f) => familyBdRates(medium, f, mez.plan)) : []),
+    ];
+    entry.bdRates = bdRates;
     if (!ctx.options.keepWork) await rm(dir, { recursive: true, force: true });
     await ctx.checkpoint("quality", result);
   }

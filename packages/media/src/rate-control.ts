@@ -6,7 +6,7 @@ import { BUFSIZE_SECONDS, type RenditionPlan } from "./ladder.js";
  * section 3): the highest CRF whose every rung keeps its 5th-percentile VMAF frame within 2 points
  * of the guide's fixed bit rate.
  */
-export const DEFAULT_CRF = 23;
+export const DEFAULT_CRF = 19;
 
 /** How x264 rates one rendition. */
 export interface RungRateControl {
