@@ -90,7 +90,7 @@ export function qualityHeadline(r: QualitySection): string[] {
   const p = meanLadder(real, "crf-medium", "guide", "psnrY");
   lines.push(
     `Bytes at equal quality, capped CRF (medium) against the guide's fixed bit rates, ${real.length} real files: ladder BD-rate VMAF **${pct(v.mean)}** ` +
-      `(per file ${pct(v.min)} to ${pct(v.max)}, ${v.n} of ${real.length} with overlapping curves), SSIM-Y ${pct(s.mean)}, PSNR-Y ${pct(p.mean)}; ` +
+      `(per file ${pct(v.min)} to ${pct(v.max)}, ${v.n} of ${real.length} with both curves complete and overlapping), SSIM-Y ${pct(s.mean)}, PSNR-Y ${pct(p.mean)}; ` +
       `target ${pct(TARGET_BD_RATE, 0)}: **${v.mean !== null && v.mean <= TARGET_BD_RATE ? "met" : "not met"}**.`,
   );
   for (const src of synthetic) {
@@ -99,13 +99,13 @@ export function qualityHeadline(r: QualitySection): string[] {
   const rows = real.flatMap((src) => (defaultAgainstGuide(src, r.defaultCrf) ?? []).map((row) => ({ src, row })));
   if (rows.length) {
     const worst = rows.reduce((a, b) => (b.row.vmafP5Diff < a.row.vmafP5Diff ? b : a));
-    const bytes = real.map((src) => {
-      const rr = defaultAgainstGuide(src, r.defaultCrf) ?? [];
-      return rr.reduce((n, x) => n + x.ours.bytes, 0) / rr.reduce((n, x) => n + x.guide.bytes, 0);
+    const bytes = real.flatMap((src) => {
+      const rr = defaultAgainstGuide(src, r.defaultCrf);
+      return rr ? [rr.reduce((n, x) => n + x.ours.bytes, 0) / rr.reduce((n, x) => n + x.guide.bytes, 0)] : [];
     });
     lines.push(
       `AQ's default (CRF ${r.defaultCrf} capped at the guide's rates, medium) against the guide at its rates: video bytes **${f(mean(bytes), 2)}x** the guide's ` +
-        `(mean over files, ${f(Math.min(...bytes))}-${f(Math.max(...bytes))}); worst rung 5th-percentile VMAF ${f(worst.row.vmafP5Diff, 2)} points ` +
+        `(mean over the ${bytes.length} files with both points, ${f(Math.min(...bytes))}-${f(Math.max(...bytes))}); worst rung 5th-percentile VMAF ${f(worst.row.vmafP5Diff, 2)} points ` +
         `(${worst.src.source.id} ${worst.row.name}); limit -${MAX_P5_VMAF_DROP}: **${worst.row.vmafP5Diff >= -MAX_P5_VMAF_DROP ? "met" : "not met"}**.`,
     );
   }

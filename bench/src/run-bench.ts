@@ -167,9 +167,10 @@ export async function reportFromFiles(options: BenchOptions, paths: string[]): P
       const all = files.map((f) => f.data.sections[id]).filter((o): o is Outcome => o !== undefined && o.status !== "skipped");
       const withResult = all.filter((o) => o.status === "ok" || o.status === "partial");
       if (id === "quality" && withResult.length > 1) {
-        // Runs that split the corpus between them: their sources side by side, settings alike.
+        // Runs that split the corpus between them: their sources side by side, settings alike
+        // (the default CRF is set to today's below).
         const parts = withResult.map((o) => o.result as { sources: unknown[] });
-        const settings = (r: object) => JSON.stringify({ ...r, sources: undefined });
+        const settings = (r: object) => JSON.stringify({ ...r, sources: undefined, defaultCrf: undefined });
         if (new Set(parts.map(settings)).size > 1) throw new Error("--report-from: the quality sections were run with different settings");
         // A source measured by more than one run (the synthetic one each run ends with) is kept once.
         const sources = parts.flatMap((p) => p.sources as { source: { id: string } }[]).filter((src, i, all) => all.findIndex((x) => x.source.id === src.source.id) === i);

@@ -4,7 +4,8 @@ import { BUFSIZE_SECONDS, type RenditionPlan } from "./ladder.js";
  * Constant quality (CRF) for every rendition: x264 spends the bits a source needs for this quality,
  * up to the rung's bit rate. Chosen from `npm run bench` on the real sample media (BENCHMARKS.md
  * section 3): the highest CRF whose every rung keeps its 5th-percentile VMAF frame within 2 points
- * of the guide's fixed bit rate.
+ * of the guide's fixed bit rate. Not yet what encodeHls runs (docs/encoding.md says why): the bench
+ * measures it against the guide.
  */
 export const DEFAULT_CRF = 19;
 
