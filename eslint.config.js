@@ -12,7 +12,10 @@ function forbidImports(files, groups) {
   return {
     files,
     rules: {
-      "no-restricted-imports": ["error", { patterns: groups.map(({ group, message }) => ({ group: [...group, ...group.map((name) => `${name}/*`)], message })) }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: groups.map(({ group, message }) => ({ group: [...group, ...group.map((name) => `${name}/*`)], message })) },
+      ],
     },
   };
 }
@@ -28,19 +31,33 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
-  forbidImports(["packages/contracts/src/**"], [{ group: ["@aq/*"], message: "@aq/contracts is the browser-safe base of every workspace: it imports none." }]),
   forbidImports(
-    RUNTIME_PACKAGES.map((name) => `packages/${name}/src/**`).concat(["apps/cli/src/**", "apps/edge-worker/src/**"]),
-    [devOnly, { group: SERVICES.map((name) => `@aq/${name}`), message: "Libraries and tools do not import a service." }],
+    ["packages/contracts/src/**"],
+    [{ group: ["@aq/*"], message: "@aq/contracts is the browser-safe base of every workspace: it imports none." }],
   ),
+  forbidImports(RUNTIME_PACKAGES.map((name) => `packages/${name}/src/**`).concat(["apps/cli/src/**", "apps/edge-worker/src/**"]), [
+    devOnly,
+    { group: SERVICES.map((name) => `@aq/${name}`), message: "Libraries and tools do not import a service." },
+  ]),
   ...SERVICES.map((service) =>
     forbidImports(
       [`apps/${service}/src/**`],
-      [devOnly, { group: SERVICES.filter((name) => name !== service).map((name) => `@aq/${name}`), message: "Services talk over NATS, never through each other's code." }],
+      [
+        devOnly,
+        {
+          group: SERVICES.filter((name) => name !== service).map((name) => `@aq/${name}`),
+          message: "Services talk over NATS, never through each other's code.",
+        },
+      ],
     ),
   ),
   forbidImports(
     ["apps/web/src/**"],
-    [{ group: ["@aq/*", "!@aq/contracts", "!@aq/graphql-client"], message: "The browser app takes only @aq/contracts (and the generated GraphQL client) from the workspace." }],
+    [
+      {
+        group: ["@aq/*", "!@aq/contracts", "!@aq/graphql-client"],
+        message: "The browser app takes only @aq/contracts (and the generated GraphQL client) from the workspace.",
+      },
+    ],
   ),
 );

@@ -118,16 +118,19 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
   const quick = values.quick;
   const sections = values.only ? values.only.split(",").map((s) => s.trim()) : [...SECTION_IDS];
   for (const section of sections) {
-    if (!(SECTION_IDS as readonly string[]).includes(section)) throw new Error(`unknown section "${section}"; sections: ${SECTION_IDS.join(", ")}`);
+    if (!(SECTION_IDS as readonly string[]).includes(section))
+      throw new Error(`unknown section "${section}"; sections: ${SECTION_IDS.join(", ")}`);
   }
   const crfs = (values.crf ?? (quick ? `${DEFAULT_CRF},${DEFAULT_CRF + 6}` : "19,23,27,31")).split(",").map((text) => {
     const crf = Number(text);
-    if (text.trim() === "" || !Number.isFinite(crf) || crf < 0 || crf > 51) throw new Error(`--crf takes numbers from 0 to 51, not "${values.crf}"`);
+    if (text.trim() === "" || !Number.isFinite(crf) || crf < 0 || crf > 51)
+      throw new Error(`--crf takes numbers from 0 to 51, not "${values.crf}"`);
     return crf;
   });
   if (!crfs.includes(DEFAULT_CRF)) throw new Error(`--crf must include AQ's default CRF ${DEFAULT_CRF}`);
   const presets = (values.presets ?? (quick ? "medium,veryfast" : "medium,faster,veryfast")).split(",").map((p) => {
-    if (!(X264_PRESETS as readonly string[]).includes(p)) throw new Error(`--presets takes x264 presets (${X264_PRESETS.join(", ")}), not "${p}"`);
+    if (!(X264_PRESETS as readonly string[]).includes(p))
+      throw new Error(`--presets takes x264 presets (${X264_PRESETS.join(", ")}), not "${p}"`);
     return p as X264Preset;
   });
   const resultsDir = resolve(values["results-dir"] ?? join(benchRoot, "results"));
@@ -200,7 +203,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       ? { seconds: 1, maxRequests: 40, concurrency: 4, subscribers: 20, events: 2 }
       : { seconds: 10, maxRequests: 5000, concurrency: 8, subscribers: 1000, events: 5 },
     upload: {
-      source: quick ? { id: "grain", width: 640, height: 360, fps: 30, seconds: 6, noise: 10 } : { id: "grain", width: 1280, height: 720, fps: 30, seconds: 60, noise: 10 },
+      source: quick
+        ? { id: "grain", width: 640, height: 360, fps: 30, seconds: 6, noise: 10 }
+        : { id: "grain", width: 1280, height: 720, fps: 30, seconds: 60, noise: 10 },
       runs: quick ? 1 : 5,
       fileConcurrency: 8,
       addedLatencyMs: [0, 25],

@@ -17,7 +17,11 @@ const GUIDE_SEGMENT_SECONDS = 6;
  *  - the segments folder is made before ffmpeg runs (prepareReferenceOutput), which ffmpeg does not do.
  * Run with the output folder as working directory. ffmpeg's own master playlist is kept as written.
  */
-export function referenceCommandArgs(input: string, rungs: Pick<RenditionPlan, "name" | "width" | "height" | "videoBitrateKbps">[], withAudio = true): string[] {
+export function referenceCommandArgs(
+  input: string,
+  rungs: Pick<RenditionPlan, "name" | "width" | "height" | "videoBitrateKbps">[],
+  withAudio = true,
+): string[] {
   const split = `[0:v]split=${rungs.length}${rungs.map((_, i) => `[v${i + 1}]`).join("")}`;
   const scales = rungs.map((r, i) => `[v${i + 1}]scale=${r.width}:${r.height}[v${r.name}]`);
   const perRung = rungs.flatMap((r, i) => [

@@ -18,7 +18,9 @@ export function f(n: number | null | undefined, digits = 2): string {
 }
 
 function pct(fraction: number | null | undefined, digits = 1): string {
-  return fraction !== null && fraction !== undefined && Number.isFinite(fraction) ? `${fraction > 0 ? "+" : ""}${(fraction * 100).toFixed(digits)} %` : "n/a";
+  return fraction !== null && fraction !== undefined && Number.isFinite(fraction)
+    ? `${fraction > 0 ? "+" : ""}${(fraction * 100).toFixed(digits)} %`
+    : "n/a";
 }
 
 export function table(header: string[], rows: string[][]): string {
@@ -37,12 +39,22 @@ function mean(values: number[]): number | null {
 }
 
 /** Mean over sources of a ladder BD-rate (sources whose curves share no range left out and counted). */
-function meanLadder(sources: QSource[], test: string, anchor: string, metric: QualityMetric): { mean: number | null; n: number; min: number | null; max: number | null } {
+function meanLadder(
+  sources: QSource[],
+  test: string,
+  anchor: string,
+  metric: QualityMetric,
+): { mean: number | null; n: number; min: number | null; max: number | null } {
   const values = sources.flatMap((s) => {
     const v = bd(s, test, anchor, metric)?.ladder;
     return v === null || v === undefined ? [] : [v];
   });
-  return { mean: mean(values), n: values.length, min: values.length ? Math.min(...values) : null, max: values.length ? Math.max(...values) : null };
+  return {
+    mean: mean(values),
+    n: values.length,
+    min: values.length ? Math.min(...values) : null,
+    max: values.length ? Math.max(...values) : null,
+  };
 }
 
 function point(family: RateFamily | undefined, param: number): RatePointResult | undefined {
@@ -51,8 +63,14 @@ function point(family: RateFamily | undefined, param: number): RatePointResult |
 
 /** Capped CRF at `crf` (medium) against the guide at its own bit rates, rung by rung. */
 export function defaultAgainstGuide(src: QSource, defaultCrf: number) {
-  const guide = point(src.families.find((f) => f.id === "guide"), 1);
-  const ours = point(src.families.find((f) => f.id === "crf-medium"), defaultCrf);
+  const guide = point(
+    src.families.find((f) => f.id === "guide"),
+    1,
+  );
+  const ours = point(
+    src.families.find((f) => f.id === "crf-medium"),
+    defaultCrf,
+  );
   if (!guide || !ours) return null;
   return ours.rungs.map((r) => {
     const g = guide.rungs.find((x) => x.name === r.name)!;
@@ -77,7 +95,14 @@ export function crfChoice(r: QualitySection) {
     const all = rows.flat();
     const worst = all.length ? all.reduce((a, b) => (b.vmafP5Diff < a.vmafP5Diff ? b : a)) : null;
     const bytes = rows.map((rr) => rr.reduce((n, x) => n + x.ours.bytes, 0) / rr.reduce((n, x) => n + x.guide.bytes, 0));
-    return { crf, files: rows.length, bytesRatio: mean(bytes), worstP5Drop: worst?.vmafP5Diff ?? null, worstRung: worst?.name ?? "", meanVmafDiff: mean(all.map((x) => x.vmafDiff)) };
+    return {
+      crf,
+      files: rows.length,
+      bytesRatio: mean(bytes),
+      worstP5Drop: worst?.vmafP5Diff ?? null,
+      worstRung: worst?.name ?? "",
+      meanVmafDiff: mean(all.map((x) => x.vmafDiff)),
+    };
   });
 }
 
@@ -94,7 +119,9 @@ export function qualityHeadline(r: QualitySection): string[] {
       `target ${pct(TARGET_BD_RATE, 0)}: **${v.mean !== null && v.mean <= TARGET_BD_RATE ? "met" : "not met"}**.`,
   );
   for (const src of synthetic) {
-    lines.push(`Synthetic contrast (${src.source.id}): ladder BD-rate VMAF ${pct(bd(src, "crf-medium", "guide", "vmaf")?.ladder)}, SSIM-Y ${pct(bd(src, "crf-medium", "guide", "ssimY")?.ladder)}.`);
+    lines.push(
+      `Synthetic contrast (${src.source.id}): ladder BD-rate VMAF ${pct(bd(src, "crf-medium", "guide", "vmaf")?.ladder)}, SSIM-Y ${pct(bd(src, "crf-medium", "guide", "ssimY")?.ladder)}.`,
+    );
   }
   const rows = real.flatMap((src) => (defaultAgainstGuide(src, r.defaultCrf) ?? []).map((row) => ({ src, row })));
   if (rows.length) {
@@ -118,7 +145,9 @@ export function qualityHeadline(r: QualitySection): string[] {
   );
   for (const family of presetFamilies(r)) {
     const c = meanLadder(real, family, "crf-medium", "vmaf");
-    lines.push(`Preset cost, ${family} against crf-medium, real files: ladder BD-rate VMAF ${pct(c.mean)} (${pct(c.min)} to ${pct(c.max)}); limit ${pct(MAX_PRESET_BD_COST, 0)}.`);
+    lines.push(
+      `Preset cost, ${family} against crf-medium, real files: ladder BD-rate VMAF ${pct(c.mean)} (${pct(c.min)} to ${pct(c.max)}); limit ${pct(MAX_PRESET_BD_COST, 0)}.`,
+    );
   }
   return lines;
 }
@@ -141,7 +170,13 @@ export function qualitySection(r: QualitySection): string {
       "n/a: the curves share no quality range at that rung.",
     `### Capped CRF (medium) against the guide: BD-rate`,
     table(
-      ["source", "ladder VMAF", "ladder SSIM-Y", "ladder PSNR-Y", ...(r.sources[0]?.bdRates[0]?.perRung.map((g) => `${g.name} VMAF`) ?? [])],
+      [
+        "source",
+        "ladder VMAF",
+        "ladder SSIM-Y",
+        "ladder PSNR-Y",
+        ...(r.sources[0]?.bdRates[0]?.perRung.map((g) => `${g.name} VMAF`) ?? []),
+      ],
       r.sources.map((src) => {
         const v = bd(src, "crf-medium", "guide", "vmaf");
         return [
@@ -154,7 +189,9 @@ export function qualitySection(r: QualitySection): string {
       }),
     ),
   ];
-  const means = (["vmaf", "ssimY", "psnrY"] as const).map((m) => `${METRIC_NAMES[m]} ${pct(meanLadder(real, "crf-medium", "guide", m).mean)}`);
+  const means = (["vmaf", "ssimY", "psnrY"] as const).map(
+    (m) => `${METRIC_NAMES[m]} ${pct(meanLadder(real, "crf-medium", "guide", m).mean)}`,
+  );
   parts.push(`Mean over the ${real.length} real files (ladder): ${means.join(", ")}.`);
 
   parts.push(
@@ -184,7 +221,14 @@ export function qualitySection(r: QualitySection): string {
     `Each measured CRF (medium) against the guide at its own bit rates, over the real files: video bytes (mean of the per-file ratios), mean VMAF difference over the rungs, and the worst rung's 5th-percentile VMAF difference (limit -${MAX_P5_VMAF_DROP}).`,
     table(
       ["CRF", "files", "bytes vs guide", "mean VMAF diff", "worst p5 VMAF diff (rung)", "within limit"],
-      crfChoice(r).map((c) => [String(c.crf), String(c.files), f(c.bytesRatio), f(c.meanVmafDiff), `${f(c.worstP5Drop)} (${c.worstRung})`, c.worstP5Drop !== null && c.worstP5Drop >= -MAX_P5_VMAF_DROP ? "yes" : "no"]),
+      crfChoice(r).map((c) => [
+        String(c.crf),
+        String(c.files),
+        f(c.bytesRatio),
+        f(c.meanVmafDiff),
+        `${f(c.worstP5Drop)} (${c.worstRung})`,
+        c.worstP5Drop !== null && c.worstP5Drop >= -MAX_P5_VMAF_DROP ? "yes" : "no",
+      ]),
     ),
   );
 
@@ -197,7 +241,10 @@ export function qualitySection(r: QualitySection): string {
         : "On every source.",
       table(
         ["source", ...presets.flatMap((p) => [`${p} ladder VMAF`, `${p} ladder SSIM-Y`])],
-        r.sources.map((src) => [src.source.id, ...presets.flatMap((p) => [pct(bd(src, p, "crf-medium", "vmaf")?.ladder), pct(bd(src, p, "crf-medium", "ssimY")?.ladder)])]),
+        r.sources.map((src) => [
+          src.source.id,
+          ...presets.flatMap((p) => [pct(bd(src, p, "crf-medium", "vmaf")?.ladder), pct(bd(src, p, "crf-medium", "ssimY")?.ladder)]),
+        ]),
       ),
       `Mean over the real files: ${presets.map((p) => `${p} ${pct(meanLadder(real, p, "crf-medium", "vmaf").mean)} (VMAF)`).join(", ")}. ` +
         "Encode CPU per point is in the JSON; the speed section times the presets properly.",
@@ -212,7 +259,12 @@ export function qualitySection(r: QualitySection): string {
       table(
         ["config", "point", "CPU s", ...names],
         src.families.flatMap((fam) =>
-          fam.points.map((p) => [fam.id, fam.kind === "guide" ? `${p.param}x` : `crf ${p.param}`, f(p.cpuSeconds, 1), ...p.rungs.map((g) => `${f(g.averageKbps, 0)} / ${f(g.vmaf, 1)} / ${f(g.vmafP5, 1)}`)]),
+          fam.points.map((p) => [
+            fam.id,
+            fam.kind === "guide" ? `${p.param}x` : `crf ${p.param}`,
+            f(p.cpuSeconds, 1),
+            ...p.rungs.map((g) => `${f(g.averageKbps, 0)} / ${f(g.vmaf, 1)} / ${f(g.vmafP5, 1)}`),
+          ]),
         ),
       ),
     );
@@ -239,7 +291,10 @@ function costSection(r: QualitySection): string {
     `Prices used: Cloudflare R2 standard storage $${R2_PRICES.storagePerGbMonth}/GB-month, egress free, Class B (read) operations ` +
       `$${R2_PRICES.classBPerMillion} per million. Video: the mean over the ${rows.length} real files of the ladder's measured average bit rate ` +
       `(all rungs); audio: the ladder's AAC rates (${audioKbps} kbit/s over the rungs), alike for both.`,
-    table(["ladder", "video kbit/s (all rungs)", "with audio", "MB stored per video-minute", "storage per 1,000 video-minutes per month"], [line("guide (fixed bit rates)", videoKbps("guide")), line(`AQ default (CRF ${r.defaultCrf}, capped)`, videoKbps("ours"))]),
+    table(
+      ["ladder", "video kbit/s (all rungs)", "with audio", "MB stored per video-minute", "storage per 1,000 video-minutes per month"],
+      [line("guide (fixed bit rates)", videoKbps("guide")), line(`AQ default (CRF ${r.defaultCrf}, capped)`, videoKbps("ours"))],
+    ),
     `Per view: egress costs nothing on R2, so what a view costs is reads: one playlist per rung watched plus the master, then ${requestsPerViewMinute} segment ` +
       `requests per minute watched (${SEGMENT_SECONDS} s segments), $${f((requestsPerViewMinute * R2_PRICES.classBPerMillion) / 1e6, 7)} per view-minute when every ` +
       "request reaches the bucket (a CDN cache in front removes most of them). It is the same for both ladders: the bytes saved show up in storage and in the viewer's data, not in the R2 bill for views.",
@@ -255,9 +310,13 @@ export function speedHeadline(r: SpeedSection): string[] {
         `CPU-seconds per video-minute, which contention inflates less: ${r.configs.map((c) => `${c.id} ${f(c.cpuSecondsPerVideoMinute, 0)}`).join(", ")}.`,
     ];
   }
-  const lines = r.configs.map((c) => `${c.id}: ${f(c.realtimeFactor)}x realtime, ${f(c.cpuSecondsPerVideoMinute, 0)} CPU-s per video-minute`);
+  const lines = r.configs.map(
+    (c) => `${c.id}: ${f(c.realtimeFactor)}x realtime, ${f(c.cpuSecondsPerVideoMinute, 0)} CPU-s per video-minute`,
+  );
   const meeting = r.configs.filter((c) => c.realtimeFactor >= TARGET_REALTIME && c.cpuSecondsPerVideoMinute <= TARGET_CPU_PER_VIDEO_MINUTE);
-  return [`Speed, ${r.source.id}: ${lines.join("; ")}. Meeting ${TARGET_REALTIME}x and ${TARGET_CPU_PER_VIDEO_MINUTE} CPU-s: ${meeting.map((c) => c.id).join(", ") || "none"}.`];
+  return [
+    `Speed, ${r.source.id}: ${lines.join("; ")}. Meeting ${TARGET_REALTIME}x and ${TARGET_CPU_PER_VIDEO_MINUTE} CPU-s: ${meeting.map((c) => c.id).join(", ") || "none"}.`,
+  ];
 }
 
 export function speedSection(r: SpeedSection): string {
@@ -272,7 +331,16 @@ export function speedSection(r: SpeedSection): string {
         "(other work competed for the cores). Wall times and the realtime factor are not what the machine can do; CPU seconds are inflated less, but still by cache and frequency contention."
       : `Load average stayed at or below the ${r.cores} cores during the runs.`,
     table(
-      ["config", "processes", "wall s median (min-max)", "CPU s median (min-max)", "CPU-s per video-minute", "realtime factor", "max load", "output MB"],
+      [
+        "config",
+        "processes",
+        "wall s median (min-max)",
+        "CPU s median (min-max)",
+        "CPU-s per video-minute",
+        "realtime factor",
+        "max load",
+        "output MB",
+      ],
       r.configs.map((c) => [
         c.id,
         String(c.processes),

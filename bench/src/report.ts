@@ -1,6 +1,14 @@
 import { shellLine } from "./reference-command.js";
 import { f, qualityHeadline, qualitySection, speedHeadline, speedSection, table } from "./report-quality.js";
-import type { BenchResults, ConcurrencySection, EncodeSection, GatewaySection, PipelineSection, SectionId, UploadSection } from "./results.js";
+import type {
+  BenchResults,
+  ConcurrencySection,
+  EncodeSection,
+  GatewaySection,
+  PipelineSection,
+  SectionId,
+  UploadSection,
+} from "./results.js";
 
 const TITLES: Record<SectionId, string> = {
   encode: "1. Encode throughput: AQ against the guide's command",
@@ -41,16 +49,29 @@ function headline(results: BenchResults): string[] {
   if (s.speed.status === "ok") lines.push(...speedHeadline(s.speed.result));
   if (s.concurrency.status === "ok") {
     const best = [...s.concurrency.result.configs].sort((a, b) => b.videosPerHour - a.videosPerHour)[0];
-    if (best) lines.push(`Concurrency: most videos per hour with ${best.concurrency} job(s) at a time and ENCODE_THREADS=${best.threads} (${f(best.videosPerHour, 1)}/h).`);
+    if (best)
+      lines.push(
+        `Concurrency: most videos per hour with ${best.concurrency} job(s) at a time and ENCODE_THREADS=${best.threads} (${f(best.videosPerHour, 1)}/h).`,
+      );
   }
   if (s.gateway.status === "ok") {
     const g = s.gateway.result;
-    for (const r of g.requests) lines.push(`Gateway ${r.operation}: ${f(r.requestsPerSecond, 0)} req/s, p50 ${f(r.latency.p50Ms, 1)} ms, p99 ${f(r.latency.p99Ms, 1)} ms.`);
-    lines.push(`Fan-out to ${g.fanOut.subscribers} subscribers: p50 ${f(g.fanOut.latency.p50Ms, 1)} ms, p99 ${f(g.fanOut.latency.p99Ms, 1)} ms, ${g.fanOut.missed} missed.`);
+    for (const r of g.requests)
+      lines.push(
+        `Gateway ${r.operation}: ${f(r.requestsPerSecond, 0)} req/s, p50 ${f(r.latency.p50Ms, 1)} ms, p99 ${f(r.latency.p99Ms, 1)} ms.`,
+      );
+    lines.push(
+      `Fan-out to ${g.fanOut.subscribers} subscribers: p50 ${f(g.fanOut.latency.p50Ms, 1)} ms, p99 ${f(g.fanOut.latency.p99Ms, 1)} ms, ${g.fanOut.missed} missed.`,
+    );
   }
   if (s.upload.status === "ok") {
-    const speedups = s.upload.result.speedups.map((u) => `**${f(u.sequentialOverUploader)}x** ${u.addedLatencyMs ? `with ${u.addedLatencyMs} ms added per request` : "on plain loopback"}`);
-    lines.push(`Upload: the uploader against sequential PutObjects (time of the sequential puts / time of the uploader): ${speedups.join(", ")}.`);
+    const speedups = s.upload.result.speedups.map(
+      (u) =>
+        `**${f(u.sequentialOverUploader)}x** ${u.addedLatencyMs ? `with ${u.addedLatencyMs} ms added per request` : "on plain loopback"}`,
+    );
+    lines.push(
+      `Upload: the uploader against sequential PutObjects (time of the sequential puts / time of the uploader): ${speedups.join(", ")}.`,
+    );
   }
   return lines.map((l) => `- ${l}`);
 }
@@ -70,7 +91,13 @@ function encodeSection(r: EncodeSection): string {
       table(
         ["", "wall s", "CPU s", "realtime factor", "output MB"],
         [
-          ["reference (guide, corrected)", f(src.reference.wallSeconds, 1), f(src.reference.cpuSeconds, 1), f(src.reference.realtimeFactor), mb(src.reference.outputBytes)],
+          [
+            "reference (guide, corrected)",
+            f(src.reference.wallSeconds, 1),
+            f(src.reference.cpuSeconds, 1),
+            f(src.reference.realtimeFactor),
+            mb(src.reference.outputBytes),
+          ],
           ["AQ encodeVideo", f(src.aq.wallSeconds, 1), f(src.aq.cpuSeconds, 1), f(src.aq.realtimeFactor), mb(src.aq.outputBytes)],
           ["**AQ / reference**", `**${f(src.ratio.wall)}**`, `**${f(src.ratio.cpu)}**`, "", f(src.ratio.bytes)],
         ],
@@ -113,10 +140,7 @@ function pipelineSection(r: PipelineSection): string {
       "which does not depend on how busy the encoder's cores are. ENCODING to ENCODED also holds the download of the source from the bucket " +
       "and the copy of the ffmpeg log to it. Medians over the runs.",
     "Seconds from createVideo until each status was first seen on the subscription (PUT_DONE: the upload's response):",
-    table(
-      Object.keys(r.statusReachedSeconds),
-      [Object.values(r.statusReachedSeconds).map((v) => f(v, 1))],
-    ),
+    table(Object.keys(r.statusReachedSeconds), [Object.values(r.statusReachedSeconds).map((v) => f(v, 1))]),
     `Runs: ${r.runs.map((run) => `${run.kind} ${f(run.wallSeconds, 1)} s`).join(", ")}.`,
   ].join("\n\n");
 }
@@ -149,13 +173,33 @@ function gatewaySection(r: GatewaySection): string {
       "with a fixed number of requests in flight until its time or request budget is spent. The load generator shares the two cores with the gateway.",
     table(
       ["operation", "in flight", "requests", "errors", "seconds", "req/s", "p50 ms", "p99 ms", "max ms"],
-      r.requests.map((q) => [q.operation, String(q.concurrency), String(q.requests), String(q.errors), f(q.seconds, 1), f(q.requestsPerSecond, 0), f(q.latency.p50Ms, 1), f(q.latency.p99Ms, 1), f(q.latency.maxMs, 1)]),
+      r.requests.map((q) => [
+        q.operation,
+        String(q.concurrency),
+        String(q.requests),
+        String(q.errors),
+        f(q.seconds, 1),
+        f(q.requestsPerSecond, 0),
+        f(q.latency.p50Ms, 1),
+        f(q.latency.p99Ms, 1),
+        f(q.latency.maxMs, 1),
+      ]),
     ),
     `Fan-out: ${fo.subscribers} graphql-ws connections (one subscription each) to one video's videoProgress; ${fo.events} progress events published on NATS ` +
       "one after another, each once every subscriber had the previous one. Latency: publish to receipt, over every (event, subscriber).",
     table(
       ["subscribers", "connect + first event s", "p50 ms", "p99 ms", "max ms", "last delivery per event, median ms", "missed"],
-      [[String(fo.subscribers), f(fo.subscribeSeconds, 1), f(fo.latency.p50Ms, 1), f(fo.latency.p99Ms, 1), f(fo.latency.maxMs, 1), f(fo.lastDeliveryMs.median, 1), String(fo.missed)]],
+      [
+        [
+          String(fo.subscribers),
+          f(fo.subscribeSeconds, 1),
+          f(fo.latency.p50Ms, 1),
+          f(fo.latency.p99Ms, 1),
+          f(fo.latency.maxMs, 1),
+          f(fo.lastDeliveryMs.median, 1),
+          String(fo.missed),
+        ],
+      ],
     ),
   ].join("\n\n");
 }
@@ -170,7 +214,9 @@ function uploadSection(r: UploadSection): string {
       r.modes.map((m) => [m.mode, m.description, String(m.addedLatencyMs), f(m.wallSeconds), f(m.mibPerSecond), f(m.filesPerSecond, 1)]),
     ),
     "Sequential PutObject time / uploader time: " +
-      r.speedups.map((u) => `**${f(u.sequentialOverUploader)}** ${u.addedLatencyMs ? `with ${u.addedLatencyMs} ms added` : "on plain loopback"}`).join(", ") +
+      r.speedups
+        .map((u) => `**${f(u.sequentialOverUploader)}** ${u.addedLatencyMs ? `with ${u.addedLatencyMs} ms added` : "on plain loopback"}`)
+        .join(", ") +
       ".",
   ].join("\n\n");
 }
@@ -203,7 +249,9 @@ export function renderReport(results: BenchResults, jsonName: string): string {
     "# Benchmarks",
     `Generated by \`npm run bench${results.quick ? " -- --quick" : ""}\` on ${results.startedAt} (${f(results.durationSeconds / 60, 1)} min); ` +
       `raw figures in \`bench/results/${jsonName}\`. This file is rewritten by the command: do not edit it by hand.` +
-      (results.combinedFrom.length ? ` Sections combined from runs made at the same time: ${results.combinedFrom.map((n) => `\`${n}\``).join(", ")}.` : ""),
+      (results.combinedFrom.length
+        ? ` Sections combined from runs made at the same time: ${results.combinedFrom.map((n) => `\`${n}\``).join(", ")}.`
+        : ""),
     table(
       ["machine", ""],
       [
@@ -231,7 +279,8 @@ export function renderReport(results: BenchResults, jsonName: string): string {
       body.push(`**Failed** after ${f(outcome.seconds, 0)} s: ${outcome.error}`);
       continue;
     }
-    if (results.stoppedMidway.includes(id)) body.push("**Stopped midway**: the run was stopped during this section; it shows what had finished.");
+    if (results.stoppedMidway.includes(id))
+      body.push("**Stopped midway**: the run was stopped during this section; it shows what had finished.");
     body.push(sectionBody(results, id), results.stoppedMidway.includes(id) ? "" : `(section time: ${f(outcome.seconds, 0)} s)`);
   }
   return `${body.join("\n\n")}\n`;

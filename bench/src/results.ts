@@ -306,4 +306,7 @@ export const benchResultsSchema = z.object({
   }),
 });
 export type BenchResults = z.infer<typeof benchResultsSchema>;
-export type SectionOutcome<T> = { status: "ok"; seconds: number; result: T } | { status: "failed"; seconds: number; error: string } | { status: "skipped"; reason: string };
+export type SectionOutcome<T> =
+  | { status: "ok"; seconds: number; result: T }
+  | { status: "failed"; seconds: number; error: string }
+  | { status: "skipped"; reason: string };

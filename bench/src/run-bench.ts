@@ -28,7 +28,12 @@ function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-async function timed<T>(selected: boolean, run: () => Promise<T>, id: SectionId, keep: (id: SectionId, outcome: SectionOutcome<T>) => Promise<void>): Promise<SectionOutcome<T>> {
+async function timed<T>(
+  selected: boolean,
+  run: () => Promise<T>,
+  id: SectionId,
+  keep: (id: SectionId, outcome: SectionOutcome<T>) => Promise<void>,
+): Promise<SectionOutcome<T>> {
   const outcome = await runSection(selected, run, id);
   await keep(id, outcome);
   return outcome;
@@ -79,7 +84,10 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const partialPath = join(options.resultsDir, `partial-${stamp}.json`);
   const done: Partial<Record<SectionId, unknown>> = {};
   const savePartial = () =>
-    writeFile(partialPath, `${JSON.stringify({ startedAt: startedAt.toISOString(), quick: options.quick, machine, ladder: { ...ladder }, sections: done }, null, 2)}\n`);
+    writeFile(
+      partialPath,
+      `${JSON.stringify({ startedAt: startedAt.toISOString(), quick: options.quick, machine, ladder: { ...ladder }, sections: done }, null, 2)}\n`,
+    );
   const keep = async (id: SectionId, outcome: unknown) => {
     done[id] = outcome;
     await savePartial();
@@ -136,7 +144,6 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   return { results, jsonPath, reportPath: options.reportPath };
 }
 
-
 /**
  * A report rendered later compares today's default CRF when the run measured it: every CRF point
  * is encoded alike, whichever was the default while the bench ran.
@@ -156,7 +163,13 @@ export async function reportFromFiles(options: BenchOptions, paths: string[]): P
     paths.map(async (path) => ({
       path,
       mtime: (await stat(path)).mtime,
-      data: JSON.parse(await readFile(path, "utf8")) as { startedAt: string; quick: boolean; machine: unknown; ladder: Record<string, unknown>; sections: Partial<Record<SectionId, Outcome>> },
+      data: JSON.parse(await readFile(path, "utf8")) as {
+        startedAt: string;
+        quick: boolean;
+        machine: unknown;
+        ladder: Record<string, unknown>;
+        sections: Partial<Record<SectionId, Outcome>>;
+      },
     })),
   );
   const first = files[0];
@@ -173,10 +186,13 @@ export async function reportFromFiles(options: BenchOptions, paths: string[]): P
         const settings = (r: object) => JSON.stringify({ ...r, sources: undefined, defaultCrf: undefined });
         if (new Set(parts.map(settings)).size > 1) throw new Error("--report-from: the quality sections were run with different settings");
         // A source measured by more than one run (the synthetic one each run ends with) is kept once.
-        const sources = parts.flatMap((p) => p.sources as { source: { id: string } }[]).filter((src, i, all) => all.findIndex((x) => x.source.id === src.source.id) === i);
+        const sources = parts
+          .flatMap((p) => p.sources as { source: { id: string } }[])
+          .filter((src, i, all) => all.findIndex((x) => x.source.id === src.source.id) === i);
         withCurrentDefault(parts[0] as unknown as { crfs: number[]; defaultCrf: number });
         const merged = { status: withResult.every((o) => o.status === "ok") ? "ok" : "partial", result: { ...parts[0]!, sources } };
-        if (merged.status === "ok") return [id, { ...merged, seconds: Math.max(...withResult.map((o) => (o as { seconds?: number }).seconds ?? 0)) }];
+        if (merged.status === "ok")
+          return [id, { ...merged, seconds: Math.max(...withResult.map((o) => (o as { seconds?: number }).seconds ?? 0)) }];
         stoppedMidway.push(id);
         return [id, { status: "ok", seconds: 0, result: merged.result }];
       }

@@ -59,12 +59,26 @@ export async function scoreLadder(options: {
       `[0:v]${pts},scale=w=${rung.width}:h=${rung.height}:flags=bicubic,setsar=1,format=yuv420p[r];` +
       `[1:v]${pts},setsar=1,format=yuv420p[d];` +
       `[d][r]libvmaf=model_path=${options.model}:psnr=1:ssim=1:log_fmt=json:log_path=${log}:n_subsample=${options.subsample}:n_threads=2`;
-    const args = ["-hide_banner", "-nostdin", "-nostats", "-i", options.mezzanine, "-i", await renditionInput(options.outDir, rung), "-lavfi", graph, "-f", "null", "-"];
+    const args = [
+      "-hide_banner",
+      "-nostdin",
+      "-nostats",
+      "-i",
+      options.mezzanine,
+      "-i",
+      await renditionInput(options.outDir, rung),
+      "-lavfi",
+      graph,
+      "-f",
+      "null",
+      "-",
+    ];
     const logFile = join(options.workDir, `vmaf-${rung.name}.log`);
     let run = await execa(VMAF_FFMPEG, args, { stdout: "ignore", stderr: { file: logFile }, reject: false });
     // Killed by a signal (the build's occasional abort): once more before giving up.
     if (run.signal) run = await execa(VMAF_FFMPEG, args, { stdout: "ignore", stderr: { file: logFile }, reject: false });
-    if (run.exitCode !== 0) throw new Error(`VMAF scoring of ${rung.name} failed (${run.signal ?? `exit ${run.exitCode}`}):\n${await tailLog(logFile, 8)}`);
+    if (run.exitCode !== 0)
+      throw new Error(`VMAF scoring of ${rung.name} failed (${run.signal ?? `exit ${run.exitCode}`}):\n${await tailLog(logFile, 8)}`);
     scores.set(rung.name, summarizeVmafLog(await readFile(log, "utf8")));
   }
   return scores;

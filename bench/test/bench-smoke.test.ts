@@ -15,7 +15,13 @@ describe("npm run bench -- --quick", () => {
   it("runs every section on tiny inputs and writes results that parse and a report that shows them", async () => {
     const dir = await mkdtemp(join(tmpdir(), "aq-bench-smoke-"));
     dirs.push(dir);
-    const options = parseBenchArgs(["--quick", "--results-dir", join(dir, "results"), "--report", join(dir, "BENCHMARKS.md")]) as BenchOptions;
+    const options = parseBenchArgs([
+      "--quick",
+      "--results-dir",
+      join(dir, "results"),
+      "--report",
+      join(dir, "BENCHMARKS.md"),
+    ]) as BenchOptions;
 
     const run = await runBench(options);
 
@@ -36,7 +42,11 @@ describe("npm run bench -- --quick", () => {
     ]);
     const quality = json.sections.quality.status === "ok" ? json.sections.quality.result : null;
     expect(quality?.sources.map((s) => s.families.map((f) => `${f.id}:${f.points.map((p) => p.param).join(",")}`))).toEqual([
-      [`guide:0.5,1`, `crf-medium:${quality?.defaultCrf},${(quality?.defaultCrf ?? 0) + 6}`, `crf-veryfast:${quality?.defaultCrf},${(quality?.defaultCrf ?? 0) + 6}`],
+      [
+        `guide:0.5,1`,
+        `crf-medium:${quality?.defaultCrf},${(quality?.defaultCrf ?? 0) + 6}`,
+        `crf-veryfast:${quality?.defaultCrf},${(quality?.defaultCrf ?? 0) + 6}`,
+      ],
     ]);
     for (const point of quality?.sources.flatMap((s) => s.families.flatMap((f) => f.points)) ?? []) {
       expect(point.rungs.map((r) => r.name)).toEqual(["240p", "360p"]);
@@ -65,7 +75,17 @@ describe("npm run bench -- --quick", () => {
     for (const config of speed?.configs ?? []) expect(config.bytes, config.id).toBeGreaterThan(0);
 
     const report = await readFile(run.reportPath, "utf8");
-    for (const heading of ["## Headline", "## 1. Encode", "## 2. Pipeline", "## 3. Quality", "## 3b. Encode speed", "### Stored bytes and cost", "## 4. Concurrency", "## 5. Gateway", "## 6. Upload"]) {
+    for (const heading of [
+      "## Headline",
+      "## 1. Encode",
+      "## 2. Pipeline",
+      "## 3. Quality",
+      "## 3b. Encode speed",
+      "### Stored bytes and cost",
+      "## 4. Concurrency",
+      "## 5. Gateway",
+      "## 6. Upload",
+    ]) {
       expect(report).toContain(heading);
     }
     expect(report).toContain(json.machine.cpuModel);

@@ -36,11 +36,21 @@ interface GraphqlClient {
 }
 function createGraphqlClient(options: { httpUrl: string; wsUrl: string; apiKey: string }): GraphqlClient {
   const authorization = `Bearer ${options.apiKey}`;
-  const ws = createClient({ url: options.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization }, retryAttempts: 5, lazy: true });
+  const ws = createClient({
+    url: options.wsUrl,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization },
+    retryAttempts: 5,
+    lazy: true,
+  });
   const describe = (errors: readonly { message: string }[]) => errors.map((e) => e.message).join("; ");
   return {
     async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-      const response = await fetch(options.httpUrl, { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ query, variables }) });
+      const response = await fetch(options.httpUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization },
+        body: JSON.stringify({ query, variables }),
+      });
       const text = await response.text();
       const body = JSON.parse(text) as { data?: T; errors?: { message: string }[] };
       if (body.errors?.length) throw new Error(`GraphQL: ${describe(body.errors)}`);
@@ -52,8 +62,14 @@ function createGraphqlClient(options: { httpUrl: string; wsUrl: string; apiKey: 
         ws.subscribe<T>(
           { query, variables },
           {
-            next: (result) => (result.errors?.length ? reject(new Error(`GraphQL: ${describe(result.errors)}`)) : result.data && onNext(result.data)),
-            error: (error) => reject(error instanceof Error ? error : new Error(`the subscription's connection closed (${(error as { code?: number })?.code ?? "?"})`)),
+            next: (result) =>
+              result.errors?.length ? reject(new Error(`GraphQL: ${describe(result.errors)}`)) : result.data && onNext(result.data),
+            error: (error) =>
+              reject(
+                error instanceof Error
+                  ? error
+                  : new Error(`the subscription's connection closed (${(error as { code?: number })?.code ?? "?"})`),
+              ),
             complete: resolve,
           },
         );
@@ -85,7 +101,20 @@ async function sampleClip(directory: string, width: number, height: number, secs
   if ((await stat(path).catch(() => null))?.size) return path;
   await mkdir(directory, { recursive: true });
   const partial = `${path}.partial.mp4`;
-  const args = ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", `testsrc2=size=${width}x${height}:rate=30:duration=${secs}`, "-f", "lavfi", "-i", `sine=frequency=440:sample_rate=48000:duration=${secs}`];
+  const args = [
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-y",
+    "-f",
+    "lavfi",
+    "-i",
+    `testsrc2=size=${width}x${height}:rate=30:duration=${secs}`,
+    "-f",
+    "lavfi",
+    "-i",
+    `sine=frequency=440:sample_rate=48000:duration=${secs}`,
+  ];
   args.push("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", partial);
   await new Promise<void>((resolve, reject) => {
     const child = spawn("ffmpeg", args, { stdio: ["ignore", "ignore", "inherit"] });
@@ -110,27 +139,66 @@ async function dockerCli(...args: string[]): Promise<{ stdout: string; stderr: s
 const CREATE_VIDEO = /* GraphQL */ `
   mutation CreateVideo($input: CreateVideoInput!) {
     createVideo(input: $input) {
-      video { id status }
-      upload { url method headers { name value } expiresAt }
+      video {
+        id
+        status
+      }
+      upload {
+        url
+        method
+        headers {
+          name
+          value
+        }
+        expiresAt
+      }
     }
-  }`;
+  }
+`;
 const COMPLETE_UPLOAD = /* GraphQL */ `
   mutation CompleteUpload($id: ID!) {
-    completeVideoUpload(id: $id) { id status }
-  }`;
+    completeVideoUpload(id: $id) {
+      id
+      status
+    }
+  }
+`;
 const VIDEO_PROGRESS = /* GraphQL */ `
   subscription Progress($id: ID!) {
-    videoProgress(id: $id) { videoId status stage percent error { code message } }
-  }`;
+    videoProgress(id: $id) {
+      videoId
+      status
+      stage
+      percent
+      error {
+        code
+        message
+      }
+    }
+  }
+`;
 const VIDEO = /* GraphQL */ `
   query Video($id: ID!) {
     video(id: $id) {
-      id status durationSeconds width height
-      renditions { name width height bandwidth }
-      error { code message }
+      id
+      status
+      durationSeconds
+      width
+      height
+      renditions {
+        name
+        width
+        height
+        bandwidth
+      }
+      error {
+        code
+        message
+      }
       playbackUrl(expiresInSeconds: 3600)
     }
-  }`;
+  }
+`;
 
 interface ProgressEvent {
   videoId: string;
@@ -161,7 +229,9 @@ async function upload(client: GraphqlClient, file: string, title: string): Promi
   const uploadHost = new URL(created.createVideo.upload.url).host;
   await uploadFile(file, created.createVideo.upload);
   const completed = await client.request<{ completeVideoUpload: { status: string } }>(COMPLETE_UPLOAD, { id });
-  log(`${title}: video ${id} created, ${size} bytes PUT to ${uploadHost} (presigned), completeVideoUpload -> ${completed.completeVideoUpload.status}`);
+  log(
+    `${title}: video ${id} created, ${size} bytes PUT to ${uploadHost} (presigned), completeVideoUpload -> ${completed.completeVideoUpload.status}`,
+  );
   return id;
 }
 
@@ -182,7 +252,10 @@ async function video(client: GraphqlClient, id: string): Promise<Video> {
 }
 
 function expectReady(found: Video, title: string): void {
-  if (found.status !== "READY") throw new Error(`${title}: video ${found.id} ended ${found.status}${found.error ? ` (${found.error.code}: ${found.error.message})` : ""}`);
+  if (found.status !== "READY")
+    throw new Error(
+      `${title}: video ${found.id} ended ${found.status}${found.error ? ` (${found.error.code}: ${found.error.message})` : ""}`,
+    );
   if (!found.playbackUrl) throw new Error(`${title}: READY without a playbackUrl`);
 }
 
@@ -197,7 +270,9 @@ async function get(url: string, type: string): Promise<Buffer> {
   const contentType = response.headers.get("content-type") ?? "";
   const body = Buffer.from(await response.arrayBuffer());
   if (response.status !== 200 || !contentType.startsWith(type)) {
-    throw new Error(`GET ${new URL(url).pathname} answered ${response.status} ${contentType}; expected 200 ${type}: ${body.toString("utf8", 0, 200)}`);
+    throw new Error(
+      `GET ${new URL(url).pathname} answered ${response.status} ${contentType}; expected 200 ${type}: ${body.toString("utf8", 0, 200)}`,
+    );
   }
   return body;
 }
@@ -219,7 +294,8 @@ async function checkPlayback(playbackUrl: string): Promise<{ playlists: number; 
     const sizes: string[] = [];
     for (const segment of picks) {
       const bytes = await get(new URL(segment, variantUrl).href, "video/mp2t");
-      if (bytes.length < 188 || bytes[0] !== 0x47) throw new Error(`${variant} ${segment} is not an MPEG-TS segment (${bytes.length} bytes)`);
+      if (bytes.length < 188 || bytes[0] !== 0x47)
+        throw new Error(`${variant} ${segment} is not an MPEG-TS segment (${bytes.length} bytes)`);
       sizes.push(`${segment} ${bytes.length} B`);
       segments++;
     }
@@ -270,10 +346,14 @@ async function main(): Promise<void> {
     log("1. one video through the gateway, from upload to playback");
     const a = await sendOne(client, clipA, "compose-test A");
     log(`   ${a.video.id} READY in ${a.took}; statuses ${a.statuses.join(" -> ")}`);
-    log(`   ${a.video.width}x${a.video.height}, ${a.video.durationSeconds} s, renditions ${a.video.renditions.map((r) => r.name).join(", ")}`);
+    log(
+      `   ${a.video.width}x${a.video.height}, ${a.video.durationSeconds} s, renditions ${a.video.renditions.map((r) => r.name).join(", ")}`,
+    );
     const played = await checkPlayback(a.video.playbackUrl as string);
     for (const line of played.lines) log(`   ${line}`);
-    summary.push(`READY through the containers: ${a.video.id} ("compose-test A", ${a.video.renditions.length} renditions, ${played.playlists} playlists and ${played.segments} segments fetched through signed playback)`);
+    summary.push(
+      `READY through the containers: ${a.video.id} ("compose-test A", ${a.video.renditions.length} renditions, ${played.playlists} playlists and ${played.segments} segments fetched through signed playback)`,
+    );
 
     // 2. Two videos at once: each encoder container takes one.
     log("2. two videos at once, two encoder containers");
@@ -282,8 +362,13 @@ async function main(): Promise<void> {
     const encoders = await encodersOf([a.video.id, ...ids]);
     for (const [id, names] of encoders) log(`   ${id} encoded by ${names.join(", ") || "(no log line found)"}`);
     const distinct = new Set(ids.flatMap((id) => encoders.get(id) ?? []));
-    if (distinct.size < 2) throw new Error(`the two videos were encoded by ${[...distinct].join(", ") || "no container found"}; expected two different encoder containers`);
-    summary.push(`two videos at once, both READY (${both.map((r) => `${r.video.id} in ${r.took}`).join(", ")}), encoded by ${[...distinct].join(" and ")}`);
+    if (distinct.size < 2)
+      throw new Error(
+        `the two videos were encoded by ${[...distinct].join(", ") || "no container found"}; expected two different encoder containers`,
+      );
+    summary.push(
+      `two videos at once, both READY (${both.map((r) => `${r.video.id} in ${r.took}`).join(", ")}), encoded by ${[...distinct].join(" and ")}`,
+    );
 
     // 3. NATS restarted while a video is encoding.
     log("3. the NATS container restarted mid-encode");
@@ -319,7 +404,9 @@ async function main(): Promise<void> {
     expectReady(restarted, "NATS restart");
     const replayed = await checkPlayback(restarted.playbackUrl as string);
     const who = (await encodersOf([id])).get(id) ?? [];
-    log(`   ${id} READY ${seconds(started)} after its upload began (NATS restarted at ${restartedAt}); encoded by ${who.join(", ") || "?"}; ${replayed.segments} segments played`);
+    log(
+      `   ${id} READY ${seconds(started)} after its upload began (NATS restarted at ${restartedAt}); encoded by ${who.join(", ") || "?"}; ${replayed.segments} segments played`,
+    );
     summary.push(`NATS restarted mid-encode (at ${restartedAt}): ${id} still reached READY and plays`);
   } finally {
     await client.close();

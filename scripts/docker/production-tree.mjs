@@ -61,7 +61,7 @@ for (const manifestPath of [join(prod, "package.json"), ...needed.map((name) => 
 const packages = lock.packages;
 const keep = new Set([""]);
 const resolve = (from, name) => {
-  for (let base = from; ; ) {
+  for (let base = from; ;) {
     const candidate = `${base ? `${base}/` : ""}node_modules/${name}`;
     if (packages[candidate]) return candidate;
     if (!base) return null;

@@ -9,9 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const built = join(root, "dist", "main.js");
-const args = existsSync(built)
-  ? [built]
-  : ["--conditions=source", "--import", import.meta.resolve("tsx"), join(root, "src", "main.ts")];
+const args = existsSync(built) ? [built] : ["--conditions=source", "--import", import.meta.resolve("tsx"), join(root, "src", "main.ts")];
 // The terminal sends Ctrl-C to both processes; this one leaves the handling (abort, clean up, exit 130) to the CLI.
 process.on("SIGINT", () => {});
 const result = spawnSync(process.execPath, [...args, ...process.argv.slice(2)], { stdio: "inherit" });

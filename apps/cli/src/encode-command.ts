@@ -23,7 +23,10 @@ export interface EncodeCommand {
 export async function runEncode(command: EncodeCommand): Promise<EncodedVideo> {
   const videoId = command.id ?? newVideoId();
   if (!isVideoId(videoId)) {
-    throw new AqError("INVALID_VIDEO_ID", `invalid video id "${videoId}": use 1-64 letters, digits, '-' or '_', starting with a letter or digit`);
+    throw new AqError(
+      "INVALID_VIDEO_ID",
+      `invalid video id "${videoId}": use 1-64 letters, digits, '-' or '_', starting with a letter or digit`,
+    );
   }
   const ladder = ladderConfigFromEnv(command.env);
   const outDir = join(resolve(command.out), videoId);

@@ -46,10 +46,16 @@ describe("aq encode", () => {
   it("writes JSON lines with --json and names a new id when none is given", async () => {
     const run = await aq(["encode", clip, "--out", "json-out", "--json"]);
     expect(run.exitCode).toBe(0);
-    const events = run.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const events = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events.filter((e) => e.event === "progress").length).toBeGreaterThan(1);
     const done = events.at(-1)!;
-    expect(done).toMatchObject({ event: "done", renditions: [expect.objectContaining({ name: "240p" }), expect.objectContaining({ name: "360p" })] });
+    expect(done).toMatchObject({
+      event: "done",
+      renditions: [expect.objectContaining({ name: "240p" }), expect.objectContaining({ name: "360p" })],
+    });
     expect(done.videoId).toMatch(/^[0-9a-f-]{36}$/);
     expect(existsSync(done.master as string)).toBe(true);
   });
@@ -64,7 +70,11 @@ describe("aq encode", () => {
 
     const json = await aq(["encode", "notes.mp4", "--json"]);
     expect(json.exitCode).toBe(1);
-    expect(JSON.parse(json.stdout)).toEqual({ event: "error", code: "SOURCE_NOT_MEDIA", message: "source is not a video file ffmpeg can read" });
+    expect(JSON.parse(json.stdout)).toEqual({
+      event: "error",
+      code: "SOURCE_NOT_MEDIA",
+      message: "source is not a video file ffmpeg can read",
+    });
   });
 
   it("refuses a source below the configured minimum", async () => {

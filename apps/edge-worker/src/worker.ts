@@ -31,7 +31,10 @@ function keyringOf(env: Env): PlaybackKeyring {
 }
 
 function text(status: number, message: string, headers: HeadersInit = {}): Response {
-  return new Response(`${message}\n`, { status, headers: { ...headers, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  return new Response(`${message}\n`, {
+    status,
+    headers: { ...headers, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
 }
 
 /** "bytes=a-b", "bytes=a-" or "bytes=-n" as an R2 range; null for anything else (served whole). */
@@ -121,7 +124,8 @@ async function serve(
   }
 
   const range = parseByteRange(httpRequest.headers.get("range"));
-  const unsatisfiable = (size: number) => text(416, "the requested range is not satisfiable", { ...cors, "content-range": `bytes */${size}` });
+  const unsatisfiable = (size: number) =>
+    text(416, "the requested range is not satisfiable", { ...cors, "content-range": `bytes */${size}` });
   let object: R2Object | R2ObjectBody | null;
   try {
     object = await env.BUCKET.get(request.key, { range: range ?? undefined, onlyIf: range ? undefined : httpRequest.headers });
@@ -160,7 +164,11 @@ async function serve(
   if (!headers.has("content-encoding")) headers.set("content-length", String(object.size));
   if (useCache) {
     const [toClient, toCache] = object.body.tee();
-    const cached = new Headers({ "content-type": headers.get("content-type")!, "content-length": String(object.size), etag: object.httpEtag });
+    const cached = new Headers({
+      "content-type": headers.get("content-type")!,
+      "content-length": String(object.size),
+      etag: object.httpEtag,
+    });
     cached.set("cache-control", "public, max-age=31536000, immutable");
     ctx.waitUntil(caches.default.put(cacheKeyFor(request.key), new Response(toCache, { headers: cached })));
     return new Response(toClient, { headers });
@@ -179,14 +187,23 @@ async function serve(
  */
 export default {
   async fetch(httpRequest: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    const cors = { "access-control-allow-origin": env.PLAYBACK_CORS_ORIGIN ?? "*", "access-control-expose-headers": PLAYBACK_EXPOSED_HEADERS };
+    const cors = {
+      "access-control-allow-origin": env.PLAYBACK_CORS_ORIGIN ?? "*",
+      "access-control-expose-headers": PLAYBACK_EXPOSED_HEADERS,
+    };
     if (httpRequest.method === "OPTIONS") {
       return new Response(null, {
         status: 204,
-        headers: { ...cors, "access-control-allow-methods": "GET, HEAD, OPTIONS", "access-control-allow-headers": "Range", "access-control-max-age": "86400" },
+        headers: {
+          ...cors,
+          "access-control-allow-methods": "GET, HEAD, OPTIONS",
+          "access-control-allow-headers": "Range",
+          "access-control-max-age": "86400",
+        },
       });
     }
-    if (httpRequest.method !== "GET" && httpRequest.method !== "HEAD") return text(405, "only GET and HEAD", { ...cors, allow: "GET, HEAD, OPTIONS" });
+    if (httpRequest.method !== "GET" && httpRequest.method !== "HEAD")
+      return text(405, "only GET and HEAD", { ...cors, allow: "GET, HEAD, OPTIONS" });
     const request = parsePlaybackPath(new URL(httpRequest.url).pathname);
     if (!request) return text(400, "not a playback path: /v/<expiry>/<token>/<video id>/<file>", cors);
     const check = await verifyPlaybackToken(keyringOf(env), request.videoId, request.expiry, request.token);

@@ -175,7 +175,7 @@ describe("edge worker in the Workers runtime (workerd via Miniflare) with a loca
     const first = await mf.dispatchFetch(segment);
     expect(first.status).toBe(200);
     expect(new Uint8Array(await first.arrayBuffer())).toEqual(SEGMENT);
-    expect((await (await mf.dispatchFetch(await url("video-c", "master.m3u8"))).text())).toBe(MASTER);
+    expect(await (await mf.dispatchFetch(await url("video-c", "master.m3u8"))).text()).toBe(MASTER);
 
     // Gone from the bucket: the segment now comes from the cache alone, the playlist does not.
     await bucket.delete([key, "videos/video-c/master.m3u8"]);
@@ -191,7 +191,9 @@ describe("edge worker in the Workers runtime (workerd via Miniflare) with a loca
     await playlist.arrayBuffer();
 
     // The cache is consulted only after the token: another secret's token is still refused.
-    const forged = await mf.dispatchFetch(await url("video-c", "segments/360p_000.ts", hour(), parsePlaybackKeys("edge1:a-different-secret-that-is-long-enough-00")));
+    const forged = await mf.dispatchFetch(
+      await url("video-c", "segments/360p_000.ts", hour(), parsePlaybackKeys("edge1:a-different-secret-that-is-long-enough-00")),
+    );
     expect(forged.status).toBe(403);
     await forged.arrayBuffer();
   });

@@ -24,7 +24,12 @@ export interface EncodeStageOptions {
  * the video from probed). The stored plan is encoded. Each attempt runs in a directory of its
  * own with its own ffmpeg log, kept locally and copied to the bucket (logs/<id>/) for operators.
  */
-export async function runEncodeStage(deps: StageDeps, videoId: string, delivery: DeliveryContext, options: EncodeStageOptions): Promise<void> {
+export async function runEncodeStage(
+  deps: StageDeps,
+  videoId: string,
+  delivery: DeliveryContext,
+  options: EncodeStageOptions,
+): Promise<void> {
   const { db, log } = deps;
   const { video, lease } = delivery;
   try {
@@ -121,7 +126,13 @@ async function ensureSourceCopy(deps: StageDeps, video: VideoRow, path: string, 
   await rename(partial, path);
 }
 
-async function failEncoding(deps: StageDeps, video: VideoRow, error: ErrorValue, logLocation: string | null, lease: LeaseRef): Promise<void> {
+async function failEncoding(
+  deps: StageDeps,
+  video: VideoRow,
+  error: ErrorValue,
+  logLocation: string | null,
+  lease: LeaseRef,
+): Promise<void> {
   const failed = await transitionVideo(deps.db, {
     id: video.id,
     from: "encoding",

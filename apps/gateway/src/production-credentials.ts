@@ -50,13 +50,22 @@ function signingSecrets(spec: string): string[] {
 export function productionCredentialProblems(settings: CredentialSettings): CredentialProblem[] {
   const problems: CredentialProblem[] = [];
   if (settings.API_KEYS.length === 0) {
-    problems.push({ variable: "API_KEYS", message: "is empty, which would leave the API open to every caller; set at least one key in production" });
+    problems.push({
+      variable: "API_KEYS",
+      message: "is empty, which would leave the API open to every caller; set at least one key in production",
+    });
   }
   if (settings.API_KEYS.some((key) => PUBLIC_API_KEYS.has(key))) {
-    problems.push({ variable: "API_KEYS", message: "contains a key published in this repository (development or compose default); generate your own" });
+    problems.push({
+      variable: "API_KEYS",
+      message: "contains a key published in this repository (development or compose default); generate your own",
+    });
   }
   if (settings.API_KEYS.some((key) => key.length < MIN_PRODUCTION_API_KEY_LENGTH)) {
-    problems.push({ variable: "API_KEYS", message: `every key must be at least ${MIN_PRODUCTION_API_KEY_LENGTH} characters in production` });
+    problems.push({
+      variable: "API_KEYS",
+      message: `every key must be at least ${MIN_PRODUCTION_API_KEY_LENGTH} characters in production`,
+    });
   }
   if (signingSecrets(settings.PLAYBACK_SIGNING_KEYS).some((secret) => PUBLIC_SIGNING_SECRETS.has(secret))) {
     problems.push({

@@ -165,8 +165,16 @@ describe("gateway API", () => {
     it.each([
       ["no source", { title: "x" }, /exactly one source/],
       ["two sources", { ...uploadInput(10), sourceUrl: "https://example.com/a.mp4" }, /exactly one source/],
-      ["a non-video content type", uploadInput(10, { upload: { filename: "a.txt", contentType: "text/plain", sizeBytes: 10 } }), /contentType must be a video/],
-      ["a fractional size", uploadInput(10, { upload: { filename: "a.mp4", contentType: "video/mp4", sizeBytes: 1.5 } }), /positive whole number/],
+      [
+        "a non-video content type",
+        uploadInput(10, { upload: { filename: "a.txt", contentType: "text/plain", sizeBytes: 10 } }),
+        /contentType must be a video/,
+      ],
+      [
+        "a fractional size",
+        uploadInput(10, { upload: { filename: "a.mp4", contentType: "video/mp4", sizeBytes: 1.5 } }),
+        /positive whole number/,
+      ],
       ["a size over the limit", uploadInput(2_000_000), /largest accepted source is 1000000 bytes/],
       ["an empty filename", uploadInput(10, { upload: { filename: " ", contentType: "video/mp4", sizeBytes: 10 } }), /filename must be/],
       ["a long title", uploadInput(10, { title: "t".repeat(201) }), /title is 201 characters; the limit is 200/],
@@ -180,7 +188,9 @@ describe("gateway API", () => {
       try {
         const refused = await large.graphql(CREATE, { input: uploadInput(MAX_SINGLE_PUT_BYTES + 1) });
         expect(refused.errors?.[0]).toMatchObject({
-          message: expect.stringMatching(/one request of at most 5363466240 bytes .*multipart uploads are not offered yet: give a sourceUrl/),
+          message: expect.stringMatching(
+            /one request of at most 5363466240 bytes .*multipart uploads are not offered yet: give a sourceUrl/,
+          ),
           extensions: { code: "BAD_USER_INPUT", aqCode: "SOURCE_TOO_LARGE" },
         });
         const largest = await large.graphql<CreatePayload>(CREATE, { input: uploadInput(MAX_SINGLE_PUT_BYTES) });
@@ -198,7 +208,11 @@ describe("gateway API", () => {
 
     it("answers null for an unknown video and NOT_FOUND for a mutation on one", async () => {
       expect((await gw.graphql(VIDEO, { id: "no-such-video" })).data).toEqual({ video: null });
-      for (const mutation of [COMPLETE, `mutation($id: ID!) { retryVideo(id: $id) { id } }`, `mutation($id: ID!) { deleteVideo(id: $id) }`]) {
+      for (const mutation of [
+        COMPLETE,
+        `mutation($id: ID!) { retryVideo(id: $id) { id } }`,
+        `mutation($id: ID!) { deleteVideo(id: $id) }`,
+      ]) {
         const result = await gw.graphql(mutation, { id: "no-such-video" });
         expect(result.errors?.[0]).toMatchObject({ message: "no video with id no-such-video", extensions: { code: "NOT_FOUND" } });
       }
@@ -209,7 +223,10 @@ describe("gateway API", () => {
       expect(badStatus.status).toBe(400);
       expect(badStatus.errors?.[0]?.message).toMatch(/Value "ready" does not exist in "VideoStatus" enum/);
       const badCursor = await gw.graphql(VIDEOS, { after: "bm9wZQ" });
-      expect(badCursor.errors?.[0]).toMatchObject({ message: expect.stringMatching(/not a cursor/), extensions: { code: "BAD_USER_INPUT" } });
+      expect(badCursor.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/not a cursor/),
+        extensions: { code: "BAD_USER_INPUT" },
+      });
       const tooMany = await gw.graphql(VIDEOS, { first: 500 });
       expect(tooMany.errors?.[0]?.message).toBe("first must be between 1 and 100, got 500");
     });
@@ -227,8 +244,11 @@ describe("gateway API", () => {
       let after: string | null = null;
       let pages = 0;
       for (;;) {
-        const result: { data?: { videos: { edges: Array<{ node: { id: string; title: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null } =
-          await gw.graphql(VIDEOS, { status: "UPLOADED", first: 2, after });
+        const result: {
+          data?: {
+            videos: { edges: Array<{ node: { id: string; title: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+          } | null;
+        } = await gw.graphql(VIDEOS, { status: "UPLOADED", first: 2, after });
         const { edges, pageInfo } = result.data!.videos;
         seen.push(...edges.filter((e) => e.node.title === title).map((e) => e.node.id));
         pages++;
@@ -244,40 +264,62 @@ describe("gateway API", () => {
 
     it("gives a playback URL only once a video is READY", async () => {
       const created = (await gw.graphql<CreatePayload>(CREATE, { input: uploadInput(10) })).data!.createVideo;
-      expect((await gw.graphql(VIDEO, { id: created.video.id })).data).toMatchObject({ video: { status: "AWAITING_UPLOAD", playbackUrl: null } });
+      expect((await gw.graphql(VIDEO, { id: created.video.id })).data).toMatchObject({
+        video: { status: "AWAITING_UPLOAD", playbackUrl: null },
+      });
       await transitionVideo(gw.db, {
         id: created.video.id,
         from: "awaiting_upload",
         to: "ready",
         set: { renditions: [{ name: "360p", width: 640, height: 360, bandwidth: 900_000 }] },
       });
-      const ready = await gw.graphql<{ video: { playbackUrl: string; renditions: Array<{ name: string }> } }>(VIDEO, { id: created.video.id });
+      const ready = await gw.graphql<{ video: { playbackUrl: string; renditions: Array<{ name: string }> } }>(VIDEO, {
+        id: created.video.id,
+      });
       expect(ready.data!.video.renditions).toEqual([{ name: "360p" }]);
       const url = new URL(ready.data!.video.playbackUrl);
       expect(url.origin).toBe(gw.url);
       expect(url.pathname).toMatch(new RegExp(`^/v/\\d+/test1\\.[A-Za-z0-9_-]{43}/${created.video.id}/master\\.m3u8$`));
       const bad = await gw.graphql(`query($id: ID!) { video(id: $id) { playbackUrl(expiresInSeconds: 0) } }`, { id: created.video.id });
-      expect(bad.errors?.[0]).toMatchObject({ message: expect.stringMatching(/expiresInSeconds must be between 1 and/), extensions: { code: "BAD_USER_INPUT" } });
+      expect(bad.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/expiresInSeconds must be between 1 and/),
+        extensions: { code: "BAD_USER_INPUT" },
+      });
     });
   });
 
   describe("retry and delete", () => {
     async function videoIn(status: "failed_encoding" | "failed_upload" | "encoding" | "ready" | "rejected") {
       const created = (await gw.graphql<CreatePayload>(CREATE, { input: uploadInput(10) })).data!.createVideo;
-      await transitionVideo(gw.db, { id: created.video.id, from: "awaiting_upload", to: status, set: { errorCode: "ENCODE_FAILED", errorMessage: "boom" } });
+      await transitionVideo(gw.db, {
+        id: created.video.id,
+        from: "awaiting_upload",
+        to: status,
+        set: { errorCode: "ENCODE_FAILED", errorMessage: "boom" },
+      });
       return created.video.id;
     }
     const RETRY = `mutation($id: ID!) { retryVideo(id: $id) { status error { code } } }`;
 
     it("restarts a failed encode from PROBED and a failed upload from ENCODED, clearing the error", async () => {
-      expect((await gw.graphql(RETRY, { id: await videoIn("failed_encoding") })).data).toEqual({ retryVideo: { status: "PROBED", error: null } });
-      expect((await gw.graphql(RETRY, { id: await videoIn("failed_upload") })).data).toEqual({ retryVideo: { status: "ENCODED", error: null } });
+      expect((await gw.graphql(RETRY, { id: await videoIn("failed_encoding") })).data).toEqual({
+        retryVideo: { status: "PROBED", error: null },
+      });
+      expect((await gw.graphql(RETRY, { id: await videoIn("failed_upload") })).data).toEqual({
+        retryVideo: { status: "ENCODED", error: null },
+      });
     });
 
     it("refuses a video that is busy or finished", async () => {
       // An encoder holds a live lease on it.
       const busyId = await videoIn("encoding");
-      const lease = await acquireLease(gw.db, { videoId: busyId, unit: "encoder", statuses: ["encoding"], owner: "api-test", ttlMs: 60_000 });
+      const lease = await acquireLease(gw.db, {
+        videoId: busyId,
+        unit: "encoder",
+        statuses: ["encoding"],
+        owner: "api-test",
+        ttlMs: 60_000,
+      });
       expect(lease.kind).toBe("acquired");
       const busy = await gw.graphql(RETRY, { id: busyId });
       expect(busy.errors?.[0]).toMatchObject({
@@ -295,7 +337,13 @@ describe("gateway API", () => {
       try {
         const id = `stuck-${Date.now()}`;
         const past = new Date(Date.now() - 60_000);
-        await insertVideo(gw.db, { id, status: "encoding", sourceKind: "upload", sourceLocation: `uploads/${id}/source`, statusChangedAt: past });
+        await insertVideo(gw.db, {
+          id,
+          status: "encoding",
+          sourceKind: "upload",
+          sourceLocation: `uploads/${id}/source`,
+          statusChangedAt: past,
+        });
         expect((await stuck.graphql(RETRY, { id })).data).toEqual({ retryVideo: { status: "PROBED", error: null } });
         expect((await getVideoHistory(gw.db, id)).at(-1)).toMatchObject({ fromStatus: "encoding", toStatus: "probed" });
       } finally {
@@ -333,7 +381,10 @@ describe("gateway API", () => {
       try {
         const deep = await shallow.graphql(`{ videos { edges { node { history { at } } } } }`);
         expect(deep.status).toBe(400);
-        expect(deep.errors?.[0]).toMatchObject({ message: "the query is 5 levels deep; the limit is 3", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
+        expect(deep.errors?.[0]).toMatchObject({
+          message: "the query is 5 levels deep; the limit is 3",
+          extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+        });
         const fragment = await shallow.graphql(`{ videos { ...E } } fragment E on VideoConnection { edges { node { id } } }`);
         expect(fragment.errors?.[0]?.message).toBe("the query is 4 levels deep; the limit is 3");
         expect((await shallow.graphql(`{ videos { pageInfo { hasNextPage } } }`)).errors).toBeUndefined();
@@ -356,7 +407,10 @@ describe("gateway API", () => {
       const result = await gw.graphql(`{ video(id: "x") { ...F30 } } ${fragments.join(" ")}`);
       console.info(`fan-out n=30 refused over HTTP in ${(performance.now() - started).toFixed(0)} ms`);
       expect(result.status).toBe(400);
-      expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^the query selects \d+ fields; the limit is 200$/), extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
+      expect(result.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/^the query selects \d+ fields; the limit is 200$/),
+        extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+      });
     });
 
     it("refuses alias amplification of video lists and their histories by cost", async () => {
@@ -376,7 +430,11 @@ describe("gateway API", () => {
 
     it("hides introspection, field suggestions and stack traces in production", async () => {
       // Production refuses s3rver's published keys; s3rver itself accepts any.
-      const production = await startTestGateway(infra, { NODE_ENV: "production", S3_ACCESS_KEY_ID: "test-access-key", S3_SECRET_ACCESS_KEY: "test-secret-key" });
+      const production = await startTestGateway(infra, {
+        NODE_ENV: "production",
+        S3_ACCESS_KEY_ID: "test-access-key",
+        S3_SECRET_ACCESS_KEY: "test-secret-key",
+      });
       try {
         const result = await production.graphql(`{ __schema { types { name } } }`);
         expect(result.errors?.[0]?.message).toMatch(/introspection/i);
@@ -384,9 +442,19 @@ describe("gateway API", () => {
         expect(misspelt.errors?.[0]?.message).toBe('Cannot query field "vidoes" on type "Query".');
         expect((await gw.graphql(`{ vidoes { pageInfo { hasNextPage } } }`)).errors?.[0]?.message).toMatch(/Did you mean "videos"/);
         // The same over WebSocket, which does not go through Apollo.
-        const ws = createClient({ url: `${production.url.replace(/^http/, "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${TEST_API_KEY}` }, retryAttempts: 0 });
+        const ws = createClient({
+          url: `${production.url.replace(/^http/, "ws")}/graphql`,
+          webSocketImpl: WebSocket,
+          connectionParams: { authorization: `Bearer ${TEST_API_KEY}` },
+          retryAttempts: 0,
+        });
         try {
-          const wsErrors = await new Promise<unknown>((resolve) => ws.subscribe({ query: `{ vidoes { pageInfo { hasNextPage } } }` }, { next: () => {}, error: resolve, complete: () => resolve(null) }));
+          const wsErrors = await new Promise<unknown>((resolve) =>
+            ws.subscribe(
+              { query: `{ vidoes { pageInfo { hasNextPage } } }` },
+              { next: () => {}, error: resolve, complete: () => resolve(null) },
+            ),
+          );
           expect(wsErrors).toEqual([expect.objectContaining({ message: 'Cannot query field "vidoes" on type "Query".' })]);
         } finally {
           await ws.dispose();
@@ -403,7 +471,11 @@ describe("gateway API", () => {
       try {
         const preflight = await fetch(`${open.url}/graphql`, {
           method: "OPTIONS",
-          headers: { origin: "https://app.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
+          headers: {
+            origin: "https://app.example",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "authorization,content-type",
+          },
         });
         expect(preflight.status).toBe(204);
         expect(preflight.headers.get("access-control-allow-origin")).toBe("https://app.example");

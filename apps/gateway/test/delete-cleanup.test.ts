@@ -21,7 +21,14 @@ describe("deleteVideo when the bucket refuses the delete (strict R2 stand-in)", 
 
   it("marks the video deleted, reports CLEANUP_FAILED, and removes the objects when called again", async () => {
     const id = `cleanup-${Date.now()}`;
-    await insertVideo(gw.db, { id, title: id, status: "ready", sourceKind: "upload", sourceLocation: `uploads/${id}/a.mp4`, outputPrefix: `videos/${id}/` });
+    await insertVideo(gw.db, {
+      id,
+      title: id,
+      status: "ready",
+      sourceKind: "upload",
+      sourceLocation: `uploads/${id}/a.mp4`,
+      outputPrefix: `videos/${id}/`,
+    });
     await gw.storage.client.send(new PutObjectCommand({ Bucket: gw.storage.bucket, Key: `videos/${id}/master.m3u8`, Body: "#EXTM3U\n" }));
 
     // An SDK that stopped sending DeleteObjects' integrity header: R2, and the stand-in, refuse it.
@@ -43,7 +50,9 @@ describe("deleteVideo when the bucket refuses the delete (strict R2 stand-in)", 
       gw.storage.client.middlewareStack.remove(stripIntegrity);
     }
     expect(refused.errors?.[0]).toMatchObject({
-      message: expect.stringMatching(/^the video is deleted, but its files could not all be removed \(.*InvalidRequest.*\); call deleteVideo again/),
+      message: expect.stringMatching(
+        /^the video is deleted, but its files could not all be removed \(.*InvalidRequest.*\); call deleteVideo again/,
+      ),
       extensions: { code: "STORAGE_ERROR", aqCode: "CLEANUP_FAILED" },
     });
     expect((await getVideo(gw.db, id))?.status).toBe("deleted");

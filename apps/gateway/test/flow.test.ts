@@ -98,9 +98,29 @@ describe("direct upload to playback, with the real services and the gateway as p
     const size = (await stat(clip)).size;
 
     const { createVideo } = await graphql<{
-      createVideo: { video: { id: string; status: string }; upload: { url: string; method: string; headers: Array<{ name: string; value: string }> } };
+      createVideo: {
+        video: { id: string; status: string };
+        upload: { url: string; method: string; headers: Array<{ name: string; value: string }> };
+      };
     }>(
-      `mutation($input: CreateVideoInput!) { createVideo(input: $input) { video { id status } upload { url method headers { name value } } } }`,
+      `
+        mutation ($input: CreateVideoInput!) {
+          createVideo(input: $input) {
+            video {
+              id
+              status
+            }
+            upload {
+              url
+              method
+              headers {
+                name
+                value
+              }
+            }
+          }
+        }
+      `,
       { input: { title: "flow", upload: { filename: "clip.mp4", contentType: "video/mp4", sizeBytes: size } } },
     );
     const id = createVideo.video.id;
@@ -143,7 +163,13 @@ describe("direct upload to playback, with the real services and the gateway as p
     try {
       await subscribed;
       const { completeVideoUpload } = await graphql<{ completeVideoUpload: { status: string } }>(
-        `mutation($id: ID!) { completeVideoUpload(id: $id) { status } }`,
+        `
+          mutation ($id: ID!) {
+            completeVideoUpload(id: $id) {
+              status
+            }
+          }
+        `,
         { id },
       );
       expect(completeVideoUpload.status).toBe("UPLOADED");
@@ -161,7 +187,16 @@ describe("direct upload to playback, with the real services and the gateway as p
     expect(events.at(-1)).toEqual({ status: "READY", percent: 100 });
 
     const { video } = await graphql<{ video: { playbackUrl: string; renditions: Array<{ name: string }> } }>(
-      `query($id: ID!) { video(id: $id) { playbackUrl(expiresInSeconds: 600) renditions { name } } }`,
+      `
+        query ($id: ID!) {
+          video(id: $id) {
+            playbackUrl(expiresInSeconds: 600)
+            renditions {
+              name
+            }
+          }
+        }
+      `,
       { id },
     );
     expect(video.renditions.length).toBeGreaterThan(0);
@@ -223,7 +258,16 @@ describe("direct upload to playback, with the real services and the gateway as p
     try {
       const sourceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/media/from-url.mp4`;
       const { createVideo } = await graphql<{ createVideo: { video: { id: string; status: string } } }>(
-        `mutation($input: CreateVideoInput!) { createVideo(input: $input) { video { id status } } }`,
+        `
+          mutation ($input: CreateVideoInput!) {
+            createVideo(input: $input) {
+              video {
+                id
+                status
+              }
+            }
+          }
+        `,
         { input: { title: "from a URL", sourceUrl } },
       );
       expect(createVideo.video.status).toBe("UPLOADED");
@@ -231,7 +275,15 @@ describe("direct upload to playback, with the real services and the gateway as p
       const video = await waitFor(
         async () => {
           const { video } = await graphql<{ video: { status: string; playbackUrl: string | null; durationSeconds: number | null } }>(
-            `query($id: ID!) { video(id: $id) { status playbackUrl durationSeconds } }`,
+            `
+              query ($id: ID!) {
+                video(id: $id) {
+                  status
+                  playbackUrl
+                  durationSeconds
+                }
+              }
+            `,
             { id },
           );
           if (!["UPLOADED", "PROBING", "PROBED", "ENCODING", "ENCODED", "UPLOADING"].includes(video.status)) return video;

@@ -49,12 +49,20 @@ export interface TestGateway {
   db: Database;
   storage: Storage;
   nc: NatsConnection;
-  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: { apiKey?: string | null }): Promise<GraphqlResult<T>>;
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { apiKey?: string | null },
+  ): Promise<GraphqlResult<T>>;
   stop(): Promise<void>;
 }
 
 /** A gateway in this process on a free port, against the given infrastructure. */
-export async function startTestGateway(infra: Infrastructure, env: Record<string, string> = {}, options: GatewayOptions = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  infra: Infrastructure,
+  env: Record<string, string> = {},
+  options: GatewayOptions = {},
+): Promise<TestGateway> {
   const log = createLogger("gateway-test", process.env.TEST_LOG_LEVEL ?? "silent");
   const config = loadGatewayConfig({
     ...infra.env,

@@ -20,7 +20,9 @@ const post = (body: string, contentType = "application/json") =>
 it("refuses a body over GRAPHQL_MAX_BODY_BYTES with 413, and one that is not JSON with 400, as GraphQL errors", async () => {
   const large = await post(JSON.stringify({ query: `{ __typename }`, padding: "x".repeat(200_000) }));
   expect(large.status).toBe(413);
-  expect(await large.json()).toEqual({ errors: [{ message: "the request body is larger than the limit", extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+  expect(await large.json()).toEqual({
+    errors: [{ message: "the request body is larger than the limit", extensions: { code: "PAYLOAD_TOO_LARGE" } }],
+  });
   const broken = await post(`{"query": "{ __typename }"`);
   expect(broken.status).toBe(400);
   expect(await broken.json()).toEqual({ errors: [{ message: "the request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });

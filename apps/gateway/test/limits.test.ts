@@ -41,7 +41,8 @@ describe("operation limits", () => {
   });
 
   it("counts a page size given as a variable as the largest page", () => {
-    const page = (first: string) => `query($n: Int = 10) { n: videos(first: $n) { pageInfo { hasNextPage } } a: videos(first: ${first}) { edges { node { history { to at detail } } } } b: videos(first: ${first}) { edges { node { history { to at detail } } } } }`;
+    const page = (first: string) =>
+      `query($n: Int = 10) { n: videos(first: $n) { pageInfo { hasNextPage } } a: videos(first: ${first}) { edges { node { history { to at detail } } } } b: videos(first: ${first}) { edges { node { history { to at detail } } } } }`;
     expect(errorsOf(page("10"))).toEqual([]);
     expect(errorsOf(page("$n"))).toContainEqual(expect.stringMatching(/^the query would resolve about/));
   });

@@ -48,14 +48,21 @@ describe("playback route", () => {
     infra = await startInfrastructure();
     gw = await startTestGateway(infra);
     for (const id of [videoA, videoB, pending]) {
-      await insertVideo(gw.db, { id, status: id === pending ? "encoding" : "ready", sourceKind: "upload", sourceLocation: `uploads/${id}/source` });
+      await insertVideo(gw.db, {
+        id,
+        status: id === pending ? "encoding" : "ready",
+        sourceKind: "upload",
+        sourceLocation: `uploads/${id}/source`,
+      });
       const files: Array<[string, string | Buffer, string]> = [
         ["master.m3u8", MASTER, "application/vnd.apple.mpegurl"],
         ["360p.m3u8", VARIANT, "application/vnd.apple.mpegurl"],
         ["segments/360p_000.ts", SEGMENT, "video/mp2t"],
       ];
       for (const [file, body, contentType] of files) {
-        await gw.storage.client.send(new PutObjectCommand({ Bucket: gw.storage.bucket, Key: `videos/${id}/${file}`, Body: body, ContentType: contentType }));
+        await gw.storage.client.send(
+          new PutObjectCommand({ Bucket: gw.storage.bucket, Key: `videos/${id}/${file}`, Body: body, ContentType: contentType }),
+        );
       }
     }
   });
@@ -125,7 +132,10 @@ describe("playback route", () => {
     expect(etag).toBeTruthy();
     expect((await raw(gw.url, path, { headers: { "if-none-match": etag } })).status).toBe(304);
 
-    const preflight = await raw(gw.url, path, { method: "OPTIONS", headers: { origin: "https://player.example", "access-control-request-headers": "range" } });
+    const preflight = await raw(gw.url, path, {
+      method: "OPTIONS",
+      headers: { origin: "https://player.example", "access-control-request-headers": "range" },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers["access-control-allow-origin"]).toBe("*");
     expect(preflight.headers["access-control-allow-headers"]).toBe("Range");

@@ -32,16 +32,34 @@ describe("production configuration", () => {
     ["the development API key", { API_KEYS: "aq_dev_local_only_key" }, /^API_KEYS .*published in this repository/],
     ["the former compose API key beside a good one", { API_KEYS: `${SAFE.API_KEYS},aq_compose_local_only_key` }, /^API_KEYS .*published/],
     ["a short API key", { API_KEYS: "short-key" }, /^API_KEYS .*at least 16 characters/],
-    ["the development signing secret", { PLAYBACK_SIGNING_KEYS: "dev:aq-local-development-playback-secret-0001" }, /^PLAYBACK_SIGNING_KEYS .*published/],
-    ["the compose signing secret as a verify-only key", { PLAYBACK_SIGNING_KEYS: `${SAFE.PLAYBACK_SIGNING_KEYS},local:aq-compose-local-only-playback-secret-01` }, /^PLAYBACK_SIGNING_KEYS/],
-    ["MinIO's root login", { S3_ACCESS_KEY_ID: "minioadmin", S3_SECRET_ACCESS_KEY: "minioadmin" }, /^S3_ACCESS_KEY_ID .*published default login/],
+    [
+      "the development signing secret",
+      { PLAYBACK_SIGNING_KEYS: "dev:aq-local-development-playback-secret-0001" },
+      /^PLAYBACK_SIGNING_KEYS .*published/,
+    ],
+    [
+      "the compose signing secret as a verify-only key",
+      { PLAYBACK_SIGNING_KEYS: `${SAFE.PLAYBACK_SIGNING_KEYS},local:aq-compose-local-only-playback-secret-01` },
+      /^PLAYBACK_SIGNING_KEYS/,
+    ],
+    [
+      "MinIO's root login",
+      { S3_ACCESS_KEY_ID: "minioadmin", S3_SECRET_ACCESS_KEY: "minioadmin" },
+      /^S3_ACCESS_KEY_ID .*published default login/,
+    ],
     ["the compose MinIO secret", { S3_SECRET_ACCESS_KEY: "aq-local-only-secret" }, /^S3_SECRET_ACCESS_KEY .*published/],
     ["s3rver's fixed keys", { S3_ACCESS_KEY_ID: "S3RVER" }, /^S3_ACCESS_KEY_ID/],
-    ["the compose database password", { DATABASE_URL: "postgres://aq:aq-local-only@postgres:5432/aq" }, /^DATABASE_URL .*published default password/],
+    [
+      "the compose database password",
+      { DATABASE_URL: "postgres://aq:aq-local-only@postgres:5432/aq" },
+      /^DATABASE_URL .*published default password/,
+    ],
   ])("refuses %s, naming the variable but not the value", (_name, override, expected) => {
     const problems = problemsOf({ ...SAFE, ...override });
     expect(problems).toContainEqual(expect.stringMatching(expected));
-    const values = Object.values(override).flatMap((value) => value.split(/[,:@/]/)).filter((part) => part.length > 8);
+    const values = Object.values(override)
+      .flatMap((value) => value.split(/[,:@/]/))
+      .filter((part) => part.length > 8);
     for (const value of values) expect(problems.join(" ")).not.toContain(value);
   });
 

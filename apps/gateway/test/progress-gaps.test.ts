@@ -26,9 +26,17 @@ beforeAll(async () => {
   await ensurePipelineStream(nc);
   // No relay: the status change below is committed, and its announcement is lost, as one
   // published while the gateway was disconnected would be.
-  gateway = await createGateway({ config, db: infra.database.db, nc, storage: infra.s3.storage, log }, { relay: false, uploadSweepIntervalMs: false });
+  gateway = await createGateway(
+    { config, db: infra.database.db, nc, storage: infra.s3.storage, log },
+    { relay: false, uploadSweepIntervalMs: false },
+  );
   const url = await gateway.listen(0, "127.0.0.1");
-  client = createClient({ url: `${url.replace(/^http/, "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${TEST_API_KEY}` }, retryAttempts: 0 });
+  client = createClient({
+    url: `${url.replace(/^http/, "ws")}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${TEST_API_KEY}` },
+    retryAttempts: 0,
+  });
 });
 
 afterAll(async () => {
@@ -43,7 +51,9 @@ it("a subscriber gets a terminal status that was announced while the gateway was
   const created = await fetch(`${gateway.url()}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${TEST_API_KEY}` },
-    body: JSON.stringify({ query: `mutation { createVideo(input: { sourceUrl: "s3://${infra.s3.storage.bucket}/gap.mp4" }) { video { id } } }` }),
+    body: JSON.stringify({
+      query: `mutation { createVideo(input: { sourceUrl: "s3://${infra.s3.storage.bucket}/gap.mp4" }) { video { id } } }`,
+    }),
   });
   const id = ((await created.json()) as { data: { createVideo: { video: { id: string } } } }).data.createVideo.video.id;
 
@@ -51,14 +61,30 @@ it("a subscriber gets a terminal status that was announced while the gateway was
   let completed = false;
   client.subscribe<{ videoProgress: { status: string } }>(
     { query: `subscription($id: ID!) { videoProgress(id: $id) { status } }`, variables: { id } },
-    { next: (result) => result.data && statuses.push(result.data.videoProgress.status), error: () => {}, complete: () => (completed = true) },
+    {
+      next: (result) => result.data && statuses.push(result.data.videoProgress.status),
+      error: () => {},
+      complete: () => (completed = true),
+    },
   );
   await waitFor(() => statuses.length === 1, { message: "the current state" });
 
   proxy.cut();
-  await waitFor(() => nc.isClosed() || (nc as unknown as { protocol: { connected: boolean } }).protocol.connected === false, { message: "the gateway to notice" });
-  for (const [from, to] of [["uploaded", "probing"], ["probing", "rejected"]] as const) {
-    expect(await transitionVideo(infra.database.db, { id, from, to, set: to === "rejected" ? { errorCode: "SOURCE_NOT_MEDIA", errorMessage: "not a video" } : {} })).not.toBeNull();
+  await waitFor(() => nc.isClosed() || (nc as unknown as { protocol: { connected: boolean } }).protocol.connected === false, {
+    message: "the gateway to notice",
+  });
+  for (const [from, to] of [
+    ["uploaded", "probing"],
+    ["probing", "rejected"],
+  ] as const) {
+    expect(
+      await transitionVideo(infra.database.db, {
+        id,
+        from,
+        to,
+        set: to === "rejected" ? { errorCode: "SOURCE_NOT_MEDIA", errorMessage: "not a video" } : {},
+      }),
+    ).not.toBeNull();
   }
   proxy.restore();
 

@@ -17,7 +17,9 @@ describe("errors as clients see them", () => {
 
   it("leave a message without paths or log lines as it is", () => {
     expect(publicErrorMessage("source is 3.0 s long; AQ needs more than 5 s")).toBe("source is 3.0 s long; AQ needs more than 5 s");
-    expect(publicErrorMessage("sourceUrl http://example.com/a/b.mp4 answered 404")).toBe("sourceUrl http://example.com/a/b.mp4 answered 404");
+    expect(publicErrorMessage("sourceUrl http://example.com/a/b.mp4 answered 404")).toBe(
+      "sourceUrl http://example.com/a/b.mp4 answered 404",
+    );
   });
 
   it("are what Video.error answers", async () => {

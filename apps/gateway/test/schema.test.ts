@@ -18,7 +18,14 @@ describe("schema", () => {
 
   it("keeps the names the API contract promises", () => {
     const sdl = readFileSync(SCHEMA_PATH, "utf8");
-    for (const name of ["createVideo(input: CreateVideoInput!): CreateVideoPayload!", "completeVideoUpload(id: ID!): Video!", "retryVideo(id: ID!): Video!", "deleteVideo(id: ID!): Boolean!", "videoProgress(id: ID!): VideoProgress!", "playbackUrl(expiresInSeconds: Int): String"]) {
+    for (const name of [
+      "createVideo(input: CreateVideoInput!): CreateVideoPayload!",
+      "completeVideoUpload(id: ID!): Video!",
+      "retryVideo(id: ID!): Video!",
+      "deleteVideo(id: ID!): Boolean!",
+      "videoProgress(id: ID!): VideoProgress!",
+      "playbackUrl(expiresInSeconds: Int): String",
+    ]) {
       expect(sdl).toContain(name);
     }
   });

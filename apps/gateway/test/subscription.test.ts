@@ -73,7 +73,12 @@ describe("videoProgress subscription over WebSocket", () => {
   beforeAll(async () => {
     infra = await startInfrastructure();
     gw = await startTestGateway(infra);
-    client = createClient({ url: wsUrl(), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${TEST_API_KEY}` }, retryAttempts: 0 });
+    client = createClient({
+      url: wsUrl(),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${TEST_API_KEY}` },
+      retryAttempts: 0,
+    });
   });
 
   afterAll(async () => {
@@ -94,10 +99,30 @@ describe("videoProgress subscription over WebSocket", () => {
     await move(id, "probed", "encoding");
     await waitFor(() => w.events.some((e) => e.status === "ENCODING"), { message: "ENCODING through the outbox relay" });
     for (const percent of [25, 50, 75]) {
-      publishProgress(gw.nc, { v: 1, videoId: id, status: "encoding", stage: "encode", percent, fps: 120, speed: 4, etaSeconds: 1, at: new Date().toISOString() });
+      publishProgress(gw.nc, {
+        v: 1,
+        videoId: id,
+        status: "encoding",
+        stage: "encode",
+        percent,
+        fps: 120,
+        speed: 4,
+        etaSeconds: 1,
+        at: new Date().toISOString(),
+      });
     }
     // Progress of a status the video has left is stale and must not be passed on.
-    publishProgress(gw.nc, { v: 1, videoId: id, status: "probing", stage: "probe", percent: 99, fps: null, speed: null, etaSeconds: null, at: new Date().toISOString() });
+    publishProgress(gw.nc, {
+      v: 1,
+      videoId: id,
+      status: "probing",
+      stage: "probe",
+      percent: 99,
+      fps: null,
+      speed: null,
+      etaSeconds: null,
+      at: new Date().toISOString(),
+    });
     await waitFor(() => w.events.some((e) => e.percent === 75), { message: "encoding progress" });
     await move(id, "encoding", "encoded");
     await move(id, "encoded", "uploading");
@@ -126,14 +151,18 @@ describe("videoProgress subscription over WebSocket", () => {
     await move(id, "awaiting_upload", "failed_encoding", { errorCode: "ENCODE_FAILED", errorMessage: "ffmpeg exited with 1" });
     const w = watch(client, id);
     await w.completed;
-    expect(w.events).toEqual([expect.objectContaining({ status: "FAILED_ENCODING", error: { code: "ENCODE_FAILED", message: "ffmpeg exited with 1" } })]);
+    expect(w.events).toEqual([
+      expect.objectContaining({ status: "FAILED_ENCODING", error: { code: "ENCODE_FAILED", message: "ffmpeg exited with 1" } }),
+    ]);
   });
 
   it("reports an unknown video as NOT_FOUND", async () => {
     const w = watch(client, "no-such-video");
     await w.completed;
     expect(w.events).toEqual([]);
-    expect(w.errors).toEqual([expect.objectContaining({ message: "no video with id no-such-video", extensions: expect.objectContaining({ code: "NOT_FOUND" }) })]);
+    expect(w.errors).toEqual([
+      expect.objectContaining({ message: "no video with id no-such-video", extensions: expect.objectContaining({ code: "NOT_FOUND" }) }),
+    ]);
   });
 
   it("refuses a connection without the API key", async () => {
@@ -181,13 +210,32 @@ describe("videoProgress ordering", () => {
       const id = created.data!.createVideo.video.id;
       const w = watch(quietClient, id);
       await waitFor(() => w.events.length === 1, { message: "the current state" });
-      for (const [from, to] of [["awaiting_upload", "uploaded"], ["uploaded", "probing"], ["probing", "probed"], ["probed", "encoding"]] as const) {
+      for (const [from, to] of [
+        ["awaiting_upload", "uploaded"],
+        ["uploaded", "probing"],
+        ["probing", "probed"],
+        ["probed", "encoding"],
+      ] as const) {
         expect(await transitionVideo(quiet.db, { id, from, to })).not.toBeNull();
       }
-      publishProgress(quiet.nc, { v: 1, videoId: id, status: "encoding", stage: "encode", percent: 10, fps: 30, speed: 1, etaSeconds: 5, at: new Date().toISOString() });
+      publishProgress(quiet.nc, {
+        v: 1,
+        videoId: id,
+        status: "encoding",
+        stage: "encode",
+        percent: 10,
+        fps: 30,
+        speed: 1,
+        etaSeconds: 5,
+        at: new Date().toISOString(),
+      });
       await waitFor(() => w.events.length === 2, { message: "progress ahead of the status events" });
       // Now the status events of the stages already passed arrive, late.
-      const relay = startOutboxRelay(quiet.db, quiet.nc, { log: createLogger("relay-test", "silent"), signal: relayAbort.signal, intervalMs: 50 });
+      const relay = startOutboxRelay(quiet.db, quiet.nc, {
+        log: createLogger("relay-test", "silent"),
+        signal: relayAbort.signal,
+        intervalMs: 50,
+      });
       expect(await transitionVideo(quiet.db, { id, from: "encoding", to: "encoded" })).not.toBeNull();
       relay.wake();
       await waitFor(() => w.events.some((e) => e.status === "ENCODED"), { message: "ENCODED" });

@@ -29,18 +29,23 @@ interface Created {
 async function createUpload(body: Buffer): Promise<Created> {
   const result = await gw.graphql<{
     createVideo: { video: { id: string; createdAt: string }; upload: { url: string; headers: Array<{ name: string; value: string }> } };
-  }>(`mutation($input: CreateVideoInput!) { createVideo(input: $input) { video { id createdAt } upload { url headers { name value } } } }`, {
-    input: { upload: { filename: "clip.mp4", contentType: "video/mp4", sizeBytes: body.length } },
-  });
+  }>(
+    `mutation($input: CreateVideoInput!) { createVideo(input: $input) { video { id createdAt } upload { url headers { name value } } } }`,
+    {
+      input: { upload: { filename: "clip.mp4", contentType: "video/mp4", sizeBytes: body.length } },
+    },
+  );
   const { video, upload } = result.data!.createVideo;
   return {
     id: video.id,
     createdAt: new Date(video.createdAt),
-    put: async () => (await fetch(upload.url, { method: "PUT", headers: Object.fromEntries(upload.headers.map((h) => [h.name, h.value])), body })).status,
+    put: async () =>
+      (await fetch(upload.url, { method: "PUT", headers: Object.fromEntries(upload.headers.map((h) => [h.name, h.value])), body })).status,
   };
 }
 
-const sweep = (now: Date) => sweepUploads({ db: gw.db, storage: gw.storage, log: createLogger("sweep-test", "silent"), uploadUrlTtlSeconds: TTL_SECONDS }, now);
+const sweep = (now: Date) =>
+  sweepUploads({ db: gw.db, storage: gw.storage, log: createLogger("sweep-test", "silent"), uploadUrlTtlSeconds: TTL_SECONDS }, now);
 const afterExpiry = (created: Created) => new Date(created.createdAt.getTime() + (TTL_SECONDS + 1) * 1000);
 
 it("marks an upload never completed DELETED once its URL has expired, and removes what was uploaded", async () => {
@@ -69,9 +74,17 @@ it("removes an upload PUT again after READY once the URL has expired, and keeps 
   }
   // What the pipeline does: READY, its upload removed; the other still encoding from its upload.
   for (const status of ["probing", "probed", "encoding", "encoded", "uploading", "ready"] as const) {
-    const from = { probing: "uploaded", probed: "probing", encoding: "probed", encoded: "encoding", uploading: "encoded", ready: "uploading" } as const;
+    const from = {
+      probing: "uploaded",
+      probed: "probing",
+      encoding: "probed",
+      encoded: "encoding",
+      uploading: "encoded",
+      ready: "uploading",
+    } as const;
     expect(await transitionVideo(gw.db, { id: ready.id, from: from[status], to: status })).not.toBeNull();
-    if (status === "probing" || status === "probed" || status === "encoding") await transitionVideo(gw.db, { id: encoding.id, from: from[status], to: status });
+    if (status === "probing" || status === "probed" || status === "encoding")
+      await transitionVideo(gw.db, { id: encoding.id, from: from[status], to: status });
   }
   await deletePrefix(gw.storage, uploadPrefix(ready.id));
   // The upload URL is still valid: the file can be put back after READY.

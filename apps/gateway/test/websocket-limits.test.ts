@@ -4,7 +4,14 @@ import { fileURLToPath } from "node:url";
 import { freePort, killOnExit, stopChild, waitFor } from "@aq/devkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { startInfrastructure, startTestGateway, TEST_API_KEY, TEST_SIGNING_KEYS, type Infrastructure, type TestGateway } from "./harness.js";
+import {
+  startInfrastructure,
+  startTestGateway,
+  TEST_API_KEY,
+  TEST_SIGNING_KEYS,
+  type Infrastructure,
+  type TestGateway,
+} from "./harness.js";
 
 const PROTOCOL = "graphql-transport-ws";
 const MiB = 1024 * 1024;
@@ -19,7 +26,9 @@ function open(url: string, headers: Record<string, string> = {}): Promise<WebSoc
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, PROTOCOL, { headers });
     ws.once("open", () => resolve(ws));
-    ws.once("unexpected-response", (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
+    ws.once("unexpected-response", (_req, res) =>
+      reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })),
+    );
     ws.once("error", reject);
   });
 }
@@ -91,7 +100,10 @@ describe("WebSocket limits", () => {
         stdio: "ignore",
       });
       killOnExit(gateway);
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok, { timeoutMs: 60_000, message: "the gateway process to be ready" });
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok, {
+        timeoutMs: 60_000,
+        message: "the gateway process to be ready",
+      });
       wsUrl = `ws://127.0.0.1:${port}/graphql`;
     });
 
@@ -113,7 +125,9 @@ describe("WebSocket limits", () => {
       }
       const results = await Promise.all(closes);
       const after = await peakRss(pid);
-      console.info(`gateway peak RSS ${(before / MiB).toFixed(0)} MB before, ${(after / MiB).toFixed(0)} MB after 5 x 60 MiB (the unlimited gateway reached 1.2 GB)`);
+      console.info(
+        `gateway peak RSS ${(before / MiB).toFixed(0)} MB before, ${(after / MiB).toFixed(0)} MB after 5 x 60 MiB (the unlimited gateway reached 1.2 GB)`,
+      );
       // 1009: "message too big", sent as soon as the frame header announced the length.
       expect(results.map((result) => result.code)).toEqual([1009, 1009, 1009, 1009, 1009]);
       expect(after - before).toBeLessThan(100 * MiB);
@@ -128,10 +142,20 @@ describe("WebSocket limits", () => {
     let wsUrl: string;
 
     beforeAll(async () => {
-      gw = await startTestGateway(infra, {}, {
-        relay: false,
-        webSocketLimits: { maxSocketsPerAddress: 4, maxUnauthenticated: 2, maxOperationsPerKey: 2, pingIntervalMs: 100, idleTimeoutMs: 300 },
-      });
+      gw = await startTestGateway(
+        infra,
+        {},
+        {
+          relay: false,
+          webSocketLimits: {
+            maxSocketsPerAddress: 4,
+            maxUnauthenticated: 2,
+            maxOperationsPerKey: 2,
+            pingIntervalMs: 100,
+            idleTimeoutMs: 300,
+          },
+        },
+      );
       wsUrl = `${gw.url.replace(/^http/, "ws")}/graphql`;
     });
 
@@ -180,7 +204,13 @@ describe("WebSocket limits", () => {
       const id = created.data!.createVideo.video.id;
       const [a, b] = await Promise.all([accepted(wsUrl), accepted(wsUrl)]);
       const subscribe = (ws: WebSocket, n: string) =>
-        ws.send(JSON.stringify({ id: n, type: "subscribe", payload: { query: `subscription($id: ID!) { videoProgress(id: $id) { status } }`, variables: { id } } }));
+        ws.send(
+          JSON.stringify({
+            id: n,
+            type: "subscribe",
+            payload: { query: `subscription($id: ID!) { videoProgress(id: $id) { status } }`, variables: { id } },
+          }),
+        );
       subscribe(a, "1");
       expect(await nextMessage(a)).toMatchObject({ id: "1", type: "next" });
       subscribe(b, "2");

@@ -11,5 +11,8 @@ runPipelineWorker({
   config,
   concurrency: config.PROBE_CONCURRENCY,
   handle: (deps, videoId, delivery) =>
-    runProbeStage(deps, videoId, delivery, { allowPrivateSources: config.SOURCE_URL_ALLOW_PRIVATE, maxSourceBytes: config.MAX_SOURCE_BYTES }),
+    runProbeStage(deps, videoId, delivery, {
+      allowPrivateSources: config.SOURCE_URL_ALLOW_PRIVATE,
+      maxSourceBytes: config.MAX_SOURCE_BYTES,
+    }),
 });

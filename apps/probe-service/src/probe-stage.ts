@@ -20,7 +20,12 @@ export interface ProbeStageOptions {
  * reads the job's own copy and never the original URL. The verdict and the plan are stored
  * typed: the encoder encodes exactly that plan.
  */
-export async function runProbeStage(deps: StageDeps, videoId: string, delivery: DeliveryContext, options: ProbeStageOptions): Promise<void> {
+export async function runProbeStage(
+  deps: StageDeps,
+  videoId: string,
+  delivery: DeliveryContext,
+  options: ProbeStageOptions,
+): Promise<void> {
   const { db, log, storage } = deps;
   const { video, lease } = delivery;
 
@@ -51,7 +56,15 @@ export async function runProbeStage(deps: StageDeps, videoId: string, delivery: 
         id: videoId,
         from: "probing",
         to: "probed",
-        set: { sourceKind: "upload", sourceLocation, sourceSizeBytes, probe: info, plannedRenditions: plan, errorCode: null, errorMessage: null },
+        set: {
+          sourceKind: "upload",
+          sourceLocation,
+          sourceSizeBytes,
+          probe: info,
+          plannedRenditions: plan,
+          errorCode: null,
+          errorMessage: null,
+        },
         lease: lease.ref,
         releaseLease: true,
       });
@@ -75,7 +88,10 @@ export async function runProbeStage(deps: StageDeps, videoId: string, delivery: 
       log.info({ videoId, code }, "probe: source rejected");
       // A rejected source will never be encoded: it is only a storage cost now.
       await deletePrefixWithRetries(storage, uploadPrefix(videoId), { log }).catch((cleanupError: unknown) =>
-        log.error({ videoId, code: "CLEANUP_FAILED", err: toErrorValue(cleanupError) }, "probe: the rejected upload is still in the bucket"),
+        log.error(
+          { videoId, code: "CLEANUP_FAILED", err: toErrorValue(cleanupError) },
+          "probe: the rejected upload is still in the bucket",
+        ),
       );
     }
   } finally {

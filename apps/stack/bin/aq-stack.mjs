@@ -61,7 +61,9 @@ if (command === "setup-tests") {
 const failure = installSystemDeps(["ffmpeg", "ffprobe", "nats-server"], { AQ_SKIP_BROWSER: "1", AQ_SKIP_COMPOSE: "1" });
 const stillMissing = ["ffmpeg", "ffprobe"].filter((program) => !onPath(program));
 if (failure && stillMissing.length > 0) {
-  console.error(`[aq] ${failure}. AQ needs ${stillMissing.join(" and ")}: install them (Debian/Ubuntu: apt-get install ffmpeg nats-server) and run this again.`);
+  console.error(
+    `[aq] ${failure}. AQ needs ${stillMissing.join(" and ")}: install them (Debian/Ubuntu: apt-get install ffmpeg nats-server) and run this again.`,
+  );
   process.exit(1);
 }
 installNodeModules();

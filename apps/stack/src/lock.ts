@@ -12,7 +12,10 @@ export interface StackInfo {
 }
 
 export class StackAlreadyRunningError extends Error {
-  constructor(readonly info: StackInfo, dataDir: string) {
+  constructor(
+    readonly info: StackInfo,
+    dataDir: string,
+  ) {
     super(`an AQ stack is already running from ${dataDir} (pid ${info.pid}); stop it first, or give this one another AQ_DATA_DIR`);
     this.name = "StackAlreadyRunningError";
   }

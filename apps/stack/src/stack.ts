@@ -6,7 +6,16 @@ import { provideNats } from "./infra/nats.js";
 import { providePostgres, redactUrl } from "./infra/postgres.js";
 import { acquireStackLock } from "./lock.js";
 import { defaultDataDir } from "./paths.js";
-import { buildWebDependencies, PIPELINE_APPS, sourceCommand, startApp, webAppPresent, webCommand, type AppName, type RunningApp } from "./processes/apps.js";
+import {
+  buildWebDependencies,
+  PIPELINE_APPS,
+  sourceCommand,
+  startApp,
+  webAppPresent,
+  webCommand,
+  type AppName,
+  type RunningApp,
+} from "./processes/apps.js";
 import { fanOut, prefixedConsole, tailKeeper, type LineSink } from "./processes/log-lines.js";
 
 /** What a process reads to reach the stack's S3 server, as environment variables. */
@@ -123,7 +132,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     components.push({ name: "postgres", origin: postgres.origin === "embedded" ? "started" : "reused", url: redactUrl(postgres.url) });
 
     // Plain s3rver: the strict R2 stand-in is for tests; browsers upload to this one directly.
-    const s3Server = await startS3Server({ directory: join(dataDir, "s3"), port: await choosePort(WELL_KNOWN.s3), bucket: "aq-local", strict: false });
+    const s3Server = await startS3Server({
+      directory: join(dataDir, "s3"),
+      port: await choosePort(WELL_KNOWN.s3),
+      bucket: "aq-local",
+      strict: false,
+    });
     stops.push({ name: "s3", stop: s3Server.stop });
     const s3: { env: S3Env } = { env: { ...s3Server.env, S3_FORCE_PATH_STYLE: String(s3Server.env.S3_FORCE_PATH_STYLE) } };
     components.push({ name: "s3", origin: "started", url: s3.env.S3_ENDPOINT });
@@ -133,7 +147,11 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const gatewayPort = await choosePort(WELL_KNOWN.gateway);
     const gatewayUrl = `http://${HOST}:${gatewayPort}`;
     const apiKeys = options.env?.API_KEYS || process.env.API_KEYS || DEV_API_KEY;
-    const apiKey = apiKeys.split(",").map((key) => key.trim()).find(Boolean) ?? DEV_API_KEY;
+    const apiKey =
+      apiKeys
+        .split(",")
+        .map((key) => key.trim())
+        .find(Boolean) ?? DEV_API_KEY;
     const common: NodeJS.ProcessEnv = {
       ...process.env,
       LOG_LEVEL: process.env.LOG_LEVEL || "info",

@@ -58,7 +58,9 @@ describe("npm run demo -- --exit", () => {
       const done = ["upload", "probe", "encode", "store"].map((stage) => output.indexOf(`✔ ${stage} `));
       expect(done.every((index) => index >= 0)).toBe(true);
       expect([...done].sort((a, b) => a - b)).toEqual(done);
-      expect(output).toMatch(/playback checked \(every request 200 through the signed URL\): master\.m3u8; 240p\.m3u8 \+ segments\/240p_000\.ts/);
+      expect(output).toMatch(
+        /playback checked \(every request 200 through the signed URL\): master\.m3u8; 240p\.m3u8 \+ segments\/240p_000\.ts/,
+      );
       expect(output).toMatch(new RegExp(`http://127\\.0\\.0\\.1:\\d+/v/\\d+/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+/${id}/master\\.m3u8`));
       expect(output).toContain(`videos/${id}/master.m3u8`);
       expect(output).toMatch(new RegExp(`videos/${id}/segments/360p_\\*\\.ts  \\d+ segments`));
@@ -69,7 +71,9 @@ describe("npm run demo -- --exit", () => {
       throw error;
     }
     // --exit stopped every app it started, and their children.
-    const pids = [...output.matchAll(/^ {2}(gateway|probe-service|encoder-service|uploader-service) +pid (\d+)/gm)].map((m) => Number(m[2]));
+    const pids = [...output.matchAll(/^ {2}(gateway|probe-service|encoder-service|uploader-service) +pid (\d+)/gm)].map((m) =>
+      Number(m[2]),
+    );
     expect(pids).toHaveLength(4);
     for (const pid of pids) {
       expect(processAlive(pid), `pid ${pid}`).toBe(false);
@@ -81,7 +85,11 @@ describe("npm run demo -- --exit", () => {
   });
 
   it("refuses a file that does not exist before starting anything", async () => {
-    const run = await runDemo(["--exit", join(dataDir, "missing.mp4")], { AQ_DATA_DIR: dataDir, NATS_URL: nats.url, DATABASE_URL: database.url });
+    const run = await runDemo(["--exit", join(dataDir, "missing.mp4")], {
+      AQ_DATA_DIR: dataDir,
+      NATS_URL: nats.url,
+      DATABASE_URL: database.url,
+    });
     expect(run.code).toBe(2);
     expect(run.output).toContain("no such video file");
     expect(run.output).not.toContain("starting the AQ stack");

@@ -61,12 +61,10 @@ describe("docker-compose.yml", () => {
     const { stderr } = await run("docker-compose", ["-f", join(repoRoot, "docker-compose.yml"), "config", "-q"], {
       cwd: repoRoot,
       env: { ...process.env, ...secretsEnv },
-    }).catch(
-      (error: Error & { stderr?: string; code?: string }) => {
-        if (error.code === "ENOENT") throw new Error("docker-compose is not installed: run scripts/install-system-deps.sh");
-        throw new Error(`docker-compose config rejected the file: ${error.stderr ?? error.message}`);
-      },
-    );
+    }).catch((error: Error & { stderr?: string; code?: string }) => {
+      if (error.code === "ENOENT") throw new Error("docker-compose is not installed: run scripts/install-system-deps.sh");
+      throw new Error(`docker-compose config rejected the file: ${error.stderr ?? error.message}`);
+    });
     expect(stderr.trim()).toBe("");
   });
 
@@ -85,7 +83,9 @@ describe("docker-compose.yml", () => {
   });
 
   it("publishes ports on 127.0.0.1 unless PUBLISH_ADDRESS says otherwise", () => {
-    const published = Object.entries(compose.services).flatMap(([name, service]) => (service.ports ?? []).map((port) => [name, port] as const));
+    const published = Object.entries(compose.services).flatMap(([name, service]) =>
+      (service.ports ?? []).map((port) => [name, port] as const),
+    );
     expect(published.map(([name]) => name).sort()).toEqual(["gateway", "minio"]);
     for (const [name, port] of published) expect(port, name).toMatch(/^\$\{PUBLISH_ADDRESS:-127\.0\.0\.1\}:/);
   });
@@ -100,7 +100,11 @@ describe("docker-compose.yml", () => {
       expect(stages.some((s) => s.name === app)).toBe(true);
     }
     for (const [name, service] of Object.entries(services)) {
-      if (service.build?.target) expect(stages.some((s) => s.name === service.build?.target), `${name}'s target`).toBe(true);
+      if (service.build?.target)
+        expect(
+          stages.some((s) => s.name === service.build?.target),
+          `${name}'s target`,
+        ).toBe(true);
     }
   });
 
@@ -134,7 +138,8 @@ describe("docker-compose.yml", () => {
       }
     }
     for (const name of ["postgres", "nats", "minio", ...APPS]) expect(compose.services[name]?.healthcheck, name).toBeDefined();
-    for (const app of APPS) expect(Object.keys(compose.services[app]?.depends_on ?? {}), app).toEqual(expect.arrayContaining(["nats", "migrate"]));
+    for (const app of APPS)
+      expect(Object.keys(compose.services[app]?.depends_on ?? {}), app).toEqual(expect.arrayContaining(["nats", "migrate"]));
   });
 
   it("lets encoder-service scale: no container name, no published port, the work volume shared with the uploader", () => {
@@ -148,7 +153,7 @@ describe("docker-compose.yml", () => {
     const mount = encoder.volumes?.find((v) => v.endsWith(`:${workDir}`));
     expect(mount, "encoder mounts WORK_DIR").toBeDefined();
     expect(uploader.volumes).toContain(mount);
-    expect((mount as string).split(":")[0] as string in compose.volumes, "a named volume").toBe(true);
+    expect(((mount as string).split(":")[0] as string) in compose.volumes, "a named volume").toBe(true);
   });
 
   it("configures the apps through environment variables only", () => {
@@ -208,7 +213,9 @@ describe("Dockerfile", () => {
       const copied = copiesOf(stage(app)).flatMap((c) => c.sources);
       expect(copied, `${app} copies its dist`).toContain(`/repo/apps/${app}/dist`);
       for (const pkg of RUNTIME_PACKAGES) expect(copied, `${app} copies ${pkg}'s dist`).toContain(`/repo/packages/${pkg}/dist`);
-      const installsFfmpeg = chain.some((s) => s.instructions.some((i) => i.keyword === "RUN" && /apt-get install[^&]*\bffmpeg\b/.test(i.args)));
+      const installsFfmpeg = chain.some((s) =>
+        s.instructions.some((i) => i.keyword === "RUN" && /apt-get install[^&]*\bffmpeg\b/.test(i.args)),
+      );
       expect(installsFfmpeg, `${app} has ffmpeg`).toBe(FFMPEG_APPS.includes(app));
     }
   });
@@ -218,7 +225,12 @@ describe("Dockerfile", () => {
       const out = await mkdtemp(join(tmpdir(), `aq-prune-${app}-`));
       temps.push(out);
       await run("npx", ["turbo", "prune", `@aq/${app}`, "--docker", "--out-dir", out], { cwd: repoRoot });
-      for (const path of ["json/package.json", "json/package-lock.json", `json/apps/${app}/package.json`, ...RUNTIME_PACKAGES.map((pkg) => `json/packages/${pkg}/package.json`)]) {
+      for (const path of [
+        "json/package.json",
+        "json/package-lock.json",
+        `json/apps/${app}/package.json`,
+        ...RUNTIME_PACKAGES.map((pkg) => `json/packages/${pkg}/package.json`),
+      ]) {
         expect(existsSync(join(out, path)), `${app}: ${path}`).toBe(true);
       }
       for (const path of [
@@ -235,7 +247,9 @@ describe("Dockerfile", () => {
       // The pruned tree leaves out root files; the build stage copies the tsconfig base itself.
       const buildCopies = copiesOf(stage("build")).flatMap((c) => c.sources);
       expect(buildCopies).toContain("tsconfig.base.json");
-      const finalCopies = copiesOf(stage(app)).filter((c) => c.from === "build").flatMap((c) => c.sources);
+      const finalCopies = copiesOf(stage(app))
+        .filter((c) => c.from === "build")
+        .flatMap((c) => c.sources);
       for (const source of finalCopies.filter((s) => !s.endsWith("/dist"))) {
         expect(existsSync(join(out, "full", source.replace(/^\/repo\//, ""))), `${app}: ${source} is in the pruned sources`).toBe(true);
       }
@@ -255,7 +269,10 @@ describe("Dockerfile", () => {
       }
       const prodLock = JSON.parse(readFileSync(join(out, "prod", "package-lock.json"), "utf8")) as { packages: Record<string, unknown> };
       for (const name of ["@aq/devkit", "s3rver", "@electric-sql/pglite", "vitest", "typescript", "turbo"]) {
-        expect(Object.keys(prodLock.packages).filter((path) => path.endsWith(`node_modules/${name}`)), `${app}: ${name} in the production lockfile`).toEqual([]);
+        expect(
+          Object.keys(prodLock.packages).filter((path) => path.endsWith(`node_modules/${name}`)),
+          `${app}: ${name} in the production lockfile`,
+        ).toEqual([]);
       }
       const copiedDists = finalCopies.filter((s) => s.endsWith("/dist")).map((s) => s.replace(/^\/repo\//, "").replace(/\/dist$/, ""));
       expect([...copiedDists].sort(), `${app}: the dist copied into the image`).toEqual([...workspaces].sort());
@@ -268,20 +285,31 @@ describe("Dockerfile", () => {
     expect(dockerfileText.indexOf("ARG NODE_IMAGE")).toBeLessThan(dockerfileText.indexOf("FROM "));
     // Every stage starts from NODE_IMAGE or from an earlier stage.
     for (const current of stages) {
-      if (current.base !== "${NODE_IMAGE}") expect(stages.some((s) => s.name === current.base), `FROM ${current.base}`).toBe(true);
+      if (current.base !== "${NODE_IMAGE}")
+        expect(
+          stages.some((s) => s.name === current.base),
+          `FROM ${current.base}`,
+        ).toBe(true);
     }
     // A `# syntax=` line makes BuildKit pull a frontend image from a registry before anything else.
     expect(dockerfileText).not.toMatch(/^#\s*syntax\s*=/m);
   });
 
   it("builds every app to the dist its start command runs, and every module it imports resolves", async () => {
-    await run("npx", ["turbo", "run", "build", ...APPS.map((app) => `--filter=@aq/${app}`)], { cwd: repoRoot, maxBuffer: 20 * 1024 * 1024 });
+    await run("npx", ["turbo", "run", "build", ...APPS.map((app) => `--filter=@aq/${app}`)], {
+      cwd: repoRoot,
+      maxBuffer: 20 * 1024 * 1024,
+    });
     for (const app of APPS) {
       const cwd = join(repoRoot, "apps", app);
       expect(existsSync(join(cwd, "dist", "main.js")), `${app}/dist/main.js`).toBe(true);
       // Without configuration the app must stop at its config check, which runs after every
       // import has been linked: a missing module fails earlier, with ERR_MODULE_NOT_FOUND.
-      const result = await run(process.execPath, ["dist/main.js"], { cwd, env: { PATH: process.env.PATH, NODE_ENV: "production" }, timeout: 30_000 }).then(
+      const result = await run(process.execPath, ["dist/main.js"], {
+        cwd,
+        env: { PATH: process.env.PATH, NODE_ENV: "production" },
+        timeout: 30_000,
+      }).then(
         () => ({ ok: true, output: "" }),
         (error: { stdout?: string; stderr?: string }) => ({ ok: false, output: `${error.stdout ?? ""}${error.stderr ?? ""}` }),
       );
@@ -295,7 +323,16 @@ describe("Dockerfile", () => {
 describe("the parser behind these checks", () => {
   it("reads stages, continuations, COPY flags and exec forms", () => {
     const parsed = parseDockerfile(
-      ["FROM node:22 AS base", "# comment", "RUN a \\", "  && b", "FROM base AS app", "COPY --from=base --chown=node:node /x /y", 'CMD ["node", "dist/main.js"]', "USER node"].join("\n"),
+      [
+        "FROM node:22 AS base",
+        "# comment",
+        "RUN a \\",
+        "  && b",
+        "FROM base AS app",
+        "COPY --from=base --chown=node:node /x /y",
+        'CMD ["node", "dist/main.js"]',
+        "USER node",
+      ].join("\n"),
     );
     expect(parsed.map((s: DockerStage) => s.name)).toEqual(["base", "app"]);
     expect(parsed[0]?.instructions[0]?.args).toBe("a && b");

@@ -5,6 +5,16 @@ import { startStack } from "../src/index.js";
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error("usage: stack-process.ts <data dir>");
-const stack = await startStack({ dataDir, ports: "ephemeral", web: false, reuseLocal: false, natsUrl: null, databaseUrl: null, logs: () => {} });
-process.stdout.write(`${JSON.stringify({ apps: stack.apps, components: stack.components, s3: stack.s3, natsUrl: stack.natsUrl, databaseUrl: stack.databaseUrl })}\n`);
+const stack = await startStack({
+  dataDir,
+  ports: "ephemeral",
+  web: false,
+  reuseLocal: false,
+  natsUrl: null,
+  databaseUrl: null,
+  logs: () => {},
+});
+process.stdout.write(
+  `${JSON.stringify({ apps: stack.apps, components: stack.components, s3: stack.s3, natsUrl: stack.natsUrl, databaseUrl: stack.databaseUrl })}\n`,
+);
 setInterval(() => {}, 1 << 30);

@@ -85,7 +85,9 @@ describe("startStack", () => {
       }
       await expectHealthy(stack);
       // One stack per data folder: a second one is refused before it starts anything.
-      await expect(startStack({ dataDir: dir, ports: "ephemeral", web: false, logs: () => {} })).rejects.toBeInstanceOf(StackAlreadyRunningError);
+      await expect(startStack({ dataDir: dir, ports: "ephemeral", web: false, logs: () => {} })).rejects.toBeInstanceOf(
+        StackAlreadyRunningError,
+      );
     } catch (error) {
       console.error(logs.lines.slice(-80).join("\n"));
       throw error;
@@ -101,7 +103,15 @@ describe("startStack", () => {
   it("starts nats-server and the embedded Postgres when nothing is reused, and stop() ends all of them", async () => {
     const dir = await dataDir();
     const logs = collector();
-    const stack = await startStack({ dataDir: dir, ports: "ephemeral", web: false, logs: logs.sink, reuseLocal: false, natsUrl: null, databaseUrl: null });
+    const stack = await startStack({
+      dataDir: dir,
+      ports: "ephemeral",
+      web: false,
+      logs: logs.sink,
+      reuseLocal: false,
+      natsUrl: null,
+      databaseUrl: null,
+    });
     const nats = stack.components.find((c) => c.name === "nats");
     try {
       expect(nats?.origin).toBe("started");
@@ -146,7 +156,10 @@ describe("a stack that is killed", () => {
     await once(child, "exit");
 
     // The kernel signals the children at once; they are gone once they have been reaped.
-    await waitFor(() => pids.every((pid) => !processAlive(pid) && !groupAlive(pid)), { timeoutMs: 15_000, message: "the stack's children to end" });
+    await waitFor(() => pids.every((pid) => !processAlive(pid) && !groupAlive(pid)), {
+      timeoutMs: 15_000,
+      message: "the stack's children to end",
+    });
     for (const app of running.apps) expect(await listening(app.readyUrl), `${app.name} port`).toBe(false);
     expect(await listening(running.natsUrl), "NATS port").toBe(false);
     expect(await listening(running.databaseUrl), "embedded Postgres port").toBe(false);

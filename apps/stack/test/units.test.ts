@@ -6,12 +6,26 @@ import { formatLogLine, prefixedConsole } from "../src/processes/log-lines.js";
 
 describe("formatLogLine", () => {
   it("turns a pino record into time, level, message and fields, leaving out the noise", () => {
-    const line = JSON.stringify({ level: 30, time: Date.UTC(2026, 0, 2, 3, 4, 5, 678), pid: 1, hostname: "h", service: "x", msg: "encode: verified", videoId: "v1", renditions: ["240p"] });
+    const line = JSON.stringify({
+      level: 30,
+      time: Date.UTC(2026, 0, 2, 3, 4, 5, 678),
+      pid: 1,
+      hostname: "h",
+      service: "x",
+      msg: "encode: verified",
+      videoId: "v1",
+      renditions: ["240p"],
+    });
     expect(formatLogLine(line, false)).toBe('03:04:05.678 INFO  encode: verified videoId=v1 renditions=["240p"]');
   });
 
   it("shows an error's code and message, then its stack on the following lines", () => {
-    const line = JSON.stringify({ level: 50, time: 0, msg: "failed", err: { message: "boom", code: "ENCODE_FAILED", stack: "Error: boom\n    at x" } });
+    const line = JSON.stringify({
+      level: 50,
+      time: 0,
+      msg: "failed",
+      err: { message: "boom", code: "ENCODE_FAILED", stack: "Error: boom\n    at x" },
+    });
     expect(formatLogLine(line, false)).toBe('00:00:00.000 ERROR failed err="ENCODE_FAILED: boom"\nError: boom\n    at x');
   });
 
@@ -23,7 +37,10 @@ describe("formatLogLine", () => {
 
   it("prefixes every line, including continuation lines, with the source", () => {
     let written = "";
-    const sink = prefixedConsole({ write: (text: string) => ((written += text), true), isTTY: false } as unknown as NodeJS.WritableStream, 8);
+    const sink = prefixedConsole(
+      { write: (text: string) => ((written += text), true), isTTY: false } as unknown as NodeJS.WritableStream,
+      8,
+    );
     sink("gateway", JSON.stringify({ level: 50, time: 0, msg: "m", err: { message: "e", stack: "S1\nS2" } }), "stdout");
     expect(written.split("\n").filter(Boolean)).toEqual(["gateway | 00:00:00.000 ERROR m err=e", "gateway | S1", "gateway | S2"]);
   });
@@ -48,7 +65,10 @@ describe("parseDemoArgs", () => {
 describe("ProgressBoard", () => {
   it("prints a line per stage start, quarter and end when not on a terminal, completing earlier stages", () => {
     let written = "";
-    const board = new ProgressBoard({ write: (text: string) => ((written += text), true), isTTY: false } as unknown as NodeJS.WritableStream);
+    const board = new ProgressBoard({
+      write: (text: string) => ((written += text), true),
+      isTTY: false,
+    } as unknown as NodeJS.WritableStream);
     board.update("upload", 10);
     board.update("upload", 12);
     board.update("encode", 60, "30 fps");
@@ -63,12 +83,11 @@ describe("formatListing", () => {
   it("lists playlists one by one and groups each rendition's segments", () => {
     const prefix = "videos/v/";
     const text = formatListing(
-      [
-        { key: "videos/v/master.m3u8", size: 10 },
-        ...[0, 1, 2, 3].map((i) => ({ key: `videos/v/segments/720p_00${i}.ts`, size: 100 })),
-      ],
+      [{ key: "videos/v/master.m3u8", size: 10 }, ...[0, 1, 2, 3].map((i) => ({ key: `videos/v/segments/720p_00${i}.ts`, size: 100 }))],
       prefix,
     );
-    expect(text).toBe("  videos/v/master.m3u8  (10 bytes)\n  videos/v/segments/720p_*.ts  4 segments, 400 bytes (720p_000.ts … 720p_003.ts)");
+    expect(text).toBe(
+      "  videos/v/master.m3u8  (10 bytes)\n  videos/v/segments/720p_*.ts  4 segments, 400 bytes (720p_000.ts … 720p_003.ts)",
+    );
   });
 });

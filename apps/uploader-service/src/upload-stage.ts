@@ -14,7 +14,12 @@ export interface UploadStageOptions {
  * video from encoded). Nothing local is deleted until the bucket listing matches the local
  * tree; then the original upload and the local files go (the guide, docs/encoding-guide.md §8).
  */
-export async function runUploadStage(deps: StageDeps, videoId: string, delivery: DeliveryContext, options: UploadStageOptions): Promise<void> {
+export async function runUploadStage(
+  deps: StageDeps,
+  videoId: string,
+  delivery: DeliveryContext,
+  options: UploadStageOptions,
+): Promise<void> {
   const { db, log, storage } = deps;
   const { lease } = delivery;
   const localDir = hlsOutputDir(deps.workDir, videoId);

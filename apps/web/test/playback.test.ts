@@ -24,7 +24,9 @@ const TERMINAL = ["READY", "REJECTED", "FAILED_ENCODING", "FAILED_UPLOAD", "DELE
 
 const chromiumPresent = existsSync(CHROMIUM);
 if (!chromiumPresent) {
-  console.warn(`apps/web: SKIPPING the browser playback test: ${CHROMIUM} is absent (scripts/install-system-deps.sh installs it; CI always does).`);
+  console.warn(
+    `apps/web: SKIPPING the browser playback test: ${CHROMIUM} is absent (scripts/install-system-deps.sh installs it; CI always does).`,
+  );
 }
 
 describe.skipIf(!chromiumPresent)("playback in headless Chromium against the real stack", () => {
@@ -108,7 +110,9 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
 
     // The live view, fed by the videoProgress subscription, until a terminal status.
     const pipeline = page.getByTestId("pipeline");
-    await page.waitForSelector(TERMINAL.map((status) => `[data-testid="pipeline"][data-status="${status}"]`).join(", "), { timeout: 240_000 });
+    await page.waitForSelector(TERMINAL.map((status) => `[data-testid="pipeline"][data-status="${status}"]`).join(", "), {
+      timeout: 240_000,
+    });
     const pipelineText = await pipeline.textContent();
     expect(await pipeline.getAttribute("data-status"), pipelineText ?? "").toBe("READY");
     const videoId = await pipeline.getAttribute("data-video-id");
@@ -158,7 +162,9 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
       await page.waitForFunction(
         ({ mark, index, height }) => {
           const player = window.__aqPlayer!;
-          const loaded = player.events.slice(mark).some((event) => event.type === "fragLoaded" && event.level === index && event.sn !== "initSegment");
+          const loaded = player.events
+            .slice(mark)
+            .some((event) => event.type === "fragLoaded" && event.level === index && event.sn !== "initSegment");
           return loaded && player.hls.currentLevel === index && document.querySelector("video")!.videoHeight === height;
         },
         { mark, index, height: level.height },

@@ -9,7 +9,11 @@ export interface GatewayEndpoint {
 }
 
 /** One generated operation over HTTP POST; throws on transport errors and on GraphQL errors. */
-export function gatewayRequest<TResult, TVariables>(endpoint: GatewayEndpoint, document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<TResult> {
+export function gatewayRequest<TResult, TVariables>(
+  endpoint: GatewayEndpoint,
+  document: TypedDocumentNode<TResult, TVariables>,
+  variables: TVariables,
+): Promise<TResult> {
   return graphqlRequest({ url: endpoint.graphqlUrl, apiKey: endpoint.apiKey }, document, variables);
 }
 

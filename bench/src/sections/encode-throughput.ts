@@ -21,7 +21,14 @@ export async function runEncodeThroughput(ctx: BenchContext): Promise<EncodeSect
     const plan = planLadder(info, ctx.ladder);
     const withAudio = info.audio !== null;
     result.referenceCommand = referenceCommandArgs("input.mp4", plan, withAudio);
-    result.aqCommand = buildEncodeArgs({ input: "/path/to/normalized.mp4", info, plan, preset: ctx.ladder.x264Preset, threads: ctx.ladder.encodeThreads, toneMap: false });
+    result.aqCommand = buildEncodeArgs({
+      input: "/path/to/normalized.mp4",
+      info,
+      plan,
+      preset: ctx.ladder.x264Preset,
+      threads: ctx.ladder.encodeThreads,
+      toneMap: false,
+    });
 
     const measured: EncodeRun[] = [];
     const order = alternation("reference" as const, "aq" as const, runs);
@@ -32,8 +39,16 @@ export async function runEncodeThroughput(ctx: BenchContext): Promise<EncodeSect
       ctx.log(`encode ${spec.id}: ${variant} run ${Math.floor(i / 2) + 1}/${runs}`);
       let stages: StageSeconds | null = null;
       if (variant === "reference") {
-        const run = await measure(() => runReferenceEncode({ input: source.path, outDir, rungs: plan, withAudio, logFile: join(dir, "ffmpeg.log") }));
-        measured.push({ variant, wallSeconds: round(run.wallSeconds), cpuSeconds: round(run.cpuSeconds), outputBytes: await treeBytes(outDir), stages });
+        const run = await measure(() =>
+          runReferenceEncode({ input: source.path, outDir, rungs: plan, withAudio, logFile: join(dir, "ffmpeg.log") }),
+        );
+        measured.push({
+          variant,
+          wallSeconds: round(run.wallSeconds),
+          cpuSeconds: round(run.cpuSeconds),
+          outputBytes: await treeBytes(outDir),
+          stages,
+        });
         ctx.log(`encode ${spec.id}: ${variant} took ${run.wallSeconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s`);
         await rm(dir, { recursive: true, force: true });
       } else {
@@ -50,7 +65,13 @@ export async function runEncodeThroughput(ctx: BenchContext): Promise<EncodeSect
           }),
         );
         stages = stageSplit(start, stageEnds, start + run.wallSeconds * 1000);
-        measured.push({ variant, wallSeconds: round(run.wallSeconds), cpuSeconds: round(run.cpuSeconds), outputBytes: await treeBytes(outDir), stages });
+        measured.push({
+          variant,
+          wallSeconds: round(run.wallSeconds),
+          cpuSeconds: round(run.cpuSeconds),
+          outputBytes: await treeBytes(outDir),
+          stages,
+        });
         ctx.log(`encode ${spec.id}: ${variant} took ${run.wallSeconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s`);
         await rm(dir, { recursive: true, force: true });
       }

@@ -5,7 +5,13 @@ import { performance } from "node:perf_hooks";
 import { Readable } from "node:stream";
 import { encodeVideo } from "@aq/media";
 import type { BenchContext } from "../context.js";
-import { CompleteUploadDocument, CreateUploadDocument, subscribeGraphql, VideoProgressDocument, type CreateUploadMutation } from "@aq/graphql-client";
+import {
+  CompleteUploadDocument,
+  CreateUploadDocument,
+  subscribeGraphql,
+  VideoProgressDocument,
+  type CreateUploadMutation,
+} from "@aq/graphql-client";
 import { gatewayRequest, wsClient, type GatewayEndpoint } from "../gateway/graphql.js";
 import { alternation, median, round } from "../measure.js";
 import type { PipelineSection } from "../results.js";
@@ -90,7 +96,13 @@ export async function runPipelineOverhead(ctx: BenchContext, session: StackSessi
       const dir = join(ctx.workDir, `pipeline-bare-${i}`);
       await mkdir(dir, { recursive: true });
       const start = performance.now();
-      await encodeVideo({ source: source.path, workDir: join(dir, "work"), outDir: join(dir, "out", "bench"), videoId: "bench", ladder: ctx.ladder });
+      await encodeVideo({
+        source: source.path,
+        workDir: join(dir, "work"),
+        outDir: join(dir, "out", "bench"),
+        videoId: "bench",
+        ladder: ctx.ladder,
+      });
       runs.push({ kind, wallSeconds: round((performance.now() - start) / 1000) });
       await rm(dir, { recursive: true, force: true });
     }

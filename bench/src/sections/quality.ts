@@ -9,11 +9,24 @@ import { measureSizes } from "../rendition-sizes.js";
 import { withCrf, type RatePoint } from "../rate-control.js";
 import { acceptedCorpusFiles, makeMezzanine, type CorpusFile, type Mezzanine } from "../real-media.js";
 import { runReferenceEncode } from "../reference-command.js";
-import { QUALITY_METRICS, type BdRateResult, type QualitySection, type RateFamily, type RatePointResult, type ScoredRung } from "../results.js";
+import {
+  QUALITY_METRICS,
+  type BdRateResult,
+  type QualitySection,
+  type RateFamily,
+  type RatePointResult,
+  type ScoredRung,
+} from "../results.js";
 import { scoreLadder } from "../vmaf.js";
 
 /** One encode of the mezzanine at one rate point, scored rung by rung. */
-async function encodeAndScore(ctx: BenchContext, mez: Mezzanine, point: RatePoint, preset: X264Preset, dir: string): Promise<RatePointResult> {
+async function encodeAndScore(
+  ctx: BenchContext,
+  mez: Mezzanine,
+  point: RatePoint,
+  preset: X264Preset,
+  dir: string,
+): Promise<RatePointResult> {
   const outDir = join(dir, "out");
   await mkdir(join(outDir, "segments"), { recursive: true });
   const scaled: RenditionPlan[] =
@@ -31,7 +44,14 @@ async function encodeAndScore(ctx: BenchContext, mez: Mezzanine, point: RatePoin
     }
   });
   const sizes = await measureSizes(outDir, mez.plan);
-  const scores = await scoreLadder({ mezzanine: mez.path, outDir, plan: mez.plan, model: ctx.options.quality.vmafModel, subsample: ctx.options.quality.subsample, workDir: dir });
+  const scores = await scoreLadder({
+    mezzanine: mez.path,
+    outDir,
+    plan: mez.plan,
+    model: ctx.options.quality.vmafModel,
+    subsample: ctx.options.quality.subsample,
+    workDir: dir,
+  });
   const rungs: ScoredRung[] = scaled.map((r) => {
     const size = sizes.get(r.name)!;
     const s = scores.get(r.name)!;
@@ -52,7 +72,12 @@ async function encodeAndScore(ctx: BenchContext, mez: Mezzanine, point: RatePoin
       psnrYP1: round(s.psnrYP1, 3),
     };
   });
-  return { param: point.kind === "guide" ? point.scale : point.crf, wallSeconds: round(run.wallSeconds), cpuSeconds: round(run.cpuSeconds), rungs };
+  return {
+    param: point.kind === "guide" ? point.scale : point.crf,
+    wallSeconds: round(run.wallSeconds),
+    cpuSeconds: round(run.cpuSeconds),
+    rungs,
+  };
 }
 
 function selectFiles(files: CorpusFile[], names: string[] | null): CorpusFile[] {
@@ -65,7 +90,11 @@ function selectFiles(files: CorpusFile[], names: string[] | null): CorpusFile[] 
 }
 
 /** BD-rate of `test` against `anchor` per rung and over the ladder, weighted by the guide's bit rate of each rung. */
-export function familyBdRates(anchor: RateFamily, test: RateFamily, plan: Pick<RenditionPlan, "name" | "videoBitrateKbps">[]): BdRateResult[] {
+export function familyBdRates(
+  anchor: RateFamily,
+  test: RateFamily,
+  plan: Pick<RenditionPlan, "name" | "videoBitrateKbps">[],
+): BdRateResult[] {
   return QUALITY_METRICS.map((metric) => {
     const perRung = plan.map((r) => {
       const curve = (f: RateFamily) =>
@@ -115,10 +144,12 @@ export async function runQuality(ctx: BenchContext): Promise<QualitySection> {
       synthetic: false,
       description: `sample corpus: ${f.name}`,
     })),
-    ...(await Promise.all(q.synthetic.map(async (spec) => {
-      const s = await ctx.sources.get(spec);
-      return { id: `synthetic-${spec.id}`, path: s.path, synthetic: true, description: s.description.description };
-    }))),
+    ...(await Promise.all(
+      q.synthetic.map(async (spec) => {
+        const s = await ctx.sources.get(spec);
+        return { id: `synthetic-${spec.id}`, path: s.path, synthetic: true, description: s.description.description };
+      }),
+    )),
   ];
   for (const input of inputs) {
     const dir = join(ctx.workDir, `quality-${input.id}`);
@@ -150,7 +181,8 @@ export async function runQuality(ctx: BenchContext): Promise<QualitySection> {
     // In the partial results after every point: a stopped run keeps the points of its last source.
     result.sources.push(entry);
     for (const family of families) {
-      const points: RatePoint[] = family.kind === "guide" ? q.guideScales.map((scale) => ({ kind: "guide", scale })) : q.crfs.map((crf) => ({ kind: "crf", crf }));
+      const points: RatePoint[] =
+        family.kind === "guide" ? q.guideScales.map((scale) => ({ kind: "guide", scale })) : q.crfs.map((crf) => ({ kind: "crf", crf }));
       for (const point of points) {
         const label = `${family.id} ${point.kind === "guide" ? `x${point.scale}` : `crf ${point.crf}`}`;
         const pointDir = join(dir, label.replace(/\W+/g, "-"));

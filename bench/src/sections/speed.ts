@@ -31,14 +31,32 @@ async function firstSeconds(source: string, seconds: number, workDir: string): P
 }
 
 /** The ladder in one ffmpeg, or split across two run at the same time (each decodes the source). */
-async function encodeLadder(ctx: BenchContext, input: string, info: MediaInfo, plan: RenditionPlan[], c: SpeedConfig, crf: number, dir: string): Promise<void> {
+async function encodeLadder(
+  ctx: BenchContext,
+  input: string,
+  info: MediaInfo,
+  plan: RenditionPlan[],
+  c: SpeedConfig,
+  crf: number,
+  dir: string,
+): Promise<void> {
   const groups = c.processes === 1 ? [plan] : [plan.slice(-1), plan.slice(0, -1)];
   await Promise.all(
     groups.map(async (group, i) => {
       const outDir = join(dir, `out${i}`);
       await mkdir(join(outDir, "segments"), { recursive: true });
-      const args = withCrf(buildEncodeArgs({ input, info, plan: group, preset: c.preset, threads: ctx.ladder.encodeThreads, toneMap: false }), group, crf);
-      await runFfmpeg({ args, cwd: outDir, logFile: join(dir, `encode${i}.log`), label: `encode ${speedConfigId(c)}`, failureCode: "ENCODE_FAILED" });
+      const args = withCrf(
+        buildEncodeArgs({ input, info, plan: group, preset: c.preset, threads: ctx.ladder.encodeThreads, toneMap: false }),
+        group,
+        crf,
+      );
+      await runFfmpeg({
+        args,
+        cwd: outDir,
+        logFile: join(dir, `encode${i}.log`),
+        label: `encode ${speedConfigId(c)}`,
+        failureCode: "ENCODE_FAILED",
+      });
     }),
   );
 }
@@ -68,15 +86,27 @@ export async function runSpeed(ctx: BenchContext): Promise<SpeedSection> {
       const run = await measure(() => encodeLadder(ctx, input, info, plan, c, s.crf, dir));
       const loadAfter = loadavg()[0]!;
       bytes.set(id, await treeBytes(dir));
-      runs.push({ config: id, wallSeconds: round(run.wallSeconds), cpuSeconds: round(run.cpuSeconds), loadBefore: round(loadBefore, 2), loadAfter: round(loadAfter, 2) });
-      ctx.log(`speed ${id} run ${round_ + 1}/${s.runs}: wall ${run.wallSeconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s, load ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}`);
+      runs.push({
+        config: id,
+        wallSeconds: round(run.wallSeconds),
+        cpuSeconds: round(run.cpuSeconds),
+        loadBefore: round(loadBefore, 2),
+        loadAfter: round(loadAfter, 2),
+      });
+      ctx.log(
+        `speed ${id} run ${round_ + 1}/${s.runs}: wall ${run.wallSeconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s, load ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}`,
+      );
       await rm(dir, { recursive: true, force: true });
     }
   }
   return {
     source: {
       id: s.source ? basename(s.source) : `synthetic-${s.synthetic.id}`,
-      description: s.source ? (s.seconds ? `sample corpus, first ${s.seconds} s (streams copied)` : "sample corpus, whole file") : "synthetic",
+      description: s.source
+        ? s.seconds
+          ? `sample corpus, first ${s.seconds} s (streams copied)`
+          : "sample corpus, whole file"
+        : "synthetic",
       width: info.video!.displayWidth,
       height: info.video!.displayHeight,
       fps: round(plan[0]!.frameRateValue, 3),

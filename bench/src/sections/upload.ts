@@ -50,7 +50,9 @@ async function stopS3Process(child: ChildProcess): Promise<void> {
 async function sequentialPuts(storage: Storage, dir: string, prefix: string): Promise<void> {
   for (const file of await listLocalTree(dir)) {
     const key = `${prefix}/${file.relativePath}`;
-    await storage.client.send(new PutObjectCommand({ Bucket: storage.bucket, Key: key, Body: await readFile(file.absolutePath), ContentType: contentTypeFor(key) }));
+    await storage.client.send(
+      new PutObjectCommand({ Bucket: storage.bucket, Key: key, Body: await readFile(file.absolutePath), ContentType: contentTypeFor(key) }),
+    );
   }
 }
 
@@ -65,17 +67,26 @@ export async function runUpload(ctx: BenchContext): Promise<UploadSection> {
   const dir = join(ctx.workDir, "upload");
   const outDir = join(dir, "out", "bench");
   ctx.log("upload: encoding the ladder to send (preset veryfast: the bytes follow the bit rates, not the preset)");
-  await encodeVideo({ source: source.path, workDir: join(dir, "work"), outDir, videoId: "bench", ladder: { ...ctx.ladder, x264Preset: "veryfast" } });
+  await encodeVideo({
+    source: source.path,
+    workDir: join(dir, "work"),
+    outDir,
+    videoId: "bench",
+    ladder: { ...ctx.ladder, x264Preset: "veryfast" },
+  });
   const files = await listLocalTree(outDir);
   const bytes = files.reduce((n, f) => n + f.size, 0);
 
   const { env, proxies, child } = await startS3Process(addedLatencyMs.filter((ms) => ms > 0));
-  const storages = new Map<number, Storage>(addedLatencyMs.map((ms) => [ms, createStorage(ms > 0 ? { ...env, S3_ENDPOINT: proxies[String(ms)]! } : env)]));
+  const storages = new Map<number, Storage>(
+    addedLatencyMs.map((ms) => [ms, createStorage(ms > 0 ? { ...env, S3_ENDPOINT: proxies[String(ms)]! } : env)]),
+  );
   const kinds = [
     {
       mode: `uploadDirectory, ${fileConcurrency} at a time`,
       description: `the uploader service's path (UPLOAD_FILE_CONCURRENCY=${fileConcurrency}): lib-storage uploads with retries, then a listing check`,
-      send: async (storage: Storage, prefix: string) => void (await uploadDirectory(storage, outDir, prefix, { concurrency: fileConcurrency })),
+      send: async (storage: Storage, prefix: string) =>
+        void (await uploadDirectory(storage, outDir, prefix, { concurrency: fileConcurrency })),
     },
     {
       mode: "uploadDirectory, 1 at a time",

@@ -12,10 +12,13 @@ function startDelayProxy(target: URL, delayMs: number): Promise<{ url: string; s
   const server = createServer((req, res) => {
     setTimeout(() => {
       // Headers go through unchanged: the Host header is part of the request signature s3rver checks.
-      const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const upstream = request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       upstream.on("error", (error) => {
         if (!res.headersSent) res.writeHead(502);
         res.end(`proxy: ${error.message}`);

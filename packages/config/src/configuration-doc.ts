@@ -7,7 +7,13 @@ import { encoderServiceEnv, ENV_READERS, gatewayEnv, probeServiceEnv, uploaderSe
 
 type Reader = keyof typeof ENV_READERS;
 
-const READER_MARKS: Record<Reader, string> = { gateway: "G", "probe-service": "P", "encoder-service": "E", "uploader-service": "U", "aq CLI": "C" };
+const READER_MARKS: Record<Reader, string> = {
+  gateway: "G",
+  "probe-service": "P",
+  "encoder-service": "E",
+  "uploader-service": "U",
+  "aq CLI": "C",
+};
 
 interface Row {
   name: string;
@@ -57,7 +63,9 @@ const SECTIONS: { title: string; names: string[] }[] = [
       ...Object.keys(stuckEnv),
       ...Object.keys(sweepEnv),
       ...[probeServiceEnv, encoderServiceEnv, uploaderServiceEnv].flatMap((shape) =>
-        serviceOnly(shape, serviceEnv, databaseEnv, natsEnv, storageEnv, workDirEnv, stuckEnv, sweepEnv, sourceUrlEnv, ladderEnv).filter((n) => n !== "HEALTH_PORT"),
+        serviceOnly(shape, serviceEnv, databaseEnv, natsEnv, storageEnv, workDirEnv, stuckEnv, sweepEnv, sourceUrlEnv, ladderEnv).filter(
+          (n) => n !== "HEALTH_PORT",
+        ),
       ),
     ],
   },

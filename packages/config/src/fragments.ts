@@ -20,13 +20,19 @@ export function healthPortEnv(defaultPort: number) {
 
 export const databaseEnv = {
   DATABASE_URL: described(
-    z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").default("postgres://postgres@127.0.0.1:5432/postgres"),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+      .default("postgres://postgres@127.0.0.1:5432/postgres"),
     "Postgres. The local stack uses it when set, else finds or embeds one.",
   ),
 };
 
 export const natsEnv = {
-  NATS_URL: described(z.string().default("nats://127.0.0.1:4222"), "NATS with JetStream. The local stack uses it when set, else finds or starts one."),
+  NATS_URL: described(
+    z.string().default("nats://127.0.0.1:4222"),
+    "NATS with JetStream. The local stack uses it when set, else finds or starts one.",
+  ),
   NATS_ACK_WAIT_SECONDS: described(
     envInt(30, 1, 3600),
     "Unacknowledged work goes to another instance after this (heartbeats extend it during an encode).",
@@ -35,7 +41,11 @@ export const natsEnv = {
 };
 
 export const storageEnv = {
-  S3_ENDPOINT: described(z.string().url().optional(), "R2: `https://<account id>.r2.cloudflarestorage.com`; development: the local S3 server.", "none (AWS)"),
+  S3_ENDPOINT: described(
+    z.string().url().optional(),
+    "R2: `https://<account id>.r2.cloudflarestorage.com`; development: the local S3 server.",
+    "none (AWS)",
+  ),
   S3_REGION: described(z.string().default("auto"), "`auto` for R2."),
   S3_BUCKET: described(z.string().min(3).default("aq-videos"), "The bucket (the local stack uses `aq-local`)."),
   S3_ACCESS_KEY_ID: described(z.string().min(1), "Bucket credentials."),
@@ -46,7 +56,10 @@ export const storageEnv = {
 export type StorageEnv = z.infer<z.ZodObject<typeof storageEnv>>;
 
 export const workDirEnv = {
-  WORK_DIR: described(z.string().default(".data/work"), "Local work folder; encoder and uploader must share it (one volume in multi-host deployments)."),
+  WORK_DIR: described(
+    z.string().default(".data/work"),
+    "Local work folder; encoder and uploader must share it (one volume in multi-host deployments).",
+  ),
 };
 
 /** Read by the gateway (to refuse a sourceUrl early) and the probe service (to refuse every redirect hop). */
@@ -55,7 +68,10 @@ export const sourceUrlEnv = {
     envBoolean(false),
     "Let `sourceUrl` reach private, loopback and link-local addresses (local development only; the local stack sets it).",
   ),
-  MAX_SOURCE_BYTES: described(envInt(20 * 1024 ** 3, 1), "Largest accepted source in bytes (declared upload size, or downloaded `sourceUrl`)."),
+  MAX_SOURCE_BYTES: described(
+    envInt(20 * 1024 ** 3, 1),
+    "Largest accepted source in bytes (declared upload size, or downloaded `sourceUrl`).",
+  ),
 };
 
 /**

@@ -17,13 +17,19 @@ export const ladderEnv = {
   ),
   SOURCE_MIN_DURATION_SECONDS: described(envInt(5, 0, 3600), 'A source must be longer than this (the guide: "Duration > 5 seconds").'),
   SOURCE_MAX_DURATION_SECONDS: described(envInt(6 * 3600, 1, 7 * 24 * 3600), "Longest accepted source."),
-  SOURCE_MAX_DIMENSION: described(envInt(8192, 720, 16384), "Longest side in pixels above which a source is refused as absurd (8K is 7680)."),
+  SOURCE_MAX_DIMENSION: described(
+    envInt(8192, 720, 16384),
+    "Longest side in pixels above which a source is refused as absurd (8K is 7680).",
+  ),
   SOURCE_MAX_DECODED_PIXELS: described(
     envInt(3e12, 1e6),
     "Cap on width × height × frames of a source (about 6 h of 1080p60 by default): checked on the probe and on the frames actually found before decoding, `SOURCE_TOO_LARGE` beyond.",
   ),
   ENCODE_MAX_FPS: described(envInt(60, 1, 240), "Higher frame rates are encoded at an integer fraction of the source's (120 → 60)."),
-  X264_PRESET: described(z.enum(X264_PRESETS).default("medium"), "libx264 preset (`ultrafast` … `veryslow`); faster presets trade quality for time."),
+  X264_PRESET: described(
+    z.enum(X264_PRESETS).default("medium"),
+    "libx264 preset (`ultrafast` … `veryslow`); faster presets trade quality for time.",
+  ),
   ENCODE_THREADS: described(envInt(0, 0, 256), "libx264 threads per encode; `0` lets ffmpeg decide."),
   ENCODE_STALL_TIMEOUT_SECONDS: described(envInt(120, 1, 24 * 3600), "ffmpeg is killed when its output time stops advancing this long."),
   ENCODE_TIMEOUT_SECONDS: described(

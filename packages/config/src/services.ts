@@ -65,7 +65,10 @@ export const gatewayEnv = {
   ),
   PLAYBACK_DEFAULT_TTL_SECONDS: described(envInt(3600, 1), "Lifetime of a `playbackUrl` without `expiresInSeconds`."),
   PLAYBACK_MAX_TTL_SECONDS: described(envInt(7 * 24 * 3600, 1), "Longest lifetime a client may ask for."),
-  PLAYBACK_CORS_ORIGIN: described(z.string().default("*"), "`Access-Control-Allow-Origin` of playback responses (the token is the credential, so `*` is safe)."),
+  PLAYBACK_CORS_ORIGIN: described(
+    z.string().default("*"),
+    "`Access-Control-Allow-Origin` of playback responses (the token is the credential, so `*` is safe).",
+  ),
   GRAPHQL_CORS_ORIGINS: described(envList(), "Origins whose pages may call `/graphql` from a browser (server-to-server use needs none)."),
   GRAPHQL_MAX_DEPTH: described(envInt(8, 2, 64), "Query depth limit."),
   GRAPHQL_MAX_FIELDS: described(envInt(200, 10, 10_000), "Query size limit (fields per operation)."),

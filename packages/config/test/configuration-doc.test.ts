@@ -11,7 +11,8 @@ describe("docs/configuration.md", () => {
   it("lists every variable a service reads, once, with who reads it", () => {
     const doc = renderConfigurationDoc();
     const names = new Set(Object.values(ENV_READERS).flatMap((shape) => Object.keys(shape)));
-    for (const name of names) expect({ name, rows: doc.split("\n").filter((line) => line.startsWith(`| \`${name}\` |`)).length }).toEqual({ name, rows: 1 });
+    for (const name of names)
+      expect({ name, rows: doc.split("\n").filter((line) => line.startsWith(`| \`${name}\` |`)).length }).toEqual({ name, rows: 1 });
     expect(doc).toMatch(/^\| `STUCK_AFTER_SECONDS` \| `900` \| G P E U \|/m);
     expect(doc).toMatch(/^\| `HEALTH_PORT` \| G `4001`, P `8081`, E `8082`, U `8083` \|/m);
     expect(doc).toMatch(/^\| `PROBE_TIMEOUT_SECONDS` \| `60` \| P E C \|/m);

@@ -36,7 +36,9 @@ describe("a service's configuration", () => {
   });
 
   it("uses one name for the stuck threshold in the gateway and the pipeline services", () => {
-    expect(loadConfig(z.object(gatewayServiceEnv), { ...storage, PLAYBACK_SIGNING_KEYS: "k", STUCK_AFTER_SECONDS: "5" }).STUCK_AFTER_SECONDS).toBe(5);
+    expect(
+      loadConfig(z.object(gatewayServiceEnv), { ...storage, PLAYBACK_SIGNING_KEYS: "k", STUCK_AFTER_SECONDS: "5" }).STUCK_AFTER_SECONDS,
+    ).toBe(5);
     expect(loadConfig(probeServiceConfig, { ...storage, STUCK_AFTER_SECONDS: "6" }).STUCK_AFTER_SECONDS).toBe(6);
     expect(Object.keys(gatewayServiceEnv)).not.toContain("RETRY_STUCK_AFTER_SECONDS");
   });
@@ -65,7 +67,13 @@ describe("ladderConfigFromEnv (aq encode, the bench)", () => {
       x264Preset: "veryfast",
       encodeThreads: 2,
     });
-    expect(defaultLadderConfig).toMatchObject({ enable1080p: false, allowSmallerSources: false, x264Preset: "medium", minDurationSeconds: 5, probeTimeoutSeconds: 60 });
+    expect(defaultLadderConfig).toMatchObject({
+      enable1080p: false,
+      allowSmallerSources: false,
+      x264Preset: "medium",
+      minDurationSeconds: 5,
+      probeTimeoutSeconds: 60,
+    });
   });
 
   it("names invalid variables", () => {

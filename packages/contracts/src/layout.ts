@@ -4,7 +4,11 @@ export const SEGMENTS_DIR = "segments";
 
 /** Where things live in the bucket. The video id has been validated (contracts/ids). */
 export function uploadKey(videoId: string, filename = "source"): string {
-  const safe = filename.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "_").slice(0, 100) || "source";
+  const safe =
+    filename
+      .replace(/[^A-Za-z0-9._-]/g, "_")
+      .replace(/^\.+/, "_")
+      .slice(0, 100) || "source";
   return `uploads/${videoId}/${safe}`;
 }
 export function uploadPrefix(videoId: string): string {

@@ -26,7 +26,8 @@ describe("docs/architecture.md, the status diagram", () => {
   });
 
   it("reads only the moves of the state diagram", () => {
-    const markdown = "```mermaid\nflowchart LR\n  A --> B\n```\n```mermaid\nstateDiagram-v2\n  [*] --> UPLOADED: x\n  UPLOADED --> PROBING: probe\n```\n";
+    const markdown =
+      "```mermaid\nflowchart LR\n  A --> B\n```\n```mermaid\nstateDiagram-v2\n  [*] --> UPLOADED: x\n  UPLOADED --> PROBING: probe\n```\n";
     expect(drawnMoves(markdown)).toEqual(["uploaded>probing"]);
   });
 });

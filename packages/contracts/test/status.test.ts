@@ -23,7 +23,8 @@ describe("the status table", () => {
 
   it("has the forward path from awaiting_upload to ready, each step an allowed move", () => {
     expect(PIPELINE_PATH).toEqual(["awaiting_upload", "uploaded", "probing", "probed", "encoding", "encoded", "uploading", "ready"]);
-    for (let i = 1; i < PIPELINE_PATH.length; i++) expect(canTransition(PIPELINE_PATH[i - 1] as VideoStatus, PIPELINE_PATH[i] as VideoStatus)).toBe(true);
+    for (let i = 1; i < PIPELINE_PATH.length; i++)
+      expect(canTransition(PIPELINE_PATH[i - 1] as VideoStatus, PIPELINE_PATH[i] as VideoStatus)).toBe(true);
     expect(isFurtherAlong("encoding", "probed")).toBe(true);
     expect(isFurtherAlong("probing", "encoding")).toBe(false);
     expect(isFurtherAlong("encoding", "failed_encoding")).toBe(false);
@@ -31,12 +32,12 @@ describe("the status table", () => {
 
   it("allows every move a worker, the sweep and retryVideo make", () => {
     for (const { status: queued, working, failed } of stages) {
-      expect([canTransition(queued, working), canTransition(working, queued), canTransition(queued, failed), canTransition(working, failed)]).toEqual([
-        true,
-        true,
-        true,
-        true,
-      ]);
+      expect([
+        canTransition(queued, working),
+        canTransition(working, queued),
+        canTransition(queued, failed),
+        canTransition(working, failed),
+      ]).toEqual([true, true, true, true]);
     }
     for (const failed of RETRYABLE_STATUSES) {
       const stage = stages.find((s) => s.failed === failed);

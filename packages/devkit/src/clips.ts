@@ -68,6 +68,9 @@ function audioSource(kind: "stereo" | "5.1" | "none" | "silent", seconds: number
 }
 
 async function ffmpeg(args: string[]): Promise<void> {
-  const result = await execa("ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", ...args], { reject: false, stdin: "ignore" });
+  const result = await execa("ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", ...args], {
+    reject: false,
+    stdin: "ignore",
+  });
   if (result.exitCode !== 0) throw new Error(`makeTestClip: ffmpeg failed: ${String(result.stderr).slice(-2000)}`);
 }

@@ -43,7 +43,12 @@ export interface OwnedProcessOptions {
  */
 export function startOwnedProcess(options: OwnedProcessOptions): OwnedProcess {
   const [command, args] = dieWithParent(options.command, options.args, options.deathSignal);
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   killOnExit(child, { group: true });
   let description = "running";
   let exited = false;
@@ -123,7 +128,9 @@ export async function waitUntilReady(
       lastProblem = (error as Error).message;
     }
     if (Date.now() >= deadline) {
-      throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}${lastProblem ? ` (last error: ${lastProblem})` : ""}`);
+      throw new Error(
+        `timed out after ${options.timeoutMs} ms waiting for ${options.what}${lastProblem ? ` (last error: ${lastProblem})` : ""}`,
+      );
     }
     await sleep(100);
   }

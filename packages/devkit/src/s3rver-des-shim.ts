@@ -13,7 +13,8 @@ export function installS3rverDesShim(): void {
   if (installed) return;
   installed = true;
   const { createCipheriv, createDecipheriv } = crypto;
-  const tripled = (key: crypto.CipherKey) => Buffer.concat([Buffer.from(key as Buffer), Buffer.from(key as Buffer), Buffer.from(key as Buffer)]);
+  const tripled = (key: crypto.CipherKey) =>
+    Buffer.concat([Buffer.from(key as Buffer), Buffer.from(key as Buffer), Buffer.from(key as Buffer)]);
   const cipher = crypto as { createCipheriv: unknown; createDecipheriv: unknown };
   cipher.createCipheriv = (algorithm: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null, options?: unknown) =>
     algorithm === "des"

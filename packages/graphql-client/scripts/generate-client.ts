@@ -9,7 +9,8 @@ export const SCHEMA_PATH = new URL("../../../apps/gateway/schema.graphql", impor
 export const OPERATIONS_PATH = new URL("../src/operations.graphql", import.meta.url);
 export const GENERATED_PATH = new URL("../src/generated/graphql.ts", import.meta.url);
 
-const HEADER = "// Generated from apps/gateway/schema.graphql and src/operations.graphql by npm run codegen -w @aq/graphql-client. Do not edit.\n";
+const HEADER =
+  "// Generated from apps/gateway/schema.graphql and src/operations.graphql by npm run codegen -w @aq/graphql-client. Do not edit.\n";
 
 /**
  * The operations' result and variable types and typed documents, from the gateway's SDL: a

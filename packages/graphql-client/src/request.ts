@@ -79,7 +79,9 @@ export async function graphqlRequest<TResult, TVariables>(
   try {
     body = JSON.parse(text) as typeof body;
   } catch (error) {
-    throw new GraphqlRequestError("GATEWAY_BAD_RESPONSE", `the gateway answered HTTP ${response.status} without a GraphQL body`, [], { cause: error });
+    throw new GraphqlRequestError("GATEWAY_BAD_RESPONSE", `the gateway answered HTTP ${response.status} without a GraphQL body`, [], {
+      cause: error,
+    });
   }
   if (body.errors?.length) throw GraphqlRequestError.fromErrors(body.errors);
   if (!body.data) throw new GraphqlRequestError("GATEWAY_BAD_RESPONSE", `the gateway answered HTTP ${response.status} without data`);

@@ -39,9 +39,14 @@ function subscriptionFailure(error: unknown): GraphqlRequestError {
     const code = error.code === 4403 ? "UNAUTHENTICATED" : "GATEWAY_CLOSED";
     return new GraphqlRequestError(code, `the gateway closed the subscription's connection (${error.code}${reason})`);
   }
-  return new GraphqlRequestError("GATEWAY_UNREACHABLE", `the gateway's subscription endpoint did not answer (${(error as Error)?.message ?? String(error)})`, [], {
-    cause: error,
-  });
+  return new GraphqlRequestError(
+    "GATEWAY_UNREACHABLE",
+    `the gateway's subscription endpoint did not answer (${(error as Error)?.message ?? String(error)})`,
+    [],
+    {
+      cause: error,
+    },
+  );
 }
 
 /** Subscribes with a generated document; a result with errors ends the subscription as an error. Returns the unsubscribe. */

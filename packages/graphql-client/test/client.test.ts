@@ -26,7 +26,8 @@ describe("the generated client", () => {
       "VideoDocument",
       "VideoProgressDocument",
     ]);
-    for (const [name, document] of documents) expect({ name, errors: validate(schema, document).map((e) => e.message) }).toEqual({ name, errors: [] });
+    for (const [name, document] of documents)
+      expect({ name, errors: validate(schema, document).map((e) => e.message) }).toEqual({ name, errors: [] });
   });
 });
 
@@ -65,9 +66,15 @@ describe("graphqlRequest", () => {
   it("throws the gateway's AQ code and message", async () => {
     answer = {
       status: 200,
-      body: JSON.stringify({ errors: [{ message: "sourceUrl points to a private address", extensions: { code: "BAD_USER_INPUT", aqCode: "SOURCE_URL_REFUSED" } }] }),
+      body: JSON.stringify({
+        errors: [
+          { message: "sourceUrl points to a private address", extensions: { code: "BAD_USER_INPUT", aqCode: "SOURCE_URL_REFUSED" } },
+        ],
+      }),
     };
-    const error = await graphqlRequest({ url }, CreateUploadDocument, { input: { sourceUrl: "http://10.0.0.1/a.mp4" } }).catch((e: unknown) => e);
+    const error = await graphqlRequest({ url }, CreateUploadDocument, { input: { sourceUrl: "http://10.0.0.1/a.mp4" } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(GraphqlRequestError);
     expect({ code: (error as GraphqlRequestError).code, message: (error as Error).message }).toEqual({
       code: "SOURCE_URL_REFUSED",
@@ -77,7 +84,12 @@ describe("graphqlRequest", () => {
 
   it("says when the answer is not GraphQL, or nobody answers", async () => {
     answer = { status: 502, body: "<html>bad gateway</html>" };
-    await expect(graphqlRequest({ url }, VideoDocument, { id: "v1" })).rejects.toMatchObject({ code: "GATEWAY_BAD_RESPONSE", message: /HTTP 502/ });
-    await expect(graphqlRequest({ url: "http://127.0.0.1:1/graphql" }, VideoDocument, { id: "v1" })).rejects.toMatchObject({ code: "GATEWAY_UNREACHABLE" });
+    await expect(graphqlRequest({ url }, VideoDocument, { id: "v1" })).rejects.toMatchObject({
+      code: "GATEWAY_BAD_RESPONSE",
+      message: /HTTP 502/,
+    });
+    await expect(graphqlRequest({ url: "http://127.0.0.1:1/graphql" }, VideoDocument, { id: "v1" })).rejects.toMatchObject({
+      code: "GATEWAY_UNREACHABLE",
+    });
   });
 });

@@ -5,7 +5,6 @@ import type { RenditionPlan } from "./ladder.js";
 import type { MediaInfo, VideoStreamInfo } from "./media-info.js";
 import { FFMPEG_RUN_ARGS } from "./progress.js";
 
-
 export interface EncodeArgsOptions {
   input: string;
   info: MediaInfo;
@@ -40,7 +39,11 @@ export function sourceFilters(video: VideoStreamInfo, toneMap: boolean): string[
 export function buildFilterGraph(video: VideoStreamInfo, plan: RenditionPlan[], toneMap: boolean): string {
   const first = plan[0];
   if (!first) throw new Error("an encode needs at least one rendition");
-  const shared = [`fps=fps=${first.frameRateText}`, ...sourceFilters(video, toneMap), `split=${plan.length}${plan.map((_, i) => `[s${i}]`).join("")}`];
+  const shared = [
+    `fps=fps=${first.frameRateText}`,
+    ...sourceFilters(video, toneMap),
+    `split=${plan.length}${plan.map((_, i) => `[s${i}]`).join("")}`,
+  ];
   const branches = plan.map((r, i) => `[s${i}]scale=w=${r.width}:h=${r.height}:flags=bicubic,setsar=1,format=yuv420p[v${i}]`);
   return [`[0:${video.index}]${shared.join(",")}`, ...branches].join(";");
 }

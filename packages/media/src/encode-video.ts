@@ -121,7 +121,12 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<EncodedV
   };
 }
 
-async function probeAndPlan(source: string, ladder: LadderConfig, timeoutMs: number, signal?: AbortSignal): Promise<{ info: MediaInfo; plan: RenditionPlan[] }> {
+async function probeAndPlan(
+  source: string,
+  ladder: LadderConfig,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ info: MediaInfo; plan: RenditionPlan[] }> {
   const info = await probeMedia(source, { timeoutMs, signal });
   validateSource(info, ladder);
   return { info, plan: planLadder(info, ladder) };

@@ -109,9 +109,12 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
     const stallMs = options.stallTimeoutMs;
     if (stallMs) {
       timers.push(
-        setInterval(() => {
-          if (Date.now() - lastAdvance > stallMs) stop("stalled");
-        }, Math.min(1000, stallMs / 2)),
+        setInterval(
+          () => {
+            if (Date.now() - lastAdvance > stallMs) stop("stalled");
+          },
+          Math.min(1000, stallMs / 2),
+        ),
       );
     }
 
@@ -124,10 +127,14 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
       throw await failure(options, "ENCODE_STALLED", `${label} made no progress for ${Math.round((stallMs ?? 0) / 1000)} s`);
     }
     // Through setpriv a missing ffmpeg is setpriv's exit 127 ("failed to execute"), not ENOENT.
-    if (result.code === "ENOENT" || (SETPRIV && result.exitCode === 127)) throw new AqError("FFMPEG_MISSING", "ffmpeg is not installed or not on PATH");
+    if (result.code === "ENOENT" || (SETPRIV && result.exitCode === 127))
+      throw new AqError("FFMPEG_MISSING", "ffmpeg is not installed or not on PATH");
     if (result.exitCode !== 0) {
       const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.exitCode ?? "?"}`;
-      throw await failure(options, options.failureCode, `${label} failed: ffmpeg ${how}`, { exitCode: result.exitCode, signal: result.signal });
+      throw await failure(options, options.failureCode, `${label} failed: ffmpeg ${how}`, {
+        exitCode: result.exitCode,
+        signal: result.signal,
+      });
     }
   } finally {
     for (const timer of timers) clearTimeout(timer);

@@ -43,7 +43,10 @@ export const SUPPORTED_DECODERS = {
     flac: ["flac"],
     alac: ["alac"],
     ...Object.fromEntries(
-      ["pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_s24be", "pcm_s32le", "pcm_f32le", "pcm_u8", "pcm_mulaw", "pcm_alaw"].map((c) => [c, [c]]),
+      ["pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_s24be", "pcm_s32le", "pcm_f32le", "pcm_u8", "pcm_mulaw", "pcm_alaw"].map((c) => [
+        c,
+        [c],
+      ]),
     ),
   },
   /** Never decoded by an encode, but opened by ffprobe: refusing them would refuse the whole source. */

@@ -42,7 +42,9 @@ export function buildNormalizeArgs(options: Pick<NormalizeOptions, "input" | "ou
     fileArg(options.input),
     "-map",
     `0:${info.video.index}`,
-    ...(info.audio ? ["-map", `0:${info.audio.index}`, "-c:a", "aac", "-ar", "48000", "-b:a", info.audio.channels > 2 ? "384k" : "192k"] : []),
+    ...(info.audio
+      ? ["-map", `0:${info.audio.index}`, "-c:a", "aac", "-ar", "48000", "-b:a", info.audio.channels > 2 ? "384k" : "192k"]
+      : []),
     "-c:v",
     "copy",
     "-map_chapters",

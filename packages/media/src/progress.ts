@@ -65,7 +65,12 @@ function numberOrNull(value: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-export function stageProgress(stage: EncodeStage, stagePercent: number, p: Partial<FfmpegProgress> = {}, durationSeconds = 0): EncodeProgress {
+export function stageProgress(
+  stage: EncodeStage,
+  stagePercent: number,
+  p: Partial<FfmpegProgress> = {},
+  durationSeconds = 0,
+): EncodeProgress {
   const [from, to] = STAGE_SPAN[stage];
   const clamped = Math.min(100, Math.max(0, stagePercent));
   const outTime = p.outTimeSeconds ?? 0;
@@ -116,4 +121,13 @@ export function throttleProgress(
  * What every ffmpeg run of AQ starts with: no banner, no stdin, overwrite, and machine-readable
  * progress on stdout once a second (parsed by createProgressParser) instead of the stats line.
  */
-export const FFMPEG_RUN_ARGS: readonly string[] = ["-hide_banner", "-nostdin", "-y", "-nostats", "-progress", "pipe:1", "-stats_period", "1"];
+export const FFMPEG_RUN_ARGS: readonly string[] = [
+  "-hide_banner",
+  "-nostdin",
+  "-y",
+  "-nostats",
+  "-progress",
+  "pipe:1",
+  "-stats_period",
+  "1",
+];

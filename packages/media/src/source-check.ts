@@ -27,7 +27,8 @@ export async function checkSourceFile(path: string): Promise<void> {
 
 function fileError(error: unknown): AqError {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT" || code === "ENOTDIR") return new AqError("SOURCE_NOT_FOUND", "source file does not exist", undefined, { cause: error });
+  if (code === "ENOENT" || code === "ENOTDIR")
+    return new AqError("SOURCE_NOT_FOUND", "source file does not exist", undefined, { cause: error });
   return new AqError("SOURCE_UNREADABLE", `source file cannot be read (${code ?? "unknown error"})`, undefined, { cause: error });
 }
 
@@ -48,9 +49,13 @@ export function validateSource(info: MediaInfo, ladder: LadderConfig): void {
     });
   }
   if (seconds > ladder.maxDurationSeconds) {
-    throw new AqError("SOURCE_TOO_LONG", `source is ${formatHours(seconds)} long; AQ accepts at most ${formatHours(ladder.maxDurationSeconds)}`, {
-      durationSeconds: seconds,
-    });
+    throw new AqError(
+      "SOURCE_TOO_LONG",
+      `source is ${formatHours(seconds)} long; AQ accepts at most ${formatHours(ladder.maxDurationSeconds)}`,
+      {
+        durationSeconds: seconds,
+      },
+    );
   }
   if (video.width <= 0 || video.height <= 0) throw new AqError("SOURCE_NOT_MEDIA", "source video has no frame size");
   const long = Math.max(video.displayWidth, video.displayHeight);
@@ -67,7 +72,9 @@ export function validateSource(info: MediaInfo, ladder: LadderConfig): void {
     throw new AqError("SOURCE_UNSUPPORTED_FORMAT", `source video is ${video.codec}, a codec AQ does not decode`, { codec: video.codec });
   }
   if (info.audio && !(info.audio.codec in SUPPORTED_DECODERS.audio)) {
-    throw new AqError("SOURCE_UNSUPPORTED_FORMAT", `source audio is ${info.audio.codec}, a codec AQ does not decode`, { codec: info.audio.codec });
+    throw new AqError("SOURCE_UNSUPPORTED_FORMAT", `source audio is ${info.audio.codec}, a codec AQ does not decode`, {
+      codec: info.audio.codec,
+    });
   }
   const frameRate = video.avgFrameRate || video.rFrameRate;
   assertDecodedPixels(video.width * video.height * frameRate * seconds, ladder);

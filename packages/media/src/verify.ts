@@ -112,10 +112,14 @@ export async function verifyHlsOutput(outDir: string, plan: RenditionPlan[]): Pr
   }
 
   if (problems.length > 0) {
-    throw new AqError("VERIFY_FAILED", `HLS output failed verification: ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ""}`, {
-      problems,
-      outDir: root,
-    });
+    throw new AqError(
+      "VERIFY_FAILED",
+      `HLS output failed verification: ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ""}`,
+      {
+        problems,
+        outDir: root,
+      },
+    );
   }
   return {
     outDir: root,
@@ -196,8 +200,11 @@ async function probeMaster(root: string, plan: RenditionPlan[]): Promise<string 
     { reject: false, stdin: "ignore", timeout: 60_000 },
   );
   if (result.exitCode !== 0) return `ffprobe cannot open master.m3u8: ${String(result.stderr).trim().split("\n").at(-1) ?? ""}`;
-  const streams = (JSON.parse(String(result.stdout)) as { streams?: { codec_type?: string; width?: number; height?: number }[] }).streams ?? [];
+  const streams =
+    (JSON.parse(String(result.stdout)) as { streams?: { codec_type?: string; width?: number; height?: number }[] }).streams ?? [];
   const sizes = streams.filter((s) => s.codec_type === "video").map((s) => `${s.width}x${s.height}`);
   const missing = plan.filter((r) => !sizes.includes(`${r.width}x${r.height}`)).map((r) => r.name);
-  return missing.length > 0 ? `ffprobe of master.m3u8 finds no ${missing.join(", ")} video stream (found ${sizes.join(", ") || "none"})` : null;
+  return missing.length > 0
+    ? `ffprobe of master.m3u8 finds no ${missing.join(", ")} video stream (found ${sizes.join(", ") || "none"})`
+    : null;
 }

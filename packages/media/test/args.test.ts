@@ -87,7 +87,14 @@ describe("buildEncodeArgs", () => {
 
   it("leaves audio out of a source that has none", () => {
     const silent = info({ audio: false });
-    const a = buildEncodeArgs({ input: "/in.mp4", info: silent, plan: planLadder(silent, defaultLadderConfig), preset: "veryfast", threads: 2, toneMap: true });
+    const a = buildEncodeArgs({
+      input: "/in.mp4",
+      info: silent,
+      plan: planLadder(silent, defaultLadderConfig),
+      preset: "veryfast",
+      threads: 2,
+      toneMap: true,
+    });
     expect(valuesOf(a, "-map")).toEqual(["[v0]", "[v1]", "[v2]", "[v3]"]);
     expect(valuesOf(a, "-var_stream_map")).toEqual(["v:0,name:240p v:1,name:360p v:2,name:480p v:3,name:720p"]);
     expect(a).not.toContain("-c:a");

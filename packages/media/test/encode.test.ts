@@ -72,7 +72,12 @@ describe("encodeVideo", () => {
   it("encodes a 720p30 source to the full 240p-720p ladder with a measured master playlist", async () => {
     const events: EncodeProgress[] = [];
     const result = await encode("full720p30", { ...defaultLadderConfig, x264Preset: "superfast" }, (p) => events.push(p));
-    expect(result.plan.map((r) => `${r.name}:${r.width}x${r.height}`)).toEqual(["240p:426x240", "360p:640x360", "480p:854x480", "720p:1280x720"]);
+    expect(result.plan.map((r) => `${r.name}:${r.width}x${r.height}`)).toEqual([
+      "240p:426x240",
+      "360p:640x360",
+      "480p:854x480",
+      "720p:1280x720",
+    ]);
 
     const text = await readFile(result.masterPath, "utf8");
     expect(text).toContain("#EXT-X-INDEPENDENT-SEGMENTS");
@@ -178,7 +183,19 @@ describe("encodeVideo", () => {
       const file = segmentOf(result, r.name);
       expect((await streamsOf(file)).filter((s) => s.codec_type === "audio")).toHaveLength(1);
       // The first track is a tone, the second silence: a loud track means the first was taken.
-      const { stderr } = await execa("ffmpeg", ["-hide_banner", "-nostdin", "-i", file, "-map", "0:a", "-af", "volumedetect", "-f", "null", "-"]);
+      const { stderr } = await execa("ffmpeg", [
+        "-hide_banner",
+        "-nostdin",
+        "-i",
+        file,
+        "-map",
+        "0:a",
+        "-af",
+        "volumedetect",
+        "-f",
+        "null",
+        "-",
+      ]);
       const mean = Number(/mean_volume: (-?[\d.]+) dB/.exec(stderr)?.[1]);
       expect(mean).toBeGreaterThan(-30);
     }

@@ -32,7 +32,22 @@ async function processesWith(marker: string): Promise<string[]> {
 
 /** An ffmpeg that runs until killed, at real-time speed, tagged with a unique marker. */
 function endless(marker: string): string[] {
-  return ["-hide_banner", "-nostdin", "-progress", "pipe:1", "-re", "-f", "lavfi", "-i", "testsrc2=size=64x64:rate=10", "-metadata", `comment=${marker}`, "-f", "null", "-"];
+  return [
+    "-hide_banner",
+    "-nostdin",
+    "-progress",
+    "pipe:1",
+    "-re",
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc2=size=64x64:rate=10",
+    "-metadata",
+    `comment=${marker}`,
+    "-f",
+    "null",
+    "-",
+  ];
 }
 
 async function failure(promise: Promise<unknown>): Promise<AqError> {
@@ -50,7 +65,12 @@ describe("runFfmpeg", () => {
   it("fails on a non-zero exit with the log's last line, and keeps the full log", async () => {
     const logFile = join(dir, "fail.log");
     const error = await failure(
-      runFfmpeg({ args: ["-hide_banner", "-nostdin", "-f", "lavfi", "-i", "nullsrc", "-frames:v", "1", "-f", "no_such_muxer", "-"], logFile, label: "encode", failureCode: "ENCODE_FAILED" }),
+      runFfmpeg({
+        args: ["-hide_banner", "-nostdin", "-f", "lavfi", "-i", "nullsrc", "-frames:v", "1", "-f", "no_such_muxer", "-"],
+        logFile,
+        label: "encode",
+        failureCode: "ENCODE_FAILED",
+      }),
     );
     expect(error.code).toBe("ENCODE_FAILED");
     expect(error.message).toMatch(/^encode failed: ffmpeg exited with code \d+: .*no_such_muxer/);
@@ -81,7 +101,15 @@ describe("runFfmpeg", () => {
 
   it("kills ffmpeg past its timeout", async () => {
     const marker = randomUUID();
-    const error = await failure(runFfmpeg({ args: endless(marker), logFile: join(dir, "timeout.log"), label: "encode", failureCode: "ENCODE_FAILED", timeoutMs: 1500 }));
+    const error = await failure(
+      runFfmpeg({
+        args: endless(marker),
+        logFile: join(dir, "timeout.log"),
+        label: "encode",
+        failureCode: "ENCODE_FAILED",
+        timeoutMs: 1500,
+      }),
+    );
     expect(error.code).toBe("ENCODE_TIMEOUT");
     expect(error.message).toBe("encode did not finish within 2 s");
     expect(await processesWith(marker)).toEqual([]);
@@ -96,7 +124,25 @@ describe("runFfmpeg", () => {
     try {
       const error = await failure(
         runFfmpeg({
-          args: ["-hide_banner", "-nostdin", "-progress", "pipe:1", "-f", "s16le", "-ar", "8000", "-ac", "1", "-i", fifo, "-metadata", `comment=${marker}`, "-f", "null", "-"],
+          args: [
+            "-hide_banner",
+            "-nostdin",
+            "-progress",
+            "pipe:1",
+            "-f",
+            "s16le",
+            "-ar",
+            "8000",
+            "-ac",
+            "1",
+            "-i",
+            fifo,
+            "-metadata",
+            `comment=${marker}`,
+            "-f",
+            "null",
+            "-",
+          ],
           logFile: join(dir, "stall.log"),
           label: "encode",
           failureCode: "ENCODE_FAILED",
@@ -111,7 +157,15 @@ describe("runFfmpeg", () => {
   });
 
   it("refuses to start when already aborted", async () => {
-    const error = await failure(runFfmpeg({ args: ["-version"], logFile: join(dir, "x.log"), label: "normalize", failureCode: "NORMALIZE_FAILED", signal: AbortSignal.abort() }));
+    const error = await failure(
+      runFfmpeg({
+        args: ["-version"],
+        logFile: join(dir, "x.log"),
+        label: "normalize",
+        failureCode: "NORMALIZE_FAILED",
+        signal: AbortSignal.abort(),
+      }),
+    );
     expect(error.code).toBe("ENCODE_ABORTED");
   });
 });

@@ -36,7 +36,9 @@ function source(s: Source): MediaInfo {
         disposition: { default: 1 },
         ...(s.rotation === undefined ? {} : { side_data_list: [{ side_data_type: "Display Matrix", rotation: s.rotation }] }),
       },
-      ...(s.audio === false ? [] : [{ index: 1, codec_type: "audio", codec_name: "aac", channels: 2, sample_rate: "48000", disposition: { default: 1 } }]),
+      ...(s.audio === false
+        ? []
+        : [{ index: 1, codec_type: "audio", codec_name: "aac", channels: 2, sample_rate: "48000", disposition: { default: 1 } }]),
     ],
   });
 }
@@ -121,9 +123,18 @@ describe("planLadder", () => {
   });
 
   it("derives GOP length from the frame rate", () => {
-    expect(planLadder(source({ width: 1280, height: 720, fps: "24000/1001" }), strict)[0]).toMatchObject({ frameRateText: "24000/1001", gopFrames: 48 });
-    expect(planLadder(source({ width: 1280, height: 720, fps: "25/1" }), strict)[0]).toMatchObject({ frameRateText: "25/1", gopFrames: 50 });
-    expect(planLadder(source({ width: 1280, height: 720, fps: "60/1" }), strict)[0]).toMatchObject({ frameRateText: "60/1", gopFrames: 120 });
+    expect(planLadder(source({ width: 1280, height: 720, fps: "24000/1001" }), strict)[0]).toMatchObject({
+      frameRateText: "24000/1001",
+      gopFrames: 48,
+    });
+    expect(planLadder(source({ width: 1280, height: 720, fps: "25/1" }), strict)[0]).toMatchObject({
+      frameRateText: "25/1",
+      gopFrames: 50,
+    });
+    expect(planLadder(source({ width: 1280, height: 720, fps: "60/1" }), strict)[0]).toMatchObject({
+      frameRateText: "60/1",
+      gopFrames: 120,
+    });
   });
 });
 
@@ -172,10 +183,14 @@ describe("validateSource", () => {
   });
 
   it("explains each rejection", () => {
-    expect(message(source({ width: 1280, height: 720, duration: 4.2 }))).toBe("SOURCE_TOO_SHORT: source is 4.2 s long; AQ needs more than 5 s");
+    expect(message(source({ width: 1280, height: 720, duration: 4.2 }))).toBe(
+      "SOURCE_TOO_SHORT: source is 4.2 s long; AQ needs more than 5 s",
+    );
     expect(message(source({ width: 1280, height: 720, duration: 5 }))).toMatch(/^SOURCE_TOO_SHORT/);
     expect(message(source({ width: 1280, height: 720, duration: 7 * 3600 }))).toMatch(/^SOURCE_TOO_LONG: source is 7\.0 h long/);
-    expect(message(source({ width: 640, height: 360 }))).toBe("SOURCE_TOO_SMALL: source is 640x360 (360 px on the short side); AQ needs at least 720 px");
+    expect(message(source({ width: 640, height: 360 }))).toBe(
+      "SOURCE_TOO_SMALL: source is 640x360 (360 px on the short side); AQ needs at least 720 px",
+    );
     expect(message(source({ width: 16000, height: 9000 }))).toMatch(/^SOURCE_TOO_LARGE/);
   });
 
@@ -190,7 +205,10 @@ describe("validateSource", () => {
     expect(audioOnly.video).toBeNull();
     expect(message(audioOnly)).toMatch(/^SOURCE_NO_VIDEO/);
     expect(message(parseProbeJson("/x", { format: { format_name: "mpegts" }, streams: [] }))).toMatch(/^SOURCE_NOT_MEDIA/);
-    const noDuration = parseProbeJson("/x", { format: { format_name: "matroska,webm" }, streams: [{ codec_type: "video", width: 1280, height: 720 }] });
+    const noDuration = parseProbeJson("/x", {
+      format: { format_name: "matroska,webm" },
+      streams: [{ codec_type: "video", width: 1280, height: 720 }],
+    });
     expect(message(noDuration)).toMatch(/^SOURCE_NOT_MEDIA: source duration/);
   });
 });
@@ -200,7 +218,17 @@ describe("parseProbeJson", () => {
     const info = parseProbeJson("/x.mkv", {
       format: { format_name: "matroska,webm", duration: "12.5" },
       streams: [
-        { index: 0, codec_type: "video", codec_name: "hevc", width: 3840, height: 2160, pix_fmt: "yuv420p10le", color_transfer: "smpte2084", r_frame_rate: "24/1", avg_frame_rate: "24/1" },
+        {
+          index: 0,
+          codec_type: "video",
+          codec_name: "hevc",
+          width: 3840,
+          height: 2160,
+          pix_fmt: "yuv420p10le",
+          color_transfer: "smpte2084",
+          r_frame_rate: "24/1",
+          avg_frame_rate: "24/1",
+        },
         { index: 1, codec_type: "audio", codec_name: "opus", channels: 2, sample_rate: "48000", disposition: { default: 0 } },
         { index: 2, codec_type: "audio", codec_name: "ac3", channels: 6, sample_rate: "48000", disposition: { default: 1 } },
       ],

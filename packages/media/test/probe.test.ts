@@ -37,7 +37,16 @@ describe("probeMedia", () => {
     const info = await probeMedia(rotated);
     expect(info.container).toBe("mov,mp4,m4a,3gp,3g2,mj2");
     expect(info.durationSeconds).toBeCloseTo(1, 1);
-    expect(info.video).toMatchObject({ codec: "h264", width: 320, height: 180, displayWidth: 180, displayHeight: 320, rFrameRate: 25, avgFrameRate: 25, bitDepth: 8 });
+    expect(info.video).toMatchObject({
+      codec: "h264",
+      width: 320,
+      height: 180,
+      displayWidth: 180,
+      displayHeight: 320,
+      rFrameRate: 25,
+      avgFrameRate: 25,
+      bitDepth: 8,
+    });
     expect([90, 270]).toContain(info.video?.rotation);
     expect(info.audio).toMatchObject({ codec: "aac", channels: 6, sampleRate: 48000 });
 
@@ -127,7 +136,12 @@ describe("input safety", () => {
     expect((error as AqError).message).toMatch(/not a video container AQ accepts/);
 
     // The encoder's own ffmpeg runs carry the same allow-list, even when handed the file directly.
-    const normalize = normalizeSource({ input: evil, output: join(dir, `${name}-normalized.mp4`), info: canaryInfo, logFile: join(dir, "safety.log") });
+    const normalize = normalizeSource({
+      input: evil,
+      output: join(dir, `${name}-normalized.mp4`),
+      info: canaryInfo,
+      logFile: join(dir, "safety.log"),
+    });
     expect(await codeOf(normalize)).toBe("NORMALIZE_FAILED");
     expect(await canaryRead(armed)).toBe(false);
   });
@@ -136,7 +150,18 @@ describe("input safety", () => {
 describe("what is decoded, not what is declared", () => {
   it("refuses a stream whose decoder is not on AQ's list, naming the codec, and counts the frames really there", async () => {
     const avi = join(dir, "msmpeg4v2.avi");
-    await execa("ffmpeg", ["-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10:duration=2", "-c:v", "msmpeg4v2", avi]);
+    await execa("ffmpeg", [
+      "-nostdin",
+      "-v",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc2=size=320x240:rate=10:duration=2",
+      "-c:v",
+      "msmpeg4v2",
+      avi,
+    ]);
     // Control: ffmpeg itself would decode it.
     expect((await execa("ffprobe", ["-v", "error", "-show_streams", avi])).stdout).toContain("codec_name=msmpeg4v2");
     const error = await probeMedia(avi).catch((e: unknown) => e);
@@ -153,11 +178,15 @@ describe("what is decoded, not what is declared", () => {
     await makeTestClip(clip, { seconds: 6, width: 320, height: 240, fps: 10, audio: "none" });
     const info = await probeMedia(clip, { countFrames: true });
     const declared = { ...info, durationSeconds: 2 };
-    expect(await codeOf(Promise.resolve().then(() => checkDecodedSource(info, declared, { ...defaultLadderConfig, maxDurationSeconds: 4 })))).toBe(
-      "SOURCE_TOO_LONG",
-    );
+    expect(
+      await codeOf(Promise.resolve().then(() => checkDecodedSource(info, declared, { ...defaultLadderConfig, maxDurationSeconds: 4 }))),
+    ).toBe("SOURCE_TOO_LONG");
     // 320 x 240 x 60 frames = 4.6 megapixels.
-    expect(await codeOf(Promise.resolve().then(() => checkDecodedSource(info, info, { ...defaultLadderConfig, maxDecodedPixels: 4e6 })))).toBe("SOURCE_TOO_LARGE");
-    expect(await codeOf(Promise.resolve().then(() => checkDecodedSource(info, info, { ...defaultLadderConfig, maxDecodedPixels: 5e6 })))).toBe("resolved");
+    expect(
+      await codeOf(Promise.resolve().then(() => checkDecodedSource(info, info, { ...defaultLadderConfig, maxDecodedPixels: 4e6 }))),
+    ).toBe("SOURCE_TOO_LARGE");
+    expect(
+      await codeOf(Promise.resolve().then(() => checkDecodedSource(info, info, { ...defaultLadderConfig, maxDecodedPixels: 5e6 }))),
+    ).toBe("resolved");
   });
 });

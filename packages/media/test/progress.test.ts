@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { peakSegmentBitrate } from "../src/hls-playlists.js";
-import { createProgressParser, ffmpegStageProgress, stageProgress, throttleProgress, type EncodeProgress, type FfmpegProgress } from "../src/progress.js";
+import {
+  createProgressParser,
+  ffmpegStageProgress,
+  stageProgress,
+  throttleProgress,
+  type EncodeProgress,
+  type FfmpegProgress,
+} from "../src/progress.js";
 
 const SAMPLE = `frame=0
 fps=0.00
@@ -75,7 +82,11 @@ describe("throttleProgress", () => {
   it("passes about one event per interval, and every stage's first and last", () => {
     let now = 0;
     const seen: EncodeProgress[] = [];
-    const throttled = throttleProgress((p) => seen.push(p), 1000, () => now);
+    const throttled = throttleProgress(
+      (p) => seen.push(p),
+      1000,
+      () => now,
+    );
     const at = (t: number, stage: EncodeProgress["stage"], percent: number) => {
       now = t;
       throttled(stageProgress(stage, percent));
@@ -88,7 +99,13 @@ describe("throttleProgress", () => {
     at(1400, "encode", 20);
     at(1500, "encode", 30);
     at(1600, "encode", 100);
-    expect(seen.map((p) => `${p.stage}:${p.stagePercent}`)).toEqual(["normalize:0", "normalize:100", "encode:1", "encode:20", "encode:100"]);
+    expect(seen.map((p) => `${p.stage}:${p.stagePercent}`)).toEqual([
+      "normalize:0",
+      "normalize:100",
+      "encode:1",
+      "encode:20",
+      "encode:100",
+    ]);
   });
 });
 

@@ -23,6 +23,13 @@ describe("rungRateControl", () => {
 
 describe("rateControlArgs", () => {
   it("gives the per-stream ffmpeg options of one output video stream", () => {
-    expect(rateControlArgs(2, { crf: 23, maxrateKbps: 1400, bufsizeKbps: 2800 })).toEqual(["-crf:v:2", "23", "-maxrate:v:2", "1400k", "-bufsize:v:2", "2800k"]);
+    expect(rateControlArgs(2, { crf: 23, maxrateKbps: 1400, bufsizeKbps: 2800 })).toEqual([
+      "-crf:v:2",
+      "23",
+      "-maxrate:v:2",
+      "1400k",
+      "-bufsize:v:2",
+      "2800k",
+    ]);
   });
 });

@@ -12,7 +12,9 @@ import { expectExactLayout } from "./hls-assertions.js";
 /** Real recordings kept next to the repository (../shared/media), or where AQ_SAMPLE_MEDIA_DIR points. */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const sampleDir = process.env.AQ_SAMPLE_MEDIA_DIR ?? resolve(repoRoot, "../shared/media");
-const samples = existsSync(sampleDir) ? readdirSync(sampleDir).filter((name) => !name.startsWith(".") && statSync(join(sampleDir, name)).isFile()) : [];
+const samples = existsSync(sampleDir)
+  ? readdirSync(sampleDir).filter((name) => !name.startsWith(".") && statSync(join(sampleDir, name)).isFile())
+  : [];
 
 describe.skipIf(samples.length === 0)(`sample media in ${sampleDir}`, () => {
   let dir: string;

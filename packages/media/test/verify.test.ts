@@ -89,7 +89,11 @@ describe("verifyHlsOutput", () => {
   });
 
   it("finds URIs outside the segment folder (the guide's command lists bare names)", async () => {
-    const out = await broken((o) => edit(join(o, "240p.m3u8"), (t) => t.replace("segments/240p_000.ts", "240p_000.ts").replace("segments/240p_001.ts", "../good/segments/240p_001.ts")));
+    const out = await broken((o) =>
+      edit(join(o, "240p.m3u8"), (t) =>
+        t.replace("segments/240p_000.ts", "240p_000.ts").replace("segments/240p_001.ts", "../good/segments/240p_001.ts"),
+      ),
+    );
     const found = await problems(out);
     expect(found).toContain("240p.m3u8: segment URI 240p_000.ts is not segments/240p_<index>.ts");
     expect(found).toContain("240p.m3u8: segment URI ../good/segments/240p_001.ts is not segments/240p_<index>.ts");
@@ -111,7 +115,10 @@ describe("verifyHlsOutput", () => {
         const lines = t.split("\n");
         const i = lines.indexOf("360p.m3u8");
         lines.splice(i - 1, 2);
-        return lines.join("\n").replace(/,CODECS="[^"]*"/, "").replace(/,RESOLUTION=\d+x\d+/, "");
+        return lines
+          .join("\n")
+          .replace(/,CODECS="[^"]*"/, "")
+          .replace(/,RESOLUTION=\d+x\d+/, "");
       }),
     );
     const found = await problems(out);
@@ -122,7 +129,9 @@ describe("verifyHlsOutput", () => {
 
   it("finds renditions with different segment counts, over-long segments and stray files, all at once", async () => {
     const out = await broken(async (o) => {
-      await edit(join(o, "240p.m3u8"), (t) => t.replace(/#EXTINF:[\d.]+,\nsegments\/240p_001.ts\n/, "").replace("#EXTINF:6.000000,", "#EXTINF:9.000000,"));
+      await edit(join(o, "240p.m3u8"), (t) =>
+        t.replace(/#EXTINF:[\d.]+,\nsegments\/240p_001.ts\n/, "").replace("#EXTINF:6.000000,", "#EXTINF:9.000000,"),
+      );
       await rm(join(o, "segments", "240p_001.ts"));
       await writeFile(join(o, "notes.txt"), "x");
     });
@@ -142,6 +151,8 @@ describe("verifyHlsOutput", () => {
   it("has ffprobe open the master and find every rendition", async () => {
     // A playlist that parses but whose segment is not video passes every other check.
     const out = await broken((o) => writeFile(join(o, "segments", "360p_000.ts"), Buffer.alloc(4096, 0x47)));
-    expect((await problems(out)).some((p) => p.startsWith("ffprobe of master.m3u8 finds no 360p") || p.startsWith("ffprobe cannot open"))).toBe(true);
+    expect(
+      (await problems(out)).some((p) => p.startsWith("ffprobe of master.m3u8 finds no 360p") || p.startsWith("ffprobe cannot open")),
+    ).toBe(true);
   });
 });

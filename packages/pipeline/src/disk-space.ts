@@ -19,7 +19,11 @@ export function estimateEncodeBytes(video: Pick<VideoRow, "sourceSizeBytes" | "p
  * Refuses an encode that cannot fit, instead of failing halfway through it. `reserveBytes` is
  * space the operator keeps free for everything else on the volume.
  */
-export async function assertRoomToEncode(workDir: string, video: Parameters<typeof estimateEncodeBytes>[0], reserveBytes: number): Promise<void> {
+export async function assertRoomToEncode(
+  workDir: string,
+  video: Parameters<typeof estimateEncodeBytes>[0],
+  reserveBytes: number,
+): Promise<void> {
   await mkdir(workDir, { recursive: true });
   const fs = await statfs(workDir);
   const available = Math.max(0, fs.bavail * fs.bsize - reserveBytes);

@@ -19,7 +19,13 @@ export async function sweepStuckVideos(db: Database, worker: WorkerName, stuckAf
       await republishStatus(db, video, "re-announced by the stuck-work sweep");
       requeued.push(video.id);
     } else {
-      const moved = await transitionVideo(db, { id: video.id, from: working, to: queued, unlessLeased: worker, detail: "re-queued by the stuck-work sweep: its owner stopped renewing its lease" });
+      const moved = await transitionVideo(db, {
+        id: video.id,
+        from: working,
+        to: queued,
+        unlessLeased: worker,
+        detail: "re-queued by the stuck-work sweep: its owner stopped renewing its lease",
+      });
       if (moved) requeued.push(video.id);
     }
   }

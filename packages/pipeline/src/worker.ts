@@ -135,7 +135,10 @@ async function takeStage(
     return null;
   }
   if (acquired.kind === "held") {
-    log.info({ holder: acquired.holder.owner, expiresAt: acquired.holder.expiresAt }, "another worker owns this video's stage; this delivery is a no-op");
+    log.info(
+      { holder: acquired.holder.owner, expiresAt: acquired.holder.expiresAt },
+      "another worker owns this video's stage; this delivery is a no-op",
+    );
     return null;
   }
   const lease = keepLease(db, acquired.lease, { ttlMs, log });

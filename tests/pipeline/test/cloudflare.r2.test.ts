@@ -55,7 +55,9 @@ describe.skipIf(!configured)("Cloudflare R2 (live)", () => {
   });
 
   it("puts, heads, reads a range and answers 416 past the end", async () => {
-    await storage.client.send(new PutObjectCommand({ Bucket: storage.bucket, Key: `${prefix}a.txt`, Body: "hello r2", ContentType: "text/plain" }));
+    await storage.client.send(
+      new PutObjectCommand({ Bucket: storage.bucket, Key: `${prefix}a.txt`, Body: "hello r2", ContentType: "text/plain" }),
+    );
     expect(await headObject(storage, `${prefix}a.txt`)).toEqual({ size: 8, contentType: "text/plain" });
     const part = await getObjectStream(storage, `${prefix}a.txt`, "bytes=2-4");
     expect(part?.contentRange).toBe("bytes 2-4/8");
@@ -66,13 +68,21 @@ describe.skipIf(!configured)("Cloudflare R2 (live)", () => {
 
   it("takes a presigned PUT with the listed headers, with and without a signed length, and refuses another type", async () => {
     const body = "uploaded by a browser";
-    const withLength = await presignPut(storage, `${prefix}with-length.mp4`, { contentType: "video/mp4", contentLength: body.length, expiresInSeconds: 300 });
+    const withLength = await presignPut(storage, `${prefix}with-length.mp4`, {
+      contentType: "video/mp4",
+      contentLength: body.length,
+      expiresInSeconds: 300,
+    });
     expect((await fetch(withLength.url, { method: "PUT", headers: withLength.headers, body })).status).toBe(200);
     const withoutLength = await presignPut(storage, `${prefix}without-length.mp4`, { contentType: "video/mp4", expiresInSeconds: 300 });
     expect((await fetch(withoutLength.url, { method: "PUT", headers: withoutLength.headers, body })).status).toBe(200);
     expect(await headObject(storage, `${prefix}without-length.mp4`)).toEqual({ size: body.length, contentType: "video/mp4" });
 
-    const otherType = await fetch(withLength.url, { method: "PUT", headers: { ...withLength.headers, "Content-Type": "video/webm" }, body });
+    const otherType = await fetch(withLength.url, {
+      method: "PUT",
+      headers: { ...withLength.headers, "Content-Type": "video/webm" },
+      body,
+    });
     expect(otherType.status).toBe(403);
     expect(await otherType.text()).toMatch(/SignatureDoesNotMatch/);
   });
@@ -88,7 +98,9 @@ describe.skipIf(!configured)("Cloudflare R2 (live)", () => {
     for (const name of ["1", "2", "3"]) {
       await storage.client.send(new PutObjectCommand({ Bucket: storage.bucket, Key: `${prefix}list/${name}.ts`, Body: name }));
     }
-    expect((await listPrefix(storage, `${prefix}list/`, { pageSize: 2 })).map((o) => o.key)).toEqual(["1", "2", "3"].map((n) => `${prefix}list/${n}.ts`));
+    expect((await listPrefix(storage, `${prefix}list/`, { pageSize: 2 })).map((o) => o.key)).toEqual(
+      ["1", "2", "3"].map((n) => `${prefix}list/${n}.ts`),
+    );
     expect(await deletePrefix(storage, `${prefix}list/`, { batchSize: 2 })).toBe(3);
     expect(await listPrefix(storage, `${prefix}list/`)).toEqual([]);
   });
@@ -111,7 +123,14 @@ describe.skipIf(!configured)("Cloudflare R2 (live)", () => {
       await makeTestClip(clip, { seconds: 6, width: 640, height: 360, fps: 25, audio: "stereo" });
       const key = uploadKey(id, "source.mp4");
       await uploadFile(storage, clip, key);
-      await insertVideo(stack.db, { id, title: id, status: "uploaded", sourceKind: "upload", sourceLocation: key, sourceSizeBytes: (await stat(clip)).size });
+      await insertVideo(stack.db, {
+        id,
+        title: id,
+        status: "uploaded",
+        sourceKind: "upload",
+        sourceLocation: key,
+        sourceSizeBytes: (await stat(clip)).size,
+      });
       const video = await waitForStatus(stack, id);
       expect(video.status).toBe("ready");
       const keys = (await listPrefix(storage, videoPrefix(id))).map((o) => o.key);

@@ -12,7 +12,12 @@ let clip: string;
 beforeAll(async () => {
   // A short ack wait so that work held by a dead encoder comes back quickly, and a lease that
   // has expired by the time it does.
-  stack = await startPipelineStack({ ENCODER_CONCURRENCY: "1", NATS_ACK_WAIT_SECONDS: "4", WORK_LEASE_SECONDS: "2", SHUTDOWN_TIMEOUT_SECONDS: "8" });
+  stack = await startPipelineStack({
+    ENCODER_CONCURRENCY: "1",
+    NATS_ACK_WAIT_SECONDS: "4",
+    WORK_LEASE_SECONDS: "2",
+    SHUTDOWN_TIMEOUT_SECONDS: "8",
+  });
   clip = join(stack.scratch, "long.mp4");
   await makeTestClip(clip, { seconds: 24, width: 640, height: 360, fps: 25, audio: "stereo" });
 });
@@ -22,7 +27,9 @@ afterAll(async () => {
 });
 
 function encoder(): RunningService {
-  const found = stack.services?.services.find((s) => s.name === "encoder-service" && s.child.exitCode === null && s.child.signalCode === null);
+  const found = stack.services?.services.find(
+    (s) => s.name === "encoder-service" && s.child.exitCode === null && s.child.signalCode === null,
+  );
   if (!found) throw new Error("no running encoder");
   return found;
 }
@@ -47,7 +54,10 @@ async function expectOneCleanCopy(videoId: string): Promise<void> {
   for (const playlist of keys.filter((k) => /^\d+p\.m3u8$/.test(k))) {
     const object = await getObjectStream(stack.s3.storage, prefix + playlist);
     const text = Buffer.concat(await object!.body.toArray()).toString("utf8");
-    const listed = text.split("\n").filter((l) => l.startsWith("segments/")).sort();
+    const listed = text
+      .split("\n")
+      .filter((l) => l.startsWith("segments/"))
+      .sort();
     const stored = keys.filter((k) => k.startsWith(`segments/${playlist.replace(".m3u8", "")}_`)).sort();
     expect(stored).toEqual(listed);
   }

@@ -4,7 +4,14 @@ import { afterEach, expect, it } from "vitest";
 import { sleep } from "@aq/platform/service";
 import { makeTestClip, startPipelineServices } from "@aq/devkit";
 import { hlsOutputDir, retryVideo } from "@aq/pipeline";
-import { encodeUnderway, startPipelineStack, submitVideo, waitForStatus, type PipelineStack, type PipelineStackOptions } from "./harness.js";
+import {
+  encodeUnderway,
+  startPipelineStack,
+  submitVideo,
+  waitForStatus,
+  type PipelineStack,
+  type PipelineStackOptions,
+} from "./harness.js";
 
 let stack: PipelineStack | undefined;
 
@@ -21,7 +28,8 @@ async function stackWithClip(env: Record<string, string>, options: PipelineStack
 }
 
 function expectServicesAlive(s: PipelineStack): void {
-  for (const service of s.services?.services ?? []) expect({ name: service.name, exit: service.child.exitCode }).toEqual({ name: service.name, exit: null });
+  for (const service of s.services?.services ?? [])
+    expect({ name: service.name, exit: service.child.exitCode }).toEqual({ name: service.name, exit: null });
 }
 
 it("survives a nats-server restart with videos queued and one encoding: every video ends ready", async () => {

@@ -47,7 +47,10 @@ async function proxied(url: string): Promise<{ proxy: TcpProxy; url: string }> {
   return { proxy, url: parsed.toString().replace(/\/$/, "") };
 }
 
-export async function startPipelineStack(extraEnv: Record<string, string> = {}, options: PipelineStackOptions = {}): Promise<PipelineStack> {
+export async function startPipelineStack(
+  extraEnv: Record<string, string> = {},
+  options: PipelineStackOptions = {},
+): Promise<PipelineStack> {
   const scratch = await mkdtemp(join(tmpdir(), "aq-pipeline-"));
   const [nats, database, s3] = await Promise.all([startNatsServer(), createTestDatabase(), startS3Server()]);
   const nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 250 });

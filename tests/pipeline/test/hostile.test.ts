@@ -49,7 +49,9 @@ beforeAll(async () => {
   await makeTestClip(`${inputs.noMoov}.whole.mp4`, { seconds: 8, width: 1280, height: 720, fps: 25 });
   // Without faststart the index comes last: cutting the end loses it.
   const whole = await execa("stat", ["-c", "%s", `${inputs.noMoov}.whole.mp4`]);
-  await execa("head", ["-c", String(Math.floor(Number(whole.stdout) * 0.6)), `${inputs.noMoov}.whole.mp4`], { stdout: { file: inputs.noMoov } });
+  await execa("head", ["-c", String(Math.floor(Number(whole.stdout) * 0.6)), `${inputs.noMoov}.whole.mp4`], {
+    stdout: { file: inputs.noMoov },
+  });
   inputs.short = join(dir, "short.mp4");
   await makeTestClip(inputs.short, { seconds: 3, width: 1280, height: 720, fps: 25 });
   inputs.small = join(dir, "small.mp4");

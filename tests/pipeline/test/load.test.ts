@@ -29,7 +29,13 @@ beforeAll(async () => {
   gatewayUrl = `http://127.0.0.1:${port}`;
   const gateway = await startServiceProcess(
     "gateway",
-    { ...stack.env, GATEWAY_PORT: String(port), API_KEYS: API_KEY, PLAYBACK_SIGNING_KEYS: "load:0123456789abcdef0123456789abcdef", LOG_LEVEL: "warn" },
+    {
+      ...stack.env,
+      GATEWAY_PORT: String(port),
+      API_KEYS: API_KEY,
+      PLAYBACK_SIGNING_KEYS: "load:0123456789abcdef0123456789abcdef",
+      LOG_LEVEL: "warn",
+    },
     { logDir: join(stack.scratch, "logs") },
   );
   gatewayProcess = gateway;

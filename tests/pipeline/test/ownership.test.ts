@@ -54,11 +54,16 @@ it("refuses to retry a video whose encode is moving (NOT_RETRYABLE), and never r
   await submitVideo(s, clip, "moving");
   await encodeUnderway(s, "moving");
   // Old enough by the status clock that a retry keyed on it alone would accept it.
-  await waitFor(async () => Date.now() - (await getVideo(s.db, "moving"))!.statusChangedAt.getTime() > 1500, { message: "status 1.5 s old" });
+  await waitFor(async () => Date.now() - (await getVideo(s.db, "moving"))!.statusChangedAt.getTime() > 1500, {
+    message: "status 1.5 s old",
+  });
 
   const refused = await retryVideo(s.db, "moving", { stuckAfterSeconds: 1 }).catch((error: unknown) => error);
   expect(refused).toBeInstanceOf(AqError);
-  expect(refused).toMatchObject({ code: "NOT_RETRYABLE", message: expect.stringMatching(/a worker is still on it; its lease was renewed \d+ s ago/) });
+  expect(refused).toMatchObject({
+    code: "NOT_RETRYABLE",
+    message: expect.stringMatching(/a worker is still on it; its lease was renewed \d+ s ago/),
+  });
 
   expect(await mostFfmpegsUntilDone(s, "moving")).toBe(1);
   const video = await waitForStatus(s, "moving");
@@ -80,7 +85,10 @@ it("an encoder whose lease is taken over stops its ffmpeg and changes nothing; t
   );
   await waitFor(async () => (await ffmpegsOf(s, "stolen")) === 0, { timeoutMs: 30_000, message: "the old owner's ffmpeg to be killed" });
   const log = join(s.scratch, "logs", "encoder-service.log");
-  await waitFor(async () => (await readFile(log, "utf8")).includes("stage stopped: its lease was lost"), { timeoutMs: 30_000, message: "the stop logged" });
+  await waitFor(async () => (await readFile(log, "utf8")).includes("stage stopped: its lease was lost"), {
+    timeoutMs: 30_000,
+    message: "the stop logged",
+  });
   expect(await getVideo(s.db, "stolen")).toMatchObject({ status: "encoding", attempts: 1 });
   await expect(retryVideo(s.db, "stolen", { stuckAfterSeconds: 1 })).rejects.toMatchObject({ code: "NOT_RETRYABLE" });
 
@@ -97,7 +105,10 @@ it("a backlog of 4 videos on 2 slots, waiting longer than the stuck threshold (2
   // is pulled while its video is still encoding in the other slot.
   const short = join(s.scratch, "short.mp4");
   const long = join(s.scratch, "long.mp4");
-  await Promise.all([makeTestClip(short, { seconds: 6, width: 426, height: 240, fps: 25 }), makeTestClip(long, { seconds: 12, width: 426, height: 240, fps: 25 })]);
+  await Promise.all([
+    makeTestClip(short, { seconds: 6, width: 426, height: 240, fps: 25 }),
+    makeTestClip(long, { seconds: 12, width: 426, height: 240, fps: 25 }),
+  ]);
   const ids = ["backlog-1", "backlog-2", "backlog-3", "backlog-4"];
   for (const [i, id] of ids.entries()) await submitVideo(s, i % 2 ? long : short, id);
 
@@ -110,7 +121,9 @@ it("a backlog of 4 videos on 2 slots, waiting longer than the stuck threshold (2
     expect((await listPrefix(s.s3.storage, `logs/${id}/`)).map((o) => o.key)).toEqual([`logs/${id}/encode-attempt-1.log`]);
   }
   // The sweep did re-announce the waiting ones: the copies were no-ops, not second encodes.
-  const sweepLines = (await readFile(join(s.scratch, "logs", "encoder-service.log"), "utf8")).match(/re-announced by the stuck-work sweep|sweep: re-queued/g);
+  const sweepLines = (await readFile(join(s.scratch, "logs", "encoder-service.log"), "utf8")).match(
+    /re-announced by the stuck-work sweep|sweep: re-queued/g,
+  );
   expect(sweepLines?.length ?? 0).toBeGreaterThan(0);
 });
 

@@ -36,18 +36,33 @@ describe("pipeline services over NATS JetStream", () => {
     expect(video.outputPrefix).toBe("videos/full-ladder/");
 
     const keys = (await listPrefix(stack.s3.storage, "videos/full-ladder/")).map((o) => o.key).sort();
-    for (const name of ["master.m3u8", "240p.m3u8", "360p.m3u8", "480p.m3u8", "720p.m3u8", "segments/240p_000.ts", "segments/720p_001.ts"]) {
+    for (const name of [
+      "master.m3u8",
+      "240p.m3u8",
+      "360p.m3u8",
+      "480p.m3u8",
+      "720p.m3u8",
+      "segments/240p_000.ts",
+      "segments/720p_001.ts",
+    ]) {
       expect(keys).toContain(`videos/full-ladder/${name}`);
     }
-    expect(keys.every((k) => /^videos\/full-ladder\/(master|\d+p)\.m3u8$|^videos\/full-ladder\/segments\/\d+p_\d{3}\.ts$/.test(k))).toBe(true);
+    expect(keys.every((k) => /^videos\/full-ladder\/(master|\d+p)\.m3u8$|^videos\/full-ladder\/segments\/\d+p_\d{3}\.ts$/.test(k))).toBe(
+      true,
+    );
     expect((await headObject(stack.s3.storage, "videos/full-ladder/master.m3u8"))?.contentType).toBe("application/vnd.apple.mpegurl");
     expect((await headObject(stack.s3.storage, "videos/full-ladder/segments/360p_000.ts"))?.contentType).toBe("video/mp2t");
 
     // The guide (docs/encoding-guide.md) §8: the original upload and every local file are gone once the output is stored.
     // The uploader cleans up after it records READY, so this waits for it rather than racing it.
-    await waitFor(async () => (await listPrefix(stack.s3.storage, "uploads/full-ladder/")).length === 0 && !(await readdir(stack.workDir)).includes("full-ladder"), {
-      message: "the upload and the work files of full-ladder to be removed",
-    });
+    await waitFor(
+      async () =>
+        (await listPrefix(stack.s3.storage, "uploads/full-ladder/")).length === 0 &&
+        !(await readdir(stack.workDir)).includes("full-ladder"),
+      {
+        message: "the upload and the work files of full-ladder to be removed",
+      },
+    );
 
     const history = (await getVideoHistory(stack.db, "full-ladder")).map((h) => h.toStatus);
     expect(history).toEqual(["uploaded", "probing", "probed", "encoding", "encoded", "uploading", "ready"]);

@@ -13,7 +13,10 @@ beforeAll(async () => {
   // An ffprobe that hangs on a source (as on a hostile or half-written file) and answers anything else.
   fakeBin = await mkdtemp(join(tmpdir(), "aq-hanging-ffprobe-"));
   const realFfprobe = (await execa("sh", ["-c", "command -v ffprobe"])).stdout.trim();
-  await writeFile(join(fakeBin, "ffprobe"), `#!/bin/sh\ncase " $* " in *" -show_streams "*) exec sleep 600 ;; esac\nexec ${realFfprobe} "$@"\n`);
+  await writeFile(
+    join(fakeBin, "ffprobe"),
+    `#!/bin/sh\ncase " $* " in *" -show_streams "*) exec sleep 600 ;; esac\nexec ${realFfprobe} "$@"\n`,
+  );
   await chmod(join(fakeBin, "ffprobe"), 0o755);
   stack = await startPipelineStack({ PROBE_TIMEOUT_SECONDS: "1", PATH: `${fakeBin}:${process.env.PATH ?? ""}` });
 });

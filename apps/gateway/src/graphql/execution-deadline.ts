@@ -15,9 +15,12 @@ export function executionDeadlinePlugin<Context extends object>(limitMs: number)
           return {
             willResolveField() {
               if (performance.now() > deadline) {
-                throw new GraphQLError(`the operation ran for more than ${limitMs / 1000} s and was stopped; ask for fewer items or fields`, {
-                  extensions: { code: "OPERATION_TIMEOUT" },
-                });
+                throw new GraphQLError(
+                  `the operation ran for more than ${limitMs / 1000} s and was stopped; ask for fewer items or fields`,
+                  {
+                    extensions: { code: "OPERATION_TIMEOUT" },
+                  },
+                );
               }
             },
           };

@@ -132,7 +132,13 @@ export function operationLimitsRule(limits: OperationLimits): (context: Validati
     }
 
     function rootType(node: OperationDefinitionNode): GraphQLCompositeType | null {
-      return (node.operation === "query" ? schema.getQueryType() : node.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType()) ?? null;
+      return (
+        (node.operation === "query"
+          ? schema.getQueryType()
+          : node.operation === "mutation"
+            ? schema.getMutationType()
+            : schema.getSubscriptionType()) ?? null
+      );
     }
 
     return {

@@ -5,4 +5,7 @@ import { toApiStatus, VIDEO_STATUSES, type ApiVideoStatus, type VideoStatus } fr
  * statuses: the enum's internal values, so resolvers only ever see VideoStatus. The spelling
  * itself is the contracts' (toApiStatus).
  */
-export const videoStatusEnumValues = Object.fromEntries(VIDEO_STATUSES.map((status) => [toApiStatus(status), status])) as Record<ApiVideoStatus, VideoStatus>;
+export const videoStatusEnumValues = Object.fromEntries(VIDEO_STATUSES.map((status) => [toApiStatus(status), status])) as Record<
+  ApiVideoStatus,
+  VideoStatus
+>;

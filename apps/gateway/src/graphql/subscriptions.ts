@@ -59,13 +59,17 @@ interface SocketState {
 }
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`,
+  );
   socket.destroy();
 }
 
 /** Field suggestions name schema fields; production answers without them, as Apollo does over HTTP. */
 function withoutSuggestions(errors: readonly GraphQLError[]): GraphQLError[] {
-  return errors.map((error) => new GraphQLError(error.message.replace(/ Did you mean .+\?$/, ""), { nodes: error.nodes, extensions: error.extensions }));
+  return errors.map(
+    (error) => new GraphQLError(error.message.replace(/ Did you mean .+\?$/, ""), { nodes: error.nodes, extensions: error.extensions }),
+  );
 }
 
 /**
@@ -158,7 +162,11 @@ export function attachSubscriptionServer(
         const identity = states.get(ctx.extra.socket)?.identity;
         // ctx.subscriptions already holds this operation.
         if (!identity || openOperations(identity) > limits.maxOperationsPerKey) {
-          return [new GraphQLError(`this API key already has ${limits.maxOperationsPerKey} operations open, the most allowed at once; end one first`)];
+          return [
+            new GraphQLError(
+              `this API key already has ${limits.maxOperationsPerKey} operations open, the most allowed at once; end one first`,
+            ),
+          ];
         }
         let document: DocumentNode;
         try {

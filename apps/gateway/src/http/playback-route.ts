@@ -40,7 +40,12 @@ function acceptsGzip(req: IncomingMessage): boolean {
   return /\bgzip\b/i.test(req.headers["accept-encoding"] ?? "");
 }
 
-async function authorize(deps: PlaybackRouteDeps, req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): Promise<PlaybackRequest | null> {
+async function authorize(
+  deps: PlaybackRouteDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  cors: Record<string, string>,
+): Promise<PlaybackRequest | null> {
   const pathname = (req.url ?? "/").split("?")[0] ?? "/";
   const request = parsePlaybackPath(pathname);
   if (!request) {
@@ -59,7 +64,12 @@ async function authorize(deps: PlaybackRouteDeps, req: IncomingMessage, res: Ser
   return request;
 }
 
-async function serveHead(deps: PlaybackRouteDeps, res: ServerResponse, request: PlaybackRequest, cors: Record<string, string>): Promise<void> {
+async function serveHead(
+  deps: PlaybackRouteDeps,
+  res: ServerResponse,
+  request: PlaybackRequest,
+  cors: Record<string, string>,
+): Promise<void> {
   const head = await headObject(deps.storage, request.key);
   if (!head) return sendStatus(res, 404, "no such file", cors);
   res.writeHead(200, {
@@ -73,7 +83,13 @@ async function serveHead(deps: PlaybackRouteDeps, res: ServerResponse, request: 
   res.end();
 }
 
-async function serveGet(deps: PlaybackRouteDeps, req: IncomingMessage, res: ServerResponse, request: PlaybackRequest, cors: Record<string, string>): Promise<void> {
+async function serveGet(
+  deps: PlaybackRouteDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: PlaybackRequest,
+  cors: Record<string, string>,
+): Promise<void> {
   const rangeHeader = req.headers.range;
   const range = isSingleByteRange(rangeHeader) ? rangeHeader : undefined;
   let object;
@@ -139,7 +155,8 @@ export function playbackRoute(deps: PlaybackRouteDeps): (req: IncomingMessage, r
       res.end();
       return;
     }
-    if (req.method !== "GET" && req.method !== "HEAD") return sendStatus(res, 405, "only GET and HEAD", { ...cors, allow: "GET, HEAD, OPTIONS" });
+    if (req.method !== "GET" && req.method !== "HEAD")
+      return sendStatus(res, 405, "only GET and HEAD", { ...cors, allow: "GET, HEAD, OPTIONS" });
     const request = await authorize(deps, req, res, cors);
     if (!request) return;
     if (req.method === "HEAD") return serveHead(deps, res, request, cors);

@@ -23,7 +23,13 @@ function graphqlRequestError(error: FastifyError): { status: number; body: unkno
   const status = error.statusCode ?? 500;
   const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
   const message =
-    status === 413 ? "the request body is larger than the limit" : error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error instanceof SyntaxError ? "the request body is not valid JSON" : status < 500 ? error.message : "internal error";
+    status === 413
+      ? "the request body is larger than the limit"
+      : error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error instanceof SyntaxError
+        ? "the request body is not valid JSON"
+        : status < 500
+          ? error.message
+          : "internal error";
   return { status, body: { errors: [{ message, extensions: { code } }] } };
 }
 
@@ -67,6 +73,9 @@ export async function registerRoutes(app: FastifyInstance, options: RouteOptions
   app.get("/healthz", async (_request, reply) => reply.headers(health).send({ status: "ok", service: "gateway" }));
   app.get("/readyz", async (_request, reply) => {
     const ready = await options.ready().catch(() => false);
-    return reply.headers(health).code(ready ? 200 : 503).send({ ready, service: "gateway" });
+    return reply
+      .headers(health)
+      .code(ready ? 200 : 503)
+      .send({ ready, service: "gateway" });
   });
 }

@@ -14,7 +14,10 @@ export const createVideo: MutationResolvers["createVideo"] = async (_parent, { i
     },
     input,
   );
-  log.info({ videoId: video.id, sizeBytes: input.upload?.sizeBytes }, upload ? "video created, awaiting upload" : "video created from a source URL");
+  log.info(
+    { videoId: video.id, sizeBytes: input.upload?.sizeBytes },
+    upload ? "video created, awaiting upload" : "video created from a source URL",
+  );
   return {
     video,
     upload: upload && {

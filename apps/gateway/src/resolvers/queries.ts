@@ -11,7 +11,8 @@ export const video: QueryResolvers["video"] = (_parent, args, { runtime }) => ge
 
 export const videos: QueryResolvers["videos"] = async (_parent, args, { runtime }) => {
   const first = args.first ?? 20;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw new AqError("INVALID_INPUT", `first must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`);
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE)
+    throw new AqError("INVALID_INPUT", `first must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`);
   const after = args.after ? decodeCursor(args.after) : undefined;
   // One row more than asked tells whether there is a next page.
   const rows = await listVideos(runtime.db, { status: args.status ?? undefined, first: first + 1, after });

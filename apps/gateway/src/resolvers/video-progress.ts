@@ -1,4 +1,12 @@
-import { AqError, STAGE_OF_STATUS, isFurtherAlong, isTerminalStatus, type ProgressEvent, type StatusEvent, type VideoStatus } from "@aq/contracts";
+import {
+  AqError,
+  STAGE_OF_STATUS,
+  isFurtherAlong,
+  isTerminalStatus,
+  type ProgressEvent,
+  type StatusEvent,
+  type VideoStatus,
+} from "@aq/contracts";
 import { subscribeVideo, type VideoSubscription, type VideoUpdate } from "@aq/platform/bus";
 import { getVideo, type VideoRow } from "@aq/platform/db";
 import type { SubscriptionResolvers, VideoProgress } from "../generated/resolvers.js";

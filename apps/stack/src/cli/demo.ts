@@ -30,7 +30,12 @@ async function stackFor(args: DemoArgs, dataDir: string): Promise<Target> {
   const running = await readRunningStack(dataDir);
   if (running?.graphqlUrl && running.graphqlWsUrl && running.apiKey && running.s3) {
     log(`using the AQ stack already running from ${dataDir} (pid ${running.pid}); it stays up after the demo`);
-    return { graphqlUrl: running.graphqlUrl, graphqlWsUrl: running.graphqlWsUrl, apiKey: running.apiKey, s3: running.s3 as unknown as S3Env };
+    return {
+      graphqlUrl: running.graphqlUrl,
+      graphqlWsUrl: running.graphqlWsUrl,
+      apiKey: running.apiKey,
+      s3: running.s3 as unknown as S3Env,
+    };
   }
   log("starting the AQ stack (NATS, Postgres, local S3, gateway, probe, encoder, uploader)");
   const stack = await startStack({ dataDir, web: args.exit ? false : "auto" });
@@ -70,7 +75,6 @@ async function main(): Promise<number> {
 }
 
 async function demo(args: DemoArgs, dataDir: string, target: Target): Promise<number> {
-
   let file = args.file;
   if (!file) {
     const { width, height, seconds } = args.sample;
@@ -81,19 +85,28 @@ async function demo(args: DemoArgs, dataDir: string, target: Target): Promise<nu
   const client = createGraphqlClient({ httpUrl: target.graphqlUrl, wsUrl: target.graphqlWsUrl, apiKey: target.apiKey });
   let ready = false;
   try {
-    const video = await sendVideo(client, file, { title: args.title ?? `AQ demo: ${file.slice(file.lastIndexOf("/") + 1)}`, board: new ProgressBoard(process.stdout) });
+    const video = await sendVideo(client, file, {
+      title: args.title ?? `AQ demo: ${file.slice(file.lastIndexOf("/") + 1)}`,
+      board: new ProgressBoard(process.stdout),
+    });
     log(`video ${video.id}: ${video.status}`);
     if (video.status === "READY" && video.playbackUrl) {
-      const renditions = video.renditions.map((r) => `${r.name} (${r.width}x${r.height}, ${Math.round(r.bandwidth / 1000)} kbps)`).join(", ");
+      const renditions = video.renditions
+        .map((r) => `${r.name} (${r.width}x${r.height}, ${Math.round(r.bandwidth / 1000)} kbps)`)
+        .join(", ");
       log(`source: ${video.width}x${video.height}, ${video.durationSeconds?.toFixed(1)} s; renditions: ${renditions}`);
       const fetched = await checkPlayback(video.playbackUrl);
       log(`playback checked (every request 200 through the signed URL): ${fetched.join("; ")}`);
       log(`signed playback URL (valid 1 hour; open it with hls.js or Safari):\n\n  ${video.playbackUrl}\n`);
       const prefix = videoPrefix(video.id);
-      log(`bucket ${target.s3.S3_BUCKET} at ${target.s3.S3_ENDPOINT}, ${prefix}:\n${formatListing(await listBucket(target.s3, prefix), prefix)}`);
+      log(
+        `bucket ${target.s3.S3_BUCKET} at ${target.s3.S3_ENDPOINT}, ${prefix}:\n${formatListing(await listBucket(target.s3, prefix), prefix)}`,
+      );
       ready = true;
     } else {
-      log(`the video did not become READY${video.error ? `: ${video.error.code}: ${video.error.message}` : ""} (see the services' lines above)`);
+      log(
+        `the video did not become READY${video.error ? `: ${video.error.code}: ${video.error.message}` : ""} (see the services' lines above)`,
+      );
     }
   } finally {
     await client.close();

@@ -16,7 +16,10 @@ export function stackSummary(stack: RunningStack): string {
     ...(stack.webUrl ? ([["Web app", stack.webUrl]] as [string, string][]) : []),
     ["NATS", `${stack.natsUrl}  (${origin("nats")})`],
     ["Postgres", `${stack.components.find((c) => c.name === "postgres")?.url ?? ""}  (${origin("postgres")})`],
-    ["S3", `${stack.s3.S3_ENDPOINT}  bucket ${stack.s3.S3_BUCKET}, keys ${stack.s3.S3_ACCESS_KEY_ID}/${stack.s3.S3_SECRET_ACCESS_KEY} (local only)`],
+    [
+      "S3",
+      `${stack.s3.S3_ENDPOINT}  bucket ${stack.s3.S3_BUCKET}, keys ${stack.s3.S3_ACCESS_KEY_ID}/${stack.s3.S3_SECRET_ACCESS_KEY} (local only)`,
+    ],
     ["Data", data],
   ];
   for (const app of stack.apps) rows.push([app.name, `pid ${app.pid ?? "?"}, ready at ${app.readyUrl}`]);

@@ -28,7 +28,8 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
     else if (arg === "--title") args.title = value();
     else if (arg === "--sample-seconds") {
       const seconds = Number(value());
-      if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) throw new Error(`--sample-seconds must be a number of seconds from 0 to 600`);
+      if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600)
+        throw new Error(`--sample-seconds must be a number of seconds from 0 to 600`);
       args.sample.seconds = seconds;
     } else if (arg === "--sample-size") {
       const match = /^(\d{2,4})x(\d{2,4})$/.exec(value());

@@ -14,7 +14,9 @@ export async function listBucket(env: S3Env, prefix: string): Promise<ListedObje
   try {
     let token: string | undefined;
     do {
-      const page = await storage.client.send(new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await storage.client.send(
+        new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
       for (const item of page.Contents ?? []) objects.push({ key: item.Key ?? "", size: item.Size ?? 0 });
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -42,7 +44,9 @@ export function formatListing(objects: ListedObject[], prefix: string): string {
   for (const [rendition, list] of segments) {
     const shown = list.length <= 3 ? list : [list[0] as ListedObject, list[list.length - 1] as ListedObject];
     const bytes = list.reduce((sum, o) => sum + o.size, 0);
-    lines.push(`  ${prefix}segments/${rendition}_*.ts  ${list.length} segments, ${bytes} bytes (${shown.map((o) => o.key.slice(o.key.lastIndexOf("/") + 1)).join(list.length > 3 ? " … " : ", ")})`);
+    lines.push(
+      `  ${prefix}segments/${rendition}_*.ts  ${list.length} segments, ${bytes} bytes (${shown.map((o) => o.key.slice(o.key.lastIndexOf("/") + 1)).join(list.length > 3 ? " … " : ", ")})`,
+    );
   }
   return lines.join("\n");
 }

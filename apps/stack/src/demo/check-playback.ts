@@ -11,7 +11,9 @@ async function fetchOk(url: string, expectedType: string): Promise<Response> {
   const type = response.headers.get("content-type") ?? "";
   if (!response.ok || !type.startsWith(expectedType)) {
     await response.body?.cancel();
-    throw new Error(`GET ${new URL(url).pathname} answered ${response.status} (${type || "no content type"}); expected 200 ${expectedType}`);
+    throw new Error(
+      `GET ${new URL(url).pathname} answered ${response.status} (${type || "no content type"}); expected 200 ${expectedType}`,
+    );
   }
   return response;
 }

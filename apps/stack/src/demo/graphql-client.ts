@@ -20,7 +20,11 @@ export function createGraphqlClient(options: GraphqlClientOptions) {
     },
 
     /** Resolves when the server completes the subscription; rejects on an error. */
-    follow<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables, onNext: (data: TResult) => void): Promise<void> {
+    follow<TResult, TVariables>(
+      document: TypedDocumentNode<TResult, TVariables>,
+      variables: TVariables,
+      onNext: (data: TResult) => void,
+    ): Promise<void> {
       // A dropped connection is resumed: the gateway sends the current state first.
       ws ??= createSubscriptionClient({ url: options.wsUrl, apiKey: options.apiKey, webSocketImpl: WebSocket, retryAttempts: 5 });
       const client = ws;

@@ -1,6 +1,13 @@
 import { stat } from "node:fs/promises";
 import { basename, extname } from "node:path";
-import { CompleteUploadDocument, CreateUploadDocument, PlayerDocument, VideoProgressDocument, type PlayerQuery, type VideoProgressSubscription } from "@aq/graphql-client";
+import {
+  CompleteUploadDocument,
+  CreateUploadDocument,
+  PlayerDocument,
+  VideoProgressDocument,
+  type PlayerQuery,
+  type VideoProgressSubscription,
+} from "@aq/graphql-client";
 import type { GraphqlClient } from "./graphql-client.js";
 import type { ProgressBoard, StageName } from "./progress-board.js";
 import { uploadFile } from "./upload-file.js";
@@ -34,13 +41,21 @@ function mib(bytes: number): string {
  * the file to the presigned URL, completeVideoUpload, follow videoProgress until the video
  * reaches a terminal status, then read the video back (with its signed playback URL).
  */
-export async function sendVideo(client: GraphqlClient, file: string, options: { title: string; board: ProgressBoard }): Promise<FinishedVideo> {
+export async function sendVideo(
+  client: GraphqlClient,
+  file: string,
+  options: { title: string; board: ProgressBoard },
+): Promise<FinishedVideo> {
   const { size } = await stat(file);
   const { board } = options;
   const created = await client.request(CreateUploadDocument, {
     input: {
       title: options.title,
-      upload: { filename: basename(file), contentType: CONTENT_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream", sizeBytes: size },
+      upload: {
+        filename: basename(file),
+        contentType: CONTENT_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
+        sizeBytes: size,
+      },
     },
   });
   const { video: createdVideo, upload } = created.createVideo;

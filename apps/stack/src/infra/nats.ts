@@ -27,9 +27,12 @@ async function assertJetStream(url: string): Promise<void> {
     const jsm = await jetstreamManager(nc, { timeout: 5000 });
     await jsm.getAccountInfo();
   } catch (error) {
-    throw new Error(`NATS at ${url} answers but JetStream is not available (start it with \`nats-server -js\`): ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new Error(
+      `NATS at ${url} answers but JetStream is not available (start it with \`nats-server -js\`): ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     await nc.close();
   }
@@ -62,7 +65,12 @@ export async function provideNats(options: NatsOptions): Promise<NatsEndpoint> {
     return { url, origin: "local", stop: none };
   }
   // Its start-up banner would bury the services' lines; it goes to a file next to the store.
-  const server = await startNatsServer({ port: options.port, storeDir: options.storeDir, logFile: join(options.storeDir, "nats-server.log"), logs: options.logs });
+  const server = await startNatsServer({
+    port: options.port,
+    storeDir: options.storeDir,
+    logFile: join(options.storeDir, "nats-server.log"),
+    logs: options.logs,
+  });
   try {
     await assertJetStream(server.url);
   } catch (error) {

@@ -21,7 +21,8 @@ async function run<T>(action: () => Promise<T>): Promise<ActionResult<T>> {
 
 /** Server actions are public endpoints: the arguments are checked, whatever the caller's types said. */
 function videoId(id: unknown): string {
-  if (typeof id !== "string" || id.length === 0 || id.length > 64) throw new GatewayError({ code: "BAD_USER_INPUT", message: "a video id is required" });
+  if (typeof id !== "string" || id.length === 0 || id.length > 64)
+    throw new GatewayError({ code: "BAD_USER_INPUT", message: "a video id is required" });
   return id;
 }
 

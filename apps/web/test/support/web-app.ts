@@ -9,7 +9,14 @@ import { freePort, killOnExit, stopChild, waitFor } from "@aq/devkit";
 
 export const appDir = fileURLToPath(new URL("../..", import.meta.url));
 const nextBin = createRequire(join(appDir, "package.json")).resolve("next/dist/bin/next");
-const BUILD_INPUTS = ["src", "next.config.ts", "package.json", "tsconfig.json", "../../packages/contracts/src", "../../packages/graphql-client/src"];
+const BUILD_INPUTS = [
+  "src",
+  "next.config.ts",
+  "package.json",
+  "tsconfig.json",
+  "../../packages/contracts/src",
+  "../../packages/graphql-client/src",
+];
 
 /** Child output is kept for the error message of a failed start, not printed. */
 function collectOutput(child: ChildProcess): () => string {

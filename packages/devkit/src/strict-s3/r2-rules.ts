@@ -101,12 +101,16 @@ export function unsupportedFeature(request: S3Request): S3Refusal | null {
   if (request.method === "PUT" && request.key === "" && request.query.has("cors")) {
     for (const name of Object.keys(request.headers)) {
       // PutBucketCors: the table marks the SDK's checksum headers ❌.
-      if (name === "x-amz-sdk-checksum-algorithm" || name.startsWith("x-amz-checksum-")) return notImplemented(`Header '${name}' is not implemented for PutBucketCors`);
+      if (name === "x-amz-sdk-checksum-algorithm" || name.startsWith("x-amz-checksum-"))
+        return notImplemented(`Header '${name}' is not implemented for PutBucketCors`);
     }
   }
   // CRC64NVME is a full-object checksum on R2: multipart uploads cannot use it.
   const multipart = request.query.has("uploads") || request.query.has("uploadId");
-  if (multipart && (request.headers["x-amz-checksum-algorithm"]?.toUpperCase() === "CRC64NVME" || "x-amz-checksum-crc64nvme" in request.headers)) {
+  if (
+    multipart &&
+    (request.headers["x-amz-checksum-algorithm"]?.toUpperCase() === "CRC64NVME" || "x-amz-checksum-crc64nvme" in request.headers)
+  ) {
     return notImplemented("CRC64NVME checksums are not implemented for multipart uploads");
   }
   return null;
@@ -121,14 +125,20 @@ export function uploadSizeRefusal(request: S3Request, limits: R2Limits): S3Refus
   // Other PUTs on keys (tagging, ACLs) are refused as unsupported before this.
   if (request.method !== "PUT" || request.key === "" || "x-amz-copy-source" in request.headers) return null;
   const declared = request.headers["content-length"] ?? request.headers["x-amz-decoded-content-length"];
-  if (declared === undefined) return { status: 411, code: "MissingContentLength", message: "You must provide the Content-Length HTTP header." };
+  if (declared === undefined)
+    return { status: 411, code: "MissingContentLength", message: "You must provide the Content-Length HTTP header." };
   const length = Number(declared);
   if (request.query.has("uploadId")) {
     const partNumber = Number(request.query.get("partNumber"));
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > limits.maxParts) {
-      return { status: 400, code: "InvalidArgument", message: `Part number must be an integer between 1 and ${limits.maxParts}, inclusive` };
+      return {
+        status: 400,
+        code: "InvalidArgument",
+        message: `Part number must be an integer between 1 and ${limits.maxParts}, inclusive`,
+      };
     }
-    if (length > limits.maxPartBytes) return { status: 400, code: "EntityTooLarge", message: `a part is at most ${limits.maxPartBytes} bytes; this one is ${length}` };
+    if (length > limits.maxPartBytes)
+      return { status: 400, code: "EntityTooLarge", message: `a part is at most ${limits.maxPartBytes} bytes; this one is ${length}` };
     return null;
   }
   if (length > limits.maxSingleUploadBytes) {
@@ -187,9 +197,11 @@ export class MultipartLedger {
     const listed = [...body.matchAll(/<PartNumber>\s*(\d+)\s*<\/PartNumber>/g)].map((m) => Number(m[1]));
     const sizes = this.parts.get(uploadId) ?? new Map<number, number>();
     if (listed.length === 0) return { status: 400, code: "MalformedXML", message: "the request lists no parts" };
-    if (listed.length > this.limits.maxParts) return { status: 400, code: "InvalidArgument", message: `at most ${this.limits.maxParts} parts` };
+    if (listed.length > this.limits.maxParts)
+      return { status: 400, code: "InvalidArgument", message: `at most ${this.limits.maxParts} parts` };
     for (let i = 1; i < listed.length; i++) {
-      if (listed[i]! <= listed[i - 1]!) return { status: 400, code: "InvalidPartOrder", message: "The list of parts was not in ascending order." };
+      if (listed[i]! <= listed[i - 1]!)
+        return { status: 400, code: "InvalidPartOrder", message: "The list of parts was not in ascending order." };
     }
     const partSizes: number[] = [];
     for (const number of listed) {
@@ -199,7 +211,11 @@ export class MultipartLedger {
     }
     const leading = partSizes.slice(0, -1);
     if (leading.some((size) => size < this.limits.minPartBytes)) {
-      return { status: 400, code: "EntityTooSmall", message: `Your proposed upload is smaller than the minimum allowed object size (parts before the last are at least ${this.limits.minPartBytes} bytes)` };
+      return {
+        status: 400,
+        code: "EntityTooSmall",
+        message: `Your proposed upload is smaller than the minimum allowed object size (parts before the last are at least ${this.limits.minPartBytes} bytes)`,
+      };
     }
     const first = partSizes[0]!;
     if (leading.some((size) => size !== first) || partSizes.at(-1)! > first) {

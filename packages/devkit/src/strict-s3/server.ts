@@ -118,7 +118,11 @@ export async function startStrictS3Proxy(options: StrictS3Options): Promise<Stri
     }
     const body = await readBody(req);
     if (!payloadHashMatches(headers["x-amz-content-sha256"], body)) {
-      return refuse(req, res, { status: 400, code: "XAmzContentSHA256Mismatch", message: "The provided 'x-amz-content-sha256' header does not match what was computed." });
+      return refuse(req, res, {
+        status: 400,
+        code: "XAmzContentSHA256Mismatch",
+        message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      });
     }
     const integrity = deleteObjectsIntegrityRefusal(request, body);
     if (integrity) return refuse(req, res, integrity);

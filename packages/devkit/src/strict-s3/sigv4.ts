@@ -10,8 +10,7 @@ export interface ReceivedRequest {
 }
 
 export type SignatureVerdict =
-  | { ok: true; accessKeyId: string; presigned: boolean }
-  | { ok: false; status: number; code: string; message: string };
+  { ok: true; accessKeyId: string; presigned: boolean } | { ok: false; status: number; code: string; message: string };
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
 /** SigV4's longest presigned lifetime, which R2 applies too. */
@@ -84,7 +83,8 @@ export function verifySigV4(request: ReceivedRequest, secrets: ReadonlyMap<strin
   let amzDate: string;
   let payloadHash: string;
   if (presigned) {
-    if (query.get("X-Amz-Algorithm") !== ALGORITHM) return refuse(400, "AuthorizationQueryParametersError", "X-Amz-Algorithm must be AWS4-HMAC-SHA256");
+    if (query.get("X-Amz-Algorithm") !== ALGORITHM)
+      return refuse(400, "AuthorizationQueryParametersError", "X-Amz-Algorithm must be AWS4-HMAC-SHA256");
     credential = parseCredential(query.get("X-Amz-Credential") ?? "");
     signedHeaders = (query.get("X-Amz-SignedHeaders") ?? "").split(";");
     signature = query.get("X-Amz-Signature") ?? "";
@@ -114,7 +114,14 @@ export function verifySigV4(request: ReceivedRequest, secrets: ReadonlyMap<strin
   if (!signedHeaders.includes("host")) return refuse(403, "SignatureDoesNotMatch", "the host header must be signed");
 
   const canonicalHeaders = signedHeaders.map((name) => `${name}:${(request.headers[name] ?? "").trim().replace(/\s+/g, " ")}\n`).join("");
-  const canonicalRequest = [request.method, path || "/", canonicalQuery(pairs), canonicalHeaders, signedHeaders.join(";"), payloadHash].join("\n");
+  const canonicalRequest = [
+    request.method,
+    path || "/",
+    canonicalQuery(pairs),
+    canonicalHeaders,
+    signedHeaders.join(";"),
+    payloadHash,
+  ].join("\n");
   const stringToSign = [ALGORITHM, amzDate, credential.scope, sha256Hex(canonicalRequest)].join("\n");
   let key = hmac(`AWS4${secret}`, credential.date);
   for (const part of [credential.region, credential.service, "aws4_request"]) key = hmac(key, part);

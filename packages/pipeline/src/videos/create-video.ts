@@ -57,8 +57,10 @@ function checkUpload(upload: UploadSource, maxBytes: number): void {
   if (!UPLOAD_CONTENT_TYPE.test(contentType)) {
     throw invalid(`upload.contentType must be a video/* type or application/octet-stream, got "${contentType.slice(0, 80)}"`);
   }
-  if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 1) throw invalid(`upload.sizeBytes must be a positive whole number of bytes, got ${sizeBytes}`);
-  if (sizeBytes > maxBytes) throw new AqError("SOURCE_TOO_LARGE", `upload.sizeBytes is ${sizeBytes}; the largest accepted source is ${maxBytes} bytes`);
+  if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 1)
+    throw invalid(`upload.sizeBytes must be a positive whole number of bytes, got ${sizeBytes}`);
+  if (sizeBytes > maxBytes)
+    throw new AqError("SOURCE_TOO_LARGE", `upload.sizeBytes is ${sizeBytes}; the largest accepted source is ${maxBytes} bytes`);
   if (sizeBytes > MAX_SINGLE_PUT_BYTES) {
     // The upload target is one presigned PUT, and R2 refuses larger requests (EntityTooLarge).
     throw new AqError(

@@ -19,7 +19,8 @@ export async function deleteVideo(deps: { db: Database; storage: Storage; log: L
   }
   let removed = 0;
   try {
-    for (const prefix of [videoPrefix(id), uploadPrefix(id)]) removed += await deletePrefixWithRetries(deps.storage, prefix, { log: deps.log });
+    for (const prefix of [videoPrefix(id), uploadPrefix(id)])
+      removed += await deletePrefixWithRetries(deps.storage, prefix, { log: deps.log });
   } catch (error) {
     if (!isAqError(error)) throw error;
     deps.log.error({ videoId: id, code: error.code, err: error.toValue() }, "video deleted, but objects remain in the bucket");

@@ -17,7 +17,9 @@ const RESTART_FROM_FAILURE: Partial<Record<VideoStatus, VideoStatus>> = Object.f
   STAGES.filter((stage) => stage.failed !== "rejected").map((stage) => [stage.failed, stage.status]),
 );
 /** A stage left half-done (its worker gone) is handed back to the status its worker waits for. */
-const RESTART_IN_PROGRESS: Partial<Record<VideoStatus, VideoStatus>> = Object.fromEntries(STAGES.map((stage) => [stage.working, stage.status]));
+const RESTART_IN_PROGRESS: Partial<Record<VideoStatus, VideoStatus>> = Object.fromEntries(
+  STAGES.map((stage) => [stage.working, stage.status]),
+);
 /** Statuses a worker waits for: announcing them again is enough. */
 const WAITING: readonly VideoStatus[] = STAGES.map((stage) => stage.status);
 
@@ -45,20 +47,33 @@ export async function retryVideo(db: Database, id: string, options: { stuckAfter
   const unit = WORKER_OF[video.status];
   const afterFailure = RESTART_FROM_FAILURE[video.status];
   if (afterFailure) {
-    const restarted = await transitionVideo(db, { id, from: video.status, to: afterFailure, set: FRESH_START, detail: "retry requested", unlessLeased: unit });
+    const restarted = await transitionVideo(db, {
+      id,
+      from: video.status,
+      to: afterFailure,
+      set: FRESH_START,
+      detail: "retry requested",
+      unlessLeased: unit,
+    });
     return { video: restarted ?? (await reload()), action: "restarted" };
   }
 
   const inProgress = RESTART_IN_PROGRESS[video.status];
   if (!inProgress && !WAITING.includes(video.status)) {
-    throw new AqError("NOT_RETRYABLE", `video ${id} is ${shown(video.status)}; only FAILED_ENCODING, FAILED_UPLOAD or stuck videos can be retried`, {
-      status: video.status,
-    });
+    throw new AqError(
+      "NOT_RETRYABLE",
+      `video ${id} is ${shown(video.status)}; only FAILED_ENCODING, FAILED_UPLOAD or stuck videos can be retried`,
+      {
+        status: video.status,
+      },
+    );
   }
   if (inProgress && unit) {
     const holder = await liveLease(db, id, unit);
     const detail = `retry requested: ${video.status} with no live lease`;
-    const requeued = holder ? null : await transitionVideo(db, { id, from: video.status, to: inProgress, set: FRESH_START, detail, unlessLeased: unit });
+    const requeued = holder
+      ? null
+      : await transitionVideo(db, { id, from: video.status, to: inProgress, set: FRESH_START, detail, unlessLeased: unit });
     if (!requeued) {
       const renewed = holder ? `; its lease was renewed ${Math.round(holder.renewedSecondsAgo)} s ago` : "";
       throw new AqError("NOT_RETRYABLE", `video ${id} is ${shown(video.status)} and a worker is still on it${renewed}`, {

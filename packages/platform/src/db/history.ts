@@ -4,7 +4,14 @@ import { videoStatusHistory, type StatusChangeRow } from "./schema.js";
 
 /** The status histories of several videos in one query, oldest change first, in the order of `ids`. */
 export async function getVideoHistories(db: Database, ids: readonly string[]): Promise<StatusChangeRow[][]> {
-  const rows = ids.length === 0 ? [] : await db.select().from(videoStatusHistory).where(inArray(videoStatusHistory.videoId, [...ids])).orderBy(asc(videoStatusHistory.id));
+  const rows =
+    ids.length === 0
+      ? []
+      : await db
+          .select()
+          .from(videoStatusHistory)
+          .where(inArray(videoStatusHistory.videoId, [...ids]))
+          .orderBy(asc(videoStatusHistory.id));
   const byVideo = new Map<string, StatusChangeRow[]>(ids.map((id) => [id, []]));
   for (const row of rows) byVideo.get(row.videoId)?.push(row);
   return ids.map((id) => byVideo.get(id) ?? []);

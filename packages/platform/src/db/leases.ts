@@ -73,7 +73,11 @@ export async function holdsLease(db: Database | Tx, lease: LeaseRef): Promise<bo
 }
 
 /** The live lease on a unit, if any (for operators' messages). */
-export async function liveLease(db: Database | Tx, videoId: string, unit: string): Promise<(WorkLeaseRow & { renewedSecondsAgo: number }) | null> {
+export async function liveLease(
+  db: Database | Tx,
+  videoId: string,
+  unit: string,
+): Promise<(WorkLeaseRow & { renewedSecondsAgo: number }) | null> {
   const [row] = await db
     .select({ lease: workLeases, renewedSecondsAgo: sql<number>`extract(epoch from now() - ${workLeases.renewedAt})::float8` })
     .from(workLeases)

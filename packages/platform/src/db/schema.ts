@@ -82,17 +82,14 @@ export const workLeases = pgTable(
  * transaction; a relay claims pending rows for a short while (no lock held while it
  * publishes), publishes them with a stable message id and deletes them.
  */
-export const outbox = pgTable(
-  "outbox",
-  {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    subject: text("subject").notNull(),
-    payload: jsonb("payload").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-    /** A relay is publishing the row until then; after it, another relay may. */
-    claimedUntil: timestamp("claimed_until", { withTimezone: true, mode: "date" }),
-  },
-);
+export const outbox = pgTable("outbox", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  subject: text("subject").notNull(),
+  payload: jsonb("payload").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  /** A relay is publishing the row until then; after it, another relay may. */
+  claimedUntil: timestamp("claimed_until", { withTimezone: true, mode: "date" }),
+});
 
 export type VideoRow = typeof videos.$inferSelect;
 export type NewVideoRow = typeof videos.$inferInsert;

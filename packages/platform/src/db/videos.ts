@@ -132,7 +132,11 @@ export async function findStuckVideos(
     .leftJoin(workLeases, and(eq(workLeases.videoId, videos.id), eq(workLeases.unit, stage.unit)))
     .where(
       or(
-        and(eq(videos.status, stage.queued), lt(videos.statusChangedAt, olderThan), or(isNull(workLeases.videoId), lt(workLeases.expiresAt, sql`now()`))),
+        and(
+          eq(videos.status, stage.queued),
+          lt(videos.statusChangedAt, olderThan),
+          or(isNull(workLeases.videoId), lt(workLeases.expiresAt, sql`now()`)),
+        ),
         and(
           eq(videos.status, stage.working),
           or(and(isNull(workLeases.videoId), lt(videos.updatedAt, olderThan)), lt(workLeases.expiresAt, sql`now()`)),
@@ -147,11 +151,13 @@ export async function findStuckVideos(
 /** Re-announces a video's current status through the outbox (used by the stuck-work sweep). */
 export async function republishStatus(db: Database, row: VideoRow, detail: string): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.update(videos).set({ statusChangedAt: new Date() }).where(and(eq(videos.id, row.id), eq(videos.status, row.status)));
+    await tx
+      .update(videos)
+      .set({ statusChangedAt: new Date() })
+      .where(and(eq(videos.id, row.id), eq(videos.status, row.status)));
     await tx.insert(outbox).values({ subject: statusSubject(row.id, row.status), payload: { ...statusEvent(row, null), detail } });
   });
 }
-
 
 /** Counts a new attempt at the current stage; returns the attempt number, or null if the status moved on or the lease was lost. */
 export async function beginAttempt(db: Database, lease: LeaseRef, status: VideoStatus): Promise<number | null> {

@@ -31,7 +31,10 @@ export function parsePlaybackKeys(spec: string): PlaybackKeyring {
     const id = colon < 0 ? "" : entry.slice(0, colon);
     const secret = colon < 0 ? "" : entry.slice(colon + 1);
     if (!KEY_ID_PATTERN.test(id)) {
-      throw new AqError("INVALID_CONFIG", `playback signing key #${index + 1}: expected kid:secret with a kid of 1-32 letters, digits, '-' or '_'`);
+      throw new AqError(
+        "INVALID_CONFIG",
+        `playback signing key #${index + 1}: expected kid:secret with a kid of 1-32 letters, digits, '-' or '_'`,
+      );
     }
     if (secret.length < MIN_SECRET_LENGTH) {
       throw new AqError("INVALID_CONFIG", `playback signing key "${id}": the secret must be at least ${MIN_SECRET_LENGTH} characters`);

@@ -18,5 +18,8 @@ export async function signPlaybackUrl(
 ): Promise<SignedPlaybackUrl> {
   const expiry = nowSeconds + expiresInSeconds;
   const token = await signPlaybackToken(keyring, videoId, expiry);
-  return { url: `${baseUrl.replace(/\/+$/, "")}${playbackPath(videoId, expiry, token, MASTER_PLAYLIST)}`, expiresAt: new Date(expiry * 1000) };
+  return {
+    url: `${baseUrl.replace(/\/+$/, "")}${playbackPath(videoId, expiry, token, MASTER_PLAYLIST)}`,
+    expiresAt: new Date(expiry * 1000),
+  };
 }

@@ -8,7 +8,11 @@ import { createLogger } from "../log/index.js";
  * and exit code 1: a misconfigured service must not start, and a stack trace tells an operator
  * nothing more.
  */
-export function loadConfigOrExit<S extends z.ZodType>(service: string, schema: S, env: Record<string, string | undefined> = process.env): z.output<S> {
+export function loadConfigOrExit<S extends z.ZodType>(
+  service: string,
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.output<S> {
   try {
     return loadConfig(schema, env);
   } catch (error) {

@@ -67,14 +67,18 @@ function get(url: URL, options: FetchSourceOptions): Promise<IncomingMessage> {
       },
       resolve,
     );
-    request.on("timeout", () => request.destroy(new AqError("SOURCE_FETCH_FAILED", `${url.host} sent no data for ${(options.idleTimeoutMs ?? 30_000) / 1000} s`)));
+    request.on("timeout", () =>
+      request.destroy(new AqError("SOURCE_FETCH_FAILED", `${url.host} sent no data for ${(options.idleTimeoutMs ?? 30_000) / 1000} s`)),
+    );
     request.on("error", reject);
   });
 }
 
 function describeFailure(error: unknown, url: URL, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted || error instanceof AqError) return error;
-  return new AqError("SOURCE_FETCH_FAILED", `fetching the source from ${url.host} failed: ${(error as Error).message}`, undefined, { cause: error });
+  return new AqError("SOURCE_FETCH_FAILED", `fetching the source from ${url.host} failed: ${(error as Error).message}`, undefined, {
+    cause: error,
+  });
 }
 
 /** Follows redirects one hop at a time, checking every hop's URL and addresses like the first. */

@@ -53,7 +53,9 @@ const withContentMd5Only =
       for (const name of Object.keys(request.headers)) {
         if (/^x-amz-(sdk-)?checksum-/i.test(name)) delete request.headers[name];
       }
-      request.headers["content-md5"] = createHash("md5").update(String(request.body ?? "")).digest("base64");
+      request.headers["content-md5"] = createHash("md5")
+        .update(String(request.body ?? ""))
+        .digest("base64");
     }
     return next(args);
   };

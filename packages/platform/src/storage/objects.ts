@@ -134,9 +134,7 @@ export async function deletePrefix(storage: Storage, prefix: string, { batchSize
     const page = await storage.client.send(new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: prefix, MaxKeys: batchSize }));
     const keys = (page.Contents ?? []).flatMap((item) => (item.Key === undefined ? [] : [{ Key: item.Key }]));
     if (keys.length === 0) return deleted;
-    const out = await storage.client.send(
-      new DeleteObjectsCommand({ Bucket: storage.bucket, Delete: { Objects: keys, Quiet: true } }),
-    );
+    const out = await storage.client.send(new DeleteObjectsCommand({ Bucket: storage.bucket, Delete: { Objects: keys, Quiet: true } }));
     if (out.Errors?.length) {
       const first = out.Errors[0];
       throw new Error(`could not delete ${out.Errors.length} object(s) under ${prefix}, e.g. ${first?.Key}: ${first?.Code}`);

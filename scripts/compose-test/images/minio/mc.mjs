@@ -54,7 +54,10 @@ function signedHeaders(method, url, { accessKey, secretKey }, region = "us-east-
   const key = ["s3", "aws4_request"].reduce((k, part) => hmac(k, part), hmac(hmac(`AWS4${secretKey}`, date), region));
   const signature = createHmac("sha256", key).update(toSign).digest("hex");
   const { host: _host, ...sent } = headers;
-  return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${accessKey}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}` };
+  return {
+    ...sent,
+    authorization: `AWS4-HMAC-SHA256 Credential=${accessKey}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}`,
+  };
 }
 
 const [command, ...args] = process.argv.slice(2);
@@ -76,7 +79,9 @@ if (command === "--version" || command === "version") {
   const bucket = target.slice(slash + 1).replace(/\/$/, "");
   const host = alias(name);
   const url = new URL(`/${bucket}`, host.url);
-  const response = await fetch(url, { method: "PUT", headers: signedHeaders("PUT", url, host) }).catch((error) => fail(`mc: ${url.origin}: ${error.message}`));
+  const response = await fetch(url, { method: "PUT", headers: signedHeaders("PUT", url, host) }).catch((error) =>
+    fail(`mc: ${url.origin}: ${error.message}`),
+  );
   const text = await response.text();
   if (response.ok) console.log(`Bucket created successfully \`${target}\`.`);
   else if (ignoreExisting && response.status === 409 && /BucketAlready/.test(text)) console.log(`Bucket \`${target}\` already exists.`);

@@ -86,17 +86,24 @@ function verifySignature(req) {
     amzDate = req.headers["x-amz-date"];
     payloadHash = req.headers["x-amz-content-sha256"] ?? sha256("");
   } else if (query["X-Amz-Algorithm"] === "AWS4-HMAC-SHA256") {
-    [credential, signedHeaders, signature, amzDate] = [query["X-Amz-Credential"], query["X-Amz-SignedHeaders"], query["X-Amz-Signature"], query["X-Amz-Date"]];
+    [credential, signedHeaders, signature, amzDate] = [
+      query["X-Amz-Credential"],
+      query["X-Amz-SignedHeaders"],
+      query["X-Amz-Signature"],
+      query["X-Amz-Date"],
+    ];
     payloadHash = "UNSIGNED-PAYLOAD";
     const expires = Number(query["X-Amz-Expires"]);
     const signedAt = Date.parse(amzDate?.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, "$1-$2-$3T$4:$5:$6Z") ?? "");
-    if (!Number.isFinite(expires) || !Number.isFinite(signedAt) || Date.now() > signedAt + expires * 1000) return [403, "AccessDenied", "Request has expired"];
+    if (!Number.isFinite(expires) || !Number.isFinite(signedAt) || Date.now() > signedAt + expires * 1000)
+      return [403, "AccessDenied", "Request has expired"];
   } else if (authorization) {
     return [400, "InvalidRequest", "Only AWS Signature Version 4 is supported"];
   } else {
     return [403, "AccessDenied", "Access Denied."];
   }
-  if (!credential || !signedHeaders || !signature || !amzDate) return [400, "AuthorizationHeaderMalformed", "The authorization is incomplete"];
+  if (!credential || !signedHeaders || !signature || !amzDate)
+    return [400, "AuthorizationHeaderMalformed", "The authorization is incomplete"];
   const [accessKey, date, region, service, terminator] = credential.split("/");
   if (accessKey !== user) return [403, "InvalidAccessKeyId", "The Access Key Id you provided does not exist in our records."];
   if (service !== "s3" || terminator !== "aws4_request") return [400, "AuthorizationHeaderMalformed", "Bad credential scope"];
@@ -111,14 +118,25 @@ function verifySignature(req) {
     .map(([key, value]) => `${key}=${value}`)
     .join("&");
   const names = signedHeaders.split(";");
-  const canonicalHeaders = names.map((name) => `${name}:${String(req.headers[name] ?? "").trim().replace(/\s+/g, " ")}\n`).join("");
+  const canonicalHeaders = names
+    .map(
+      (name) =>
+        `${name}:${String(req.headers[name] ?? "")
+          .trim()
+          .replace(/\s+/g, " ")}\n`,
+    )
+    .join("");
   const canonical = [req.method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash].join("\n");
   const scope = `${date}/${region}/${service}/aws4_request`;
   const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonical)].join("\n");
   const key = hmac(hmac(hmac(hmac(`AWS4${password}`, date), region), service), "aws4_request");
   const expected = crypto.createHmac("sha256", key).update(toSign).digest("hex");
   if (expected.length !== signature.length || !crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) {
-    return [403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method."];
+    return [
+      403,
+      "SignatureDoesNotMatch",
+      "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+    ];
   }
   return null;
 }
@@ -152,7 +170,11 @@ server.middleware.unshift(async (ctx, next) => {
     ctx.status = 200;
     return;
   }
-  ctx.set({ "access-control-allow-origin": allowOrigin, "access-control-expose-headers": "ETag, Content-Length, Content-Range", vary: "Origin" });
+  ctx.set({
+    "access-control-allow-origin": allowOrigin,
+    "access-control-expose-headers": "ETag, Content-Length, Content-Range",
+    vary: "Origin",
+  });
   return next();
 });
 // After CORS (a refusal keeps its CORS headers, as MinIO's do), before s3rver.

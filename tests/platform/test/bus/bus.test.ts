@@ -58,7 +58,12 @@ describe("stream and consumers", () => {
     expect(stream.config.max_age).toBeGreaterThan(0);
 
     const created = await ensureWorkConsumer(nc, "encoder", { ackWaitSeconds: 30, maxDeliver: 5 });
-    expect(created.config).toMatchObject({ durable_name: "encoder", ack_policy: "explicit", filter_subject: "aq.video.*.probed", max_deliver: 5 });
+    expect(created.config).toMatchObject({
+      durable_name: "encoder",
+      ack_policy: "explicit",
+      filter_subject: "aq.video.*.probed",
+      max_deliver: 5,
+    });
     const updated = await ensureWorkConsumer(nc, "encoder", { ackWaitSeconds: 10, maxDeliver: 3 });
     expect(updated.config.ack_wait).toBe(10 * 1e9);
     expect(updated.config.max_deliver).toBe(3);
@@ -153,9 +158,14 @@ describe("consumeWork", () => {
     });
     await publishStatus("flaky", "encoded");
     await publishStatus("broken", "encoded");
-    await waitFor(() => calls.filter((c) => c.videoId === "broken").length === 3 && calls.some((c) => c.videoId === "flaky" && c.context.deliveryCount === 2), {
-      message: "all deliveries",
-    });
+    await waitFor(
+      () =>
+        calls.filter((c) => c.videoId === "broken").length === 3 &&
+        calls.some((c) => c.videoId === "flaky" && c.context.deliveryCount === 2),
+      {
+        message: "all deliveries",
+      },
+    );
     expect(calls.filter((c) => c.videoId === "flaky").map((c) => c.context)).toEqual([
       { lastAttempt: false, deliveryCount: 1 },
       { lastAttempt: false, deliveryCount: 2 },
@@ -190,7 +200,10 @@ describe("consumeWork", () => {
       },
     });
     await publishStatus("long", "probed");
-    await waitFor(async () => calls === 1 && (await consumerState("encoder")).ackPending === 0, { timeoutMs: 15_000, message: "the long job acked" });
+    await waitFor(async () => calls === 1 && (await consumerState("encoder")).ackPending === 0, {
+      timeoutMs: 15_000,
+      message: "the long job acked",
+    });
     expect(calls).toBe(1);
     expect((await consumerState("encoder")).redelivered).toBe(0);
     stop.abort();

@@ -97,12 +97,18 @@ describe("startOutboxRelay", () => {
     await waitFor(() => captured.find("outbox relay failed").length > 0, { message: "a database failure logged" });
     await database.db.execute(sql`alter table outbox_away rename to outbox`);
     await insertVideo(database.db, { id: "db-back", status: "uploaded", sourceKind: "file", sourceLocation: "/x" });
-    await waitFor(async () => (await pendingRows(database)) === 0, { timeoutMs: 20_000, message: "published after the database came back" });
+    await waitFor(async () => (await pendingRows(database)) === 0, {
+      timeoutMs: 20_000,
+      message: "published after the database came back",
+    });
 
     const failuresBefore = captured.find("outbox relay failed").length;
     await server.restart(async () => {
       await insertVideo(database.db, { id: "nats-back", status: "uploaded", sourceKind: "file", sourceLocation: "/x" });
-      await waitFor(() => captured.find("outbox relay failed").length > failuresBefore, { timeoutMs: 20_000, message: "a NATS failure logged" });
+      await waitFor(() => captured.find("outbox relay failed").length > failuresBefore, {
+        timeoutMs: 20_000,
+        message: "a NATS failure logged",
+      });
     });
     await waitFor(async () => (await pendingRows(database)) === 0, { timeoutMs: 30_000, message: "published after NATS came back" });
     expect(await streamSubjects()).toEqual([statusSubject("db-back", "uploaded"), statusSubject("nats-back", "uploaded")]);

@@ -41,7 +41,9 @@ it("four services migrating one empty database at once all start, and each migra
   );
   await waitFor(
     async () => {
-      const waiting = await gate.query<{ n: number }>("select count(*)::int as n from pg_locks where not granted and pid <> pg_backend_pid()");
+      const waiting = await gate.query<{ n: number }>(
+        "select count(*)::int as n from pg_locks where not granted and pid <> pg_backend_pid()",
+      );
       return waiting.rows[0]?.n === 4;
     },
     { timeoutMs: 60_000, intervalMs: 100, message: "four migrating processes to wait on the migrations table or on each other" },
@@ -49,7 +51,9 @@ it("four services migrating one empty database at once all start, and each migra
   await gate.query("commit");
   gate.release();
   const runs = await running;
-  expect(runs.map((r) => ({ exitCode: r.exitCode, stderr: r.stderr }))).toEqual(Array.from({ length: 4 }, () => ({ exitCode: 0, stderr: "" })));
+  expect(runs.map((r) => ({ exitCode: r.exitCode, stderr: r.stderr }))).toEqual(
+    Array.from({ length: 4 }, () => ({ exitCode: 0, stderr: "" })),
+  );
 
   const journal = JSON.parse(await readFile(join(migrationsDir, "meta/_journal.json"), "utf8")) as { entries: unknown[] };
   const applied = await database.db.execute(sql.raw("select count(*)::int as n from drizzle.__drizzle_migrations"));

@@ -17,7 +17,10 @@ it("has the server cancel a statement that runs past the statement timeout (30 s
   const db = createDatabase(database.url, { max: 1, statementTimeoutMs: 300 });
   const byDefault = createDatabase(database.url, { max: 1 });
   try {
-    await expect(db.$client.query("select pg_sleep(5)")).rejects.toMatchObject({ code: "57014", message: "canceling statement due to statement timeout" });
+    await expect(db.$client.query("select pg_sleep(5)")).rejects.toMatchObject({
+      code: "57014",
+      message: "canceling statement due to statement timeout",
+    });
     expect((await byDefault.$client.query("show statement_timeout")).rows).toEqual([{ statement_timeout: "30s" }]);
   } finally {
     await Promise.all([closeDatabase(db), closeDatabase(byDefault)]);

@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@aq/devkit";
 import { drainOutbox, type OutboxMessage } from "@aq/platform/db";
-import { acquireLease, beginAttempt, getVideoHistory, insertVideo, listVideos, liveLease, releaseAttempt, renewLease, transitionVideo, type LeaseRef } from "@aq/platform/db";
+import {
+  acquireLease,
+  beginAttempt,
+  getVideoHistory,
+  insertVideo,
+  listVideos,
+  liveLease,
+  releaseAttempt,
+  renewLease,
+  transitionVideo,
+  type LeaseRef,
+} from "@aq/platform/db";
 
 async function lease(db: TestDatabase["db"], videoId: string, owner: string, ttlMs = 60_000): Promise<LeaseRef | null> {
   const result = await acquireLease(db, { videoId, unit: "encoder", statuses: ["probed", "encoding"], owner, ttlMs });
@@ -27,7 +38,13 @@ async function published(): Promise<OutboxMessage[]> {
 describe("videos repository", () => {
   it("changes status only from an expected status, records history and one outbox event per change", async () => {
     const { db } = database;
-    await insertVideo(db, { id: "cas", status: "uploaded", sourceKind: "upload", sourceLocation: "uploads/cas/source", sourceSizeBytes: 5 * 2 ** 30 });
+    await insertVideo(db, {
+      id: "cas",
+      status: "uploaded",
+      sourceKind: "upload",
+      sourceLocation: "uploads/cas/source",
+      sourceSizeBytes: 5 * 2 ** 30,
+    });
     await published();
 
     expect((await transitionVideo(db, { id: "cas", from: "uploaded", to: "probing" }))?.status).toBe("probing");
@@ -73,7 +90,9 @@ describe("videos repository", () => {
     const refused = await acquireLease(db, { videoId: "leased", unit: "encoder", statuses: ["probed"], owner: "second", ttlMs: 60_000 });
     expect(refused).toMatchObject({ kind: "held", holder: { owner: "first" } });
     // Another unit of the same video is free.
-    expect((await acquireLease(db, { videoId: "leased", unit: "encoder/chunk-0001", statuses: ["probed"], owner: "c", ttlMs: 1000 })).kind).toBe("acquired");
+    expect(
+      (await acquireLease(db, { videoId: "leased", unit: "encoder/chunk-0001", statuses: ["probed"], owner: "c", ttlMs: 1000 })).kind,
+    ).toBe("acquired");
     expect(await transitionVideo(db, { id: "leased", from: "probed", to: "encoding", lease: first })).not.toBeNull();
 
     // The first holder stops renewing (here: renews for 0 ms); once expired, the second takes over.
@@ -83,10 +102,14 @@ describe("videos repository", () => {
     expect(await renewLease(db, first, 60_000)).toBe(false);
     expect(await transitionVideo(db, { id: "leased", from: "encoding", to: "encoded", lease: first })).toBeNull();
     expect(await renewLease(db, second, 60_000)).toBe(true);
-    expect((await transitionVideo(db, { id: "leased", from: "encoding", to: "encoded", lease: second, releaseLease: true }))?.status).toBe("encoded");
+    expect((await transitionVideo(db, { id: "leased", from: "encoding", to: "encoded", lease: second, releaseLease: true }))?.status).toBe(
+      "encoded",
+    );
     // Released with the status change, and the video has left the statuses the lease is for.
     expect(await liveLease(db, "leased", "encoder")).toBeNull();
-    expect(await acquireLease(db, { videoId: "leased", unit: "encoder", statuses: ["probed", "encoding"], owner: "t", ttlMs: 1000 })).toEqual({
+    expect(
+      await acquireLease(db, { videoId: "leased", unit: "encoder", statuses: ["probed", "encoding"], owner: "t", ttlMs: 1000 }),
+    ).toEqual({
       kind: "moved",
       status: "encoded",
     });

@@ -70,7 +70,10 @@ describe("assertSourceUrlAllowed", () => {
     ["https://user:secret@example.com/video.mp4", /may not contain credentials/],
     ["s3://bucket-only", /must name a bucket and an object key/],
   ])("refuses %s", async (url, message) => {
-    await expect(assertSourceUrlAllowed(url)).rejects.toMatchObject({ code: "SOURCE_URL_REFUSED", message: expect.stringMatching(message) });
+    await expect(assertSourceUrlAllowed(url)).rejects.toMatchObject({
+      code: "SOURCE_URL_REFUSED",
+      message: expect.stringMatching(message),
+    });
   });
 
   it("accepts loopback when private addresses are allowed", async () => {
@@ -78,7 +81,11 @@ describe("assertSourceUrlAllowed", () => {
   });
 
   it("accepts an s3 URL and splits bucket and key", async () => {
-    await expect(assertSourceUrlAllowed("s3://media/in/clip%201.mp4")).resolves.toMatchObject({ kind: "s3", bucket: "media", key: "in/clip 1.mp4" });
+    await expect(assertSourceUrlAllowed("s3://media/in/clip%201.mp4")).resolves.toMatchObject({
+      kind: "s3",
+      bucket: "media",
+      key: "in/clip 1.mp4",
+    });
   });
 
   it("accepts a public address literal without a DNS lookup", async () => {
@@ -168,7 +175,9 @@ describe("fetchSourceToFile over HTTP", () => {
   });
 
   it("stops after too many redirects", async () => {
-    await expect(fetchSourceToFile(`${base}/loop`, join(dir, "loop"), { allowPrivate: true, maxBytes: 1000, maxRedirects: 3 })).rejects.toMatchObject({
+    await expect(
+      fetchSourceToFile(`${base}/loop`, join(dir, "loop"), { allowPrivate: true, maxBytes: 1000, maxRedirects: 3 }),
+    ).rejects.toMatchObject({
       code: "SOURCE_FETCH_FAILED",
       message: expect.stringMatching(/more than 3 times/),
     });
@@ -189,7 +198,9 @@ describe("fetchSourceToFile over HTTP", () => {
   });
 
   it("reports a missing source", async () => {
-    await expect(fetchSourceToFile(`${base}/missing.mp4`, join(dir, "missing"), { allowPrivate: true, maxBytes: 1000 })).rejects.toMatchObject({
+    await expect(
+      fetchSourceToFile(`${base}/missing.mp4`, join(dir, "missing"), { allowPrivate: true, maxBytes: 1000 }),
+    ).rejects.toMatchObject({
       code: "SOURCE_NOT_FOUND",
       message: expect.stringMatching(/HTTP 404/),
     });
@@ -214,7 +225,9 @@ describe("fetchSourceToFile from s3://", () => {
   beforeAll(async () => {
     s3 = await startS3Server();
     dir = await mkdtemp(join(tmpdir(), "aq-sources-s3-"));
-    await s3.storage.client.send(new PutObjectCommand({ Bucket: s3.storage.bucket, Key: "incoming/clip.mp4", Body: "hello video", ContentType: "video/mp4" }));
+    await s3.storage.client.send(
+      new PutObjectCommand({ Bucket: s3.storage.bucket, Key: "incoming/clip.mp4", Body: "hello video", ContentType: "video/mp4" }),
+    );
   });
 
   afterAll(async () => {
@@ -231,9 +244,15 @@ describe("fetchSourceToFile from s3://", () => {
 
   it("refuses another bucket, a missing object and an object over the limit", async () => {
     const options = { storage: s3.storage, maxBytes: 1000 };
-    await expect(fetchSourceToFile("s3://someone-else/incoming/clip.mp4", join(dir, "x"), options)).rejects.toMatchObject({ code: "SOURCE_URL_REFUSED" });
-    await expect(fetchSourceToFile(`s3://${s3.storage.bucket}/nope.mp4`, join(dir, "x"), options)).rejects.toMatchObject({ code: "SOURCE_NOT_FOUND" });
-    await expect(fetchSourceToFile(`s3://${s3.storage.bucket}/incoming/clip.mp4`, join(dir, "x"), { ...options, maxBytes: 5 })).rejects.toMatchObject({
+    await expect(fetchSourceToFile("s3://someone-else/incoming/clip.mp4", join(dir, "x"), options)).rejects.toMatchObject({
+      code: "SOURCE_URL_REFUSED",
+    });
+    await expect(fetchSourceToFile(`s3://${s3.storage.bucket}/nope.mp4`, join(dir, "x"), options)).rejects.toMatchObject({
+      code: "SOURCE_NOT_FOUND",
+    });
+    await expect(
+      fetchSourceToFile(`s3://${s3.storage.bucket}/incoming/clip.mp4`, join(dir, "x"), { ...options, maxBytes: 5 }),
+    ).rejects.toMatchObject({
       code: "SOURCE_TOO_LARGE",
     });
   });

@@ -39,7 +39,9 @@ describe("deletePrefixWithRetries against the strict R2 stand-in", () => {
       { step: "build", priority: "low" },
     );
     const captured = captureLog();
-    const error = await deletePrefixWithRetries(storage, "refused/", { attempts: 3, retryBaseMs: 5, log: captured.log }).catch((e: unknown) => e);
+    const error = await deletePrefixWithRetries(storage, "refused/", { attempts: 3, retryBaseMs: 5, log: captured.log }).catch(
+      (e: unknown) => e,
+    );
     storage.client.destroy();
     expect(isAqError(error) && error.code).toBe("CLEANUP_FAILED");
     expect((error as Error).message).toMatch(/objects under refused\/ after 3 attempts: InvalidRequest/);

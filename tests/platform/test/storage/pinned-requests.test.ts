@@ -42,10 +42,16 @@ function answer(request: Recorded): { statusCode: number; headers: Record<string
   }
   if (method === "POST" && "delete" in query) return { statusCode: 200, headers: XML, body: "<DeleteResult></DeleteResult>" };
   if (method === "POST" && "uploads" in query) {
-    return { statusCode: 200, headers: XML, body: "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>up-1</UploadId></InitiateMultipartUploadResult>" };
+    return {
+      statusCode: 200,
+      headers: XML,
+      body: "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>up-1</UploadId></InitiateMultipartUploadResult>",
+    };
   }
-  if (method === "POST" && "uploadId" in query) return { statusCode: 200, headers: XML, body: "<CompleteMultipartUploadResult><ETag>\"e\"</ETag></CompleteMultipartUploadResult>" };
-  if (method === "HEAD") return { statusCode: 200, headers: { "content-length": "4", "content-type": "video/mp2t", etag: '"e"' }, body: "" };
+  if (method === "POST" && "uploadId" in query)
+    return { statusCode: 200, headers: XML, body: '<CompleteMultipartUploadResult><ETag>"e"</ETag></CompleteMultipartUploadResult>' };
+  if (method === "HEAD")
+    return { statusCode: 200, headers: { "content-length": "4", "content-type": "video/mp2t", etag: '"e"' }, body: "" };
   if (method === "GET") return { statusCode: 200, headers: { "content-length": "4", etag: '"e"' }, body: "abcd" };
   return { statusCode: 200, headers: { etag: '"e"' }, body: "" };
 }
@@ -80,7 +86,13 @@ beforeAll(async () => {
   });
   // The client keeps createStorage's settings; only the transport is replaced.
   storage.client.config.requestHandler = {
-    async handle(request: { method: string; path: string; query?: Record<string, string | string[] | null>; headers: Record<string, string>; body?: unknown }) {
+    async handle(request: {
+      method: string;
+      path: string;
+      query?: Record<string, string | string[] | null>;
+      headers: Record<string, string>;
+      body?: unknown;
+    }) {
       if (request.body instanceof Readable) for await (const _ of request.body);
       const recorded: Recorded = {
         method: request.method,
@@ -136,7 +148,12 @@ describe("requests the storage module sends", () => {
     for (const request of requests) {
       const names = Object.keys(request.headers);
       const context = `${operation(request)} ${names.join(",")}`;
-      expect(names.filter((name) => /^x-amz-(trailer|decoded-content-length|acl|grant-|tagging|object-lock|storage-class|expected-bucket-owner)/.test(name)), context).toEqual([]);
+      expect(
+        names.filter((name) =>
+          /^x-amz-(trailer|decoded-content-length|acl|grant-|tagging|object-lock|storage-class|expected-bucket-owner)/.test(name),
+        ),
+        context,
+      ).toEqual([]);
       expect(request.headers["content-encoding"] ?? "", context).not.toMatch(/aws-chunked/);
       expect(request.headers["x-amz-content-sha256"] ?? "", context).not.toMatch(/^STREAMING-/);
     }
@@ -144,7 +161,9 @@ describe("requests the storage module sends", () => {
 
   it("send no checksum headers with object uploads or PutBucketCors (R2 answers 501 to some)", () => {
     const checksumHeaders = (r: Recorded) => Object.keys(r.headers).filter((name) => /^x-amz-(sdk-)?checksum-/.test(name));
-    for (const request of requests.filter((r) => ["PutObject", "UploadPart", "CreateMultipartUpload", "CompleteMultipartUpload", "PutBucketCors"].includes(operation(r)))) {
+    for (const request of requests.filter((r) =>
+      ["PutObject", "UploadPart", "CreateMultipartUpload", "CompleteMultipartUpload", "PutBucketCors"].includes(operation(r)),
+    )) {
       expect(checksumHeaders(request), operation(request)).toEqual([]);
     }
     expect(requests.find((r) => operation(r) === "PutBucketCors")?.headers["content-md5"]).toMatch(/^[A-Za-z0-9+/]{22}==$/);
@@ -154,27 +173,40 @@ describe("requests the storage module sends", () => {
     const deletes = requests.filter((r) => operation(r) === "DeleteObjects");
     expect(deletes.length).toBeGreaterThan(0);
     for (const request of deletes) {
-      expect(Object.keys(request.headers).filter((name) => /^(content-md5|x-amz-checksum-(crc32|crc32c|sha1|sha256))$/.test(name))).not.toEqual([]);
+      expect(
+        Object.keys(request.headers).filter((name) => /^(content-md5|x-amz-checksum-(crc32|crc32c|sha1|sha256))$/.test(name)),
+      ).not.toEqual([]);
     }
   });
 
   it("never ask for checksum validation of GetObject responses (R2 broke ranged reads with it)", () => {
-    for (const request of requests.filter((r) => operation(r) === "GetObject")) expect(request.headers["x-amz-checksum-mode"]).toBeUndefined();
+    for (const request of requests.filter((r) => operation(r) === "GetObject"))
+      expect(request.headers["x-amz-checksum-mode"]).toBeUndefined();
   });
 });
 
 describe("presigned upload URLs", () => {
   it("carry no checksum parameters, expire within 7 days and sign exactly the headers the target lists", async () => {
-    const target = await presignPut(storage, "uploads/v/clip.mp4", { contentType: "video/mp4", contentLength: 1234, expiresInSeconds: 7 * 24 * 3600 });
+    const target = await presignPut(storage, "uploads/v/clip.mp4", {
+      contentType: "video/mp4",
+      contentLength: 1234,
+      expiresInSeconds: 7 * 24 * 3600,
+    });
     const query = new URL(target.url).searchParams;
     expect([...query.keys()].filter((name) => /checksum/i.test(name))).toEqual([]);
     expect(Number(query.get("X-Amz-Expires"))).toBeLessThanOrEqual(604_800);
     expect(query.get("X-Amz-Credential")).toMatch(/\/auto\/s3\/aws4_request$/);
     const signed = query.get("X-Amz-SignedHeaders")!.split(";");
-    expect(signed.filter((name) => name !== "host").sort()).toEqual(Object.keys(target.headers).map((name) => name.toLowerCase()).sort());
+    expect(signed.filter((name) => name !== "host").sort()).toEqual(
+      Object.keys(target.headers)
+        .map((name) => name.toLowerCase())
+        .sort(),
+    );
   });
 
   it("cannot be made to last longer than 7 days", async () => {
-    await expect(presignPut(storage, "uploads/v/clip.mp4", { contentType: "video/mp4", expiresInSeconds: 604_801 })).rejects.toThrow(/expir/i);
+    await expect(presignPut(storage, "uploads/v/clip.mp4", { contentType: "video/mp4", expiresInSeconds: 604_801 })).rejects.toThrow(
+      /expir/i,
+    );
   });
 });

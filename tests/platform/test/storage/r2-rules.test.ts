@@ -85,7 +85,8 @@ describe("SigV4 signatures", () => {
 
   describe("a presigned PUT for 11 bytes of video/mp4", () => {
     const body = "hello video";
-    const presign = (key: string) => presignPut(strict, key, { contentType: "video/mp4", contentLength: body.length, expiresInSeconds: 300 });
+    const presign = (key: string) =>
+      presignPut(strict, key, { contentType: "video/mp4", contentLength: body.length, expiresInSeconds: 300 });
 
     it("accepts exactly the headers the target lists", async () => {
       const target = await presign("sig/ok.mp4");
@@ -136,12 +137,20 @@ describe("size limits", () => {
     await expectR2Only("EntityTooLarge", (storage) =>
       storage.client.send(new PutObjectCommand({ Bucket: storage.bucket, Key: "size/big.bin", Body: Buffer.alloc(CAP + 1) })),
     );
-    expect(await outcome(() => strict.client.send(new PutObjectCommand({ Bucket: strict.bucket, Key: "size/ok.bin", Body: Buffer.alloc(CAP) })))).toBe("ok");
+    expect(
+      await outcome(() => strict.client.send(new PutObjectCommand({ Bucket: strict.bucket, Key: "size/ok.bin", Body: Buffer.alloc(CAP) }))),
+    ).toBe("ok");
   });
 
   it("refuses a presigned PUT above the limit", async () => {
-    const target = await presignPut(strict, "size/presigned.bin", { contentType: "video/mp4", contentLength: CAP + 1, expiresInSeconds: 300 });
-    expect(await answer(await fetch(target.url, { method: "PUT", headers: target.headers, body: Buffer.alloc(CAP + 1) }))).toBe("EntityTooLarge");
+    const target = await presignPut(strict, "size/presigned.bin", {
+      contentType: "video/mp4",
+      contentLength: CAP + 1,
+      expiresInSeconds: 300,
+    });
+    expect(await answer(await fetch(target.url, { method: "PUT", headers: target.headers, body: Buffer.alloc(CAP + 1) }))).toBe(
+      "EntityTooLarge",
+    );
   });
 });
 
@@ -156,7 +165,9 @@ describe("multipart rules", () => {
       );
       parts.push({ ETag, PartNumber });
     }
-    await storage.client.send(new CompleteMultipartUploadCommand({ Bucket: storage.bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+    await storage.client.send(
+      new CompleteMultipartUploadCommand({ Bucket: storage.bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }),
+    );
   }
 
   it("refuses parts of different sizes before the last", async () => {
@@ -189,7 +200,9 @@ describe("features R2 does not implement (501)", () => {
     );
     await strict.client.send(new PutObjectCommand({ Bucket: strict.bucket, Key: "feat/plain.txt", Body: "x" }));
     await expectR2Only("NotImplemented", (storage) =>
-      storage.client.send(new PutObjectTaggingCommand({ Bucket: storage.bucket, Key: "feat/plain.txt", Tagging: { TagSet: [{ Key: "a", Value: "b" }] } })),
+      storage.client.send(
+        new PutObjectTaggingCommand({ Bucket: storage.bucket, Key: "feat/plain.txt", Tagging: { TagSet: [{ Key: "a", Value: "b" }] } }),
+      ),
     );
   });
 
@@ -206,7 +219,9 @@ describe("features R2 does not implement (501)", () => {
 
   it("refuses CRC64NVME on a multipart upload", async () => {
     await expectR2Only("NotImplemented", (storage) =>
-      storage.client.send(new CreateMultipartUploadCommand({ Bucket: storage.bucket, Key: "feat/crc64.bin", ChecksumAlgorithm: "CRC64NVME" })),
+      storage.client.send(
+        new CreateMultipartUploadCommand({ Bucket: storage.bucket, Key: "feat/crc64.bin", ChecksumAlgorithm: "CRC64NVME" }),
+      ),
     );
   });
 });

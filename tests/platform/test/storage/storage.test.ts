@@ -50,7 +50,9 @@ describe("objects on the local S3 server", () => {
   it("puts, heads, reads ranges, lists in pages and deletes in batches", async () => {
     const { storage } = s3;
     for (const name of ["a", "b", "c", "d", "e"]) {
-      await storage.client.send(new PutObjectCommand({ Bucket: storage.bucket, Key: `objs/${name}.txt`, Body: `content ${name}`, ContentType: "text/plain" }));
+      await storage.client.send(
+        new PutObjectCommand({ Bucket: storage.bucket, Key: `objs/${name}.txt`, Body: `content ${name}`, ContentType: "text/plain" }),
+      );
     }
     expect(await headObject(storage, "objs/a.txt")).toEqual({ size: 9, contentType: "text/plain" });
     expect(await headObject(storage, "objs/missing.txt")).toBeNull();
@@ -98,7 +100,11 @@ describe("objects on the local S3 server", () => {
   it("answers CORS preflights for browser uploads from any origin", async () => {
     const response = await fetch(`${s3.env.S3_ENDPOINT}/${s3.env.S3_BUCKET}/uploads/x/source.mp4`, {
       method: "OPTIONS",
-      headers: { Origin: "http://localhost:5173", "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type" },
+      headers: {
+        Origin: "http://localhost:5173",
+        "Access-Control-Request-Method": "PUT",
+        "Access-Control-Request-Headers": "content-type",
+      },
     });
     expect(response.status).toBe(200);
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
@@ -184,7 +190,9 @@ describe("uploadDirectory", () => {
     const root = await makeTree("denied", { "a.ts": "aaaa" });
     const secret = "very-secret-key-material";
     const wrong = createStorage({ ...s3.env, S3_ACCESS_KEY_ID: "UNKNOWNKEYID", S3_SECRET_ACCESS_KEY: secret });
-    const error = await uploadDirectory(wrong, root, "videos/v3/", { concurrency: 1, attempts: 2, retryBaseMs: 10 }).catch((e: unknown) => e);
+    const error = await uploadDirectory(wrong, root, "videos/v3/", { concurrency: 1, attempts: 2, retryBaseMs: 10 }).catch(
+      (e: unknown) => e,
+    );
     wrong.client.destroy();
     expect(isAqError(error) && error.code).toBe("UPLOAD_FAILED");
     expect((error as Error).message).toContain("after 2 attempts");

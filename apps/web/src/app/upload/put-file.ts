@@ -9,7 +9,8 @@ export function putFile(target: UploadTarget, file: File, onProgress: (sentBytes
     const xhr = new XMLHttpRequest();
     xhr.open(target.method, target.url);
     // Content-Length is the file's size, which the browser sends itself (scripts may not set it).
-    for (const header of target.headers) if (header.name.toLowerCase() !== "content-length") xhr.setRequestHeader(header.name, header.value);
+    for (const header of target.headers)
+      if (header.name.toLowerCase() !== "content-length") xhr.setRequestHeader(header.name, header.value);
     xhr.upload.onprogress = (event) => onProgress(event.loaded);
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) resolve();

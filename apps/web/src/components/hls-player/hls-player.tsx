@@ -23,7 +23,12 @@ export function HlsPlayer({ src, autoPlay = false, muted = autoPlay, poster, cla
     <div className={[styles.player, className].filter(Boolean).join(" ")}>
       <video ref={videoRef} className={styles.video} controls playsInline autoPlay={autoPlay} muted={muted} poster={poster} />
       {player.engine === "hls.js" && player.levels.length > 0 && (
-        <QualityMenu levels={player.levels} selectedLevel={player.selectedLevel} playingLevel={player.playingLevel} onSelect={player.selectLevel} />
+        <QualityMenu
+          levels={player.levels}
+          selectedLevel={player.selectedLevel}
+          playingLevel={player.playingLevel}
+          onSelect={player.selectLevel}
+        />
       )}
       {player.engine === "native" && <p className={styles.note}>Quality is chosen by the browser&apos;s own HLS player.</p>}
       {player.error && (

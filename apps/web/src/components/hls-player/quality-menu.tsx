@@ -19,7 +19,13 @@ export function QualityMenu({ levels, selectedLevel, playingLevel, onSelect }: Q
         Auto
       </button>
       {levels.map((level) => (
-        <button key={level.index} type="button" aria-pressed={selectedLevel === level.index} onClick={() => onSelect(level.index)} title={`${level.width}x${level.height}, ${Math.round(level.bitrate / 1000)} kb/s`}>
+        <button
+          key={level.index}
+          type="button"
+          aria-pressed={selectedLevel === level.index}
+          onClick={() => onSelect(level.index)}
+          title={`${level.width}x${level.height}, ${Math.round(level.bitrate / 1000)} kb/s`}
+        >
           {level.name}
         </button>
       ))}

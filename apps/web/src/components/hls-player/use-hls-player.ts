@@ -51,7 +51,11 @@ export function levelName(level: Pick<Level, "width" | "height" | "bitrate">): s
  * the browser's own HLS (Safari on iOS). The hls.js instance is destroyed when the source
  * changes and on unmount, so no loader or media source outlives the component.
  */
-export function useHlsPlayer(videoRef: RefObject<HTMLVideoElement | null>, src: string | null, options: HlsPlayerOptions = {}): HlsPlayerControls {
+export function useHlsPlayer(
+  videoRef: RefObject<HTMLVideoElement | null>,
+  src: string | null,
+  options: HlsPlayerOptions = {},
+): HlsPlayerControls {
   const [engine, setEngine] = useState<PlaybackEngine | null>(null);
   const [levels, setLevels] = useState<QualityLevel[]>([]);
   const [selectedLevel, setSelectedLevel] = useState(-1);
@@ -86,7 +90,13 @@ export function useHlsPlayer(videoRef: RefObject<HTMLVideoElement | null>, src: 
           const detach = optionsRef.current.onInstance?.(hls);
           let mediaRecoveryTried = false;
           hls.on(Events.MANIFEST_PARSED, (_event, data) => {
-            const parsed = data.levels.map((level, index) => ({ index, width: level.width, height: level.height, bitrate: level.bitrate, name: levelName(level) }));
+            const parsed = data.levels.map((level, index) => ({
+              index,
+              width: level.width,
+              height: level.height,
+              bitrate: level.bitrate,
+              name: levelName(level),
+            }));
             setLevels(parsed.sort((a, b) => b.bitrate - a.bitrate));
           });
           hls.on(Events.LEVEL_SWITCHED, (_event, data) => setPlayingLevel(data.level));

@@ -32,17 +32,22 @@ export function videoProgressEventStream(videoId: string, signal: AbortSignal): 
         void client.dispose();
         if (closeStream) controller.close();
       };
-      const unsubscribe = subscribeGraphql(client, VideoProgressDocument, { id: videoId }, {
-        next: (data) => send("progress", data.videoProgress),
-        error: (failure) => {
-          send("failure", { code: failure.code, message: failure.message } satisfies GatewayFailure);
-          finish(true);
+      const unsubscribe = subscribeGraphql(
+        client,
+        VideoProgressDocument,
+        { id: videoId },
+        {
+          next: (data) => send("progress", data.videoProgress),
+          error: (failure) => {
+            send("failure", { code: failure.code, message: failure.message } satisfies GatewayFailure);
+            finish(true);
+          },
+          complete: () => {
+            send("end", {});
+            finish(true);
+          },
         },
-        complete: () => {
-          send("end", {});
-          finish(true);
-        },
-      });
+      );
       if (signal.aborted) finish(true);
       else signal.addEventListener("abort", () => finish(true), { once: true });
     },

@@ -4,7 +4,10 @@ import { gatewayConfig } from "./config";
 import { GatewayError } from "./errors";
 
 /** Runs one generated GraphQL operation against the gateway with this server's API key. */
-export async function gatewayRequest<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<TResult> {
+export async function gatewayRequest<TResult, TVariables>(
+  document: TypedDocumentNode<TResult, TVariables>,
+  variables: TVariables,
+): Promise<TResult> {
   const { graphqlUrl, apiKey } = gatewayConfig();
   try {
     return await graphqlRequest({ url: graphqlUrl, apiKey }, document, variables, { cache: "no-store" });

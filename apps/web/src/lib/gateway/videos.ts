@@ -1,5 +1,13 @@
 import "server-only";
-import { CompleteUploadDocument, CreateUploadDocument, DeleteVideoDocument, LibraryDocument, PlayerDocument, RetryVideoDocument, type PlayerQuery } from "@aq/graphql-client";
+import {
+  CompleteUploadDocument,
+  CreateUploadDocument,
+  DeleteVideoDocument,
+  LibraryDocument,
+  PlayerDocument,
+  RetryVideoDocument,
+  type PlayerQuery,
+} from "@aq/graphql-client";
 import type { UploadTarget, VideoSummary } from "../videos";
 import { gatewayRequest } from "./request";
 

@@ -55,8 +55,11 @@ export default async function PlayerPage({ params }: { params: Promise<{ id: str
         <dd>{video.width && video.height ? `${video.width}x${video.height}` : "–"}</dd>
         <dt>Renditions</dt>
         <dd>
-          {video.renditions.map((rendition) => `${rendition.name} (${rendition.width}x${rendition.height}, ${Math.round(rendition.bandwidth / 1000)} kb/s)`).join(", ") ||
-            "–"}
+          {video.renditions
+            .map(
+              (rendition) => `${rendition.name} (${rendition.width}x${rendition.height}, ${Math.round(rendition.bandwidth / 1000)} kb/s)`,
+            )
+            .join(", ") || "–"}
         </dd>
       </dl>
     </>

@@ -28,7 +28,9 @@ export function PlayerView({ src }: { src: string }) {
   const onInstance = useCallback((hls: Hls) => {
     const handle: AqPlayerHandle = { hls, events: [] };
     const log = (event: PlayerEvent) => handle.events.push(event);
-    hls.on(Events.MANIFEST_PARSED, (_event, data) => log({ type: "manifestParsed", levels: data.levels.map(({ width, height, bitrate }) => ({ width, height, bitrate })) }));
+    hls.on(Events.MANIFEST_PARSED, (_event, data) =>
+      log({ type: "manifestParsed", levels: data.levels.map(({ width, height, bitrate }) => ({ width, height, bitrate })) }),
+    );
     hls.on(Events.LEVEL_SWITCHED, (_event, data) => log({ type: "levelSwitched", level: data.level }));
     hls.on(Events.FRAG_LOADED, (_event, data) => log({ type: "fragLoaded", level: data.frag.level, sn: data.frag.sn }));
     hls.on(Events.ERROR, (_event, data) => log({ type: "error", fatal: data.fatal, errorType: data.type, details: data.details }));
