@@ -16,7 +16,9 @@
 #
 # Environment: AQ_COMPOSE_CACHE (debootstrap and base image contexts; default
 # /var/cache/aq-compose-test), AQ_DEBIAN_MIRROR (default http://deb.debian.org/debian),
-# AQ_COMPOSE_KEEP=1 (leave the stack up at the end), AQ_COMPOSE_ONLY=bases (stop after step 2).
+# AQ_COMPOSE_KEEP=1 (leave the stack up at the end), AQ_COMPOSE_ONLY=bases (stop after step 2),
+# AQ_COMPOSE_SOURCE=<git revision> (build a clean export of that commit), AQ_COMPOSE_BUILD="<services>"
+# (build only those; the other images must exist), AQ_COMPOSE_KEEP_BUILD_CACHE=1.
 set -euo pipefail
 # The whole script is one block, read in full before it runs: editing the file during a run
 # cannot change what that run does.
@@ -82,7 +84,7 @@ start_engine() {
     $sudo mkdir -p "$data_root"
     local free_gb
     free_gb=$(df -P -BG "$data_root" | awk 'NR==2 { gsub("G", "", $4); print $4 }')
-    [ "${free_gb:-0}" -ge 15 ] || say "warning: only ${free_gb} GB free under $data_root; the vfs driver needs about 15 GB here"
+    [ "${free_gb:-0}" -ge 40 ] || say "warning: only ${free_gb} GB free under $data_root; with the vfs driver a full build needs about 40 GB"
     for extra in "" "--iptables=false"; do
       say "starting dockerd --storage-driver=vfs --data-root=$data_root $extra (log: $CACHE/dockerd.log)"
       # shellcheck disable=SC2086
@@ -285,11 +287,16 @@ GATEWAY_URL="http://127.0.0.1:$GATEWAY_PUBLISHED_PORT"
 phase "build the project's images (compose build; log: $CACHE/build.log)"
 # Compose builds through the CLI chosen above (BuildKit), with that CLI first on the PATH.
 if ! COMPOSE_DOCKER_CLI_BUILD=1 PATH="$(dirname "$(command -v "${DOCKER##* }")"):$PATH" nice -n 10 \
-  "${COMPOSE[@]}" -p "$PROJECT" -f "$SRC/docker-compose.yml" -f "$SRC/scripts/compose-test/docker-compose.test.yml" build >"$CACHE/build.log" 2>&1; then
+  "${COMPOSE[@]}" -p "$PROJECT" -f "$SRC/docker-compose.yml" -f "$SRC/scripts/compose-test/docker-compose.test.yml" build ${AQ_COMPOSE_BUILD:-} >"$CACHE/build.log" 2>&1; then
   tail -40 "$CACHE/build.log" | sed 's/^/    /'
   die "compose build failed (full log: $CACHE/build.log)"
 fi
-phase_done "project images built"
+phase_done "project images built${AQ_COMPOSE_BUILD:+ ($AQ_COMPOSE_BUILD)}"
+# With vfs every layer of every stage is a full copy: the build cache of one run is tens of GB.
+# The images stay; their build cache goes, unless AQ_COMPOSE_KEEP_BUILD_CACHE=1.
+if [ "${AQ_COMPOSE_KEEP_BUILD_CACHE:-}" != 1 ]; then
+  say "build cache released: $($DOCKER builder prune -af 2>&1 | tail -1)"
+fi
 
 phase "check the images"
 # Each image: its size, the user it runs as, its healthcheck, Node.js, and what it must not hold.
