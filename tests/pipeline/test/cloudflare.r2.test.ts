@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uploadKey, uploadPrefix, videoPrefix } from "@aq/contracts";
-import { makeTestClip } from "@aq/devkit";
+import { makeTestClip, waitFor } from "@aq/devkit";
 import { insertVideo } from "@aq/platform/db";
 import {
   createStorage,
@@ -136,7 +136,10 @@ describe.skipIf(!configured)("Cloudflare R2 (live)", () => {
       const keys = (await listPrefix(storage, videoPrefix(id))).map((o) => o.key);
       expect(keys).toContain(`${videoPrefix(id)}master.m3u8`);
       expect(keys.some((k) => k.endsWith(".ts"))).toBe(true);
-      expect(await listPrefix(storage, uploadPrefix(id))).toEqual([]);
+      // The uploader deletes the original after it records READY.
+      await waitFor(async () => (await listPrefix(storage, uploadPrefix(id))).length === 0, {
+        message: "the original upload to be deleted",
+      });
     });
   });
 });

@@ -6,7 +6,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { listPrefix, uploadFile, uploadKey } from "@aq/platform/storage";
 import { insertVideo } from "@aq/platform/db";
-import { makeTestClip } from "@aq/devkit";
+import { makeTestClip, waitFor } from "@aq/devkit";
 import { startPipelineStack, submitVideo, waitForStatus, type PipelineStack } from "./harness.js";
 
 let stack: PipelineStack;
@@ -115,7 +115,10 @@ it("keeps a hostile upload file name inside the video's own upload prefix", asyn
   await uploadFile(stack.s3.storage, canaryFile, key);
   await insertVideo(stack.db, { id: "named", status: "uploaded", sourceKind: "upload", sourceLocation: key });
   expect((await waitForStatus(stack, "named")).status).toBe("ready");
-  expect(await listPrefix(stack.s3.storage, "uploads/")).toEqual([]);
+  // The uploader deletes the original after it records READY, so this waits for it rather than racing it.
+  await waitFor(async () => (await listPrefix(stack.s3.storage, "uploads/")).length === 0, {
+    message: "the hostile-named upload to be deleted after READY",
+  });
 });
 
 it("encodes a video whose middle is corrupt as far as ffmpeg can conceal it, and harms nothing else", async () => {
