@@ -88,14 +88,25 @@ export async function measureRendition(outDir: string, rendition: RenditionPlan,
 }
 
 /**
+ * Players start with the first variant listed (Apple's HLS authoring specification; hls.js's
+ * firstLevel), so a middle rung goes first and playback does not open at 240p: the
+ * rung at index floor(n / 2) of the ladder (480p of 240p-720p, 360p of three), then the
+ * others smallest first.
+ */
+export function masterVariantOrder<T>(ladder: readonly T[]): T[] {
+  const start = Math.floor(ladder.length / 2);
+  return ladder.length === 0 ? [] : [ladder[start]!, ...ladder.filter((_, i) => i !== start)];
+}
+
+/**
  * Replaces ffmpeg's master playlist (a nominal BANDWIDTH guess, no AVERAGE-BANDWIDTH, FRAME-RATE or
- * INDEPENDENT-SEGMENTS) with one stating what was measured, in ladder order (smallest first).
+ * INDEPENDENT-SEGMENTS) with one stating what was measured, in masterVariantOrder.
  */
 export async function writeMasterPlaylist(outDir: string, renditions: MeasuredRendition[]): Promise<void> {
   const master = new types.MasterPlaylist({
     version: 6,
     independentSegments: true,
-    variants: renditions.map(
+    variants: masterVariantOrder(renditions).map(
       (r) =>
         new types.Variant({
           uri: playlistName(r),

@@ -30,6 +30,6 @@ export {
 } from "./progress.js";
 export { runFfmpeg, type RunFfmpegOptions } from "./ffmpeg-process.js";
 export { canToneMap } from "./ffmpeg-capabilities.js";
-export { peakSegmentBitrate, playlistName, type MeasuredRendition } from "./hls-playlists.js";
+export { masterVariantOrder, peakSegmentBitrate, playlistName, type MeasuredRendition } from "./hls-playlists.js";
 export { tailLog } from "./log-tail.js";
 export { assertOutputCoversSource } from "./completeness.js";

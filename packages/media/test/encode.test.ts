@@ -82,7 +82,8 @@ describe("encodeVideo", () => {
     const text = await readFile(result.masterPath, "utf8");
     expect(text).toContain("#EXT-X-INDEPENDENT-SEGMENTS");
     const m = await master(result);
-    expect(m.variants.map((v) => v.uri)).toEqual(["240p.m3u8", "360p.m3u8", "480p.m3u8", "720p.m3u8"]);
+    // A middle rung first: players start with the first variant listed.
+    expect(m.variants.map((v) => v.uri)).toEqual(["480p.m3u8", "240p.m3u8", "360p.m3u8", "720p.m3u8"]);
     for (const v of m.variants) {
       expect(v.codecs).toMatch(/^avc1\.4d40[0-9a-f]{2},mp4a\.40\.2$/);
       expect(v.frameRate).toBe(30);
@@ -90,13 +91,15 @@ describe("encodeVideo", () => {
       expect(v.bandwidth).toBeGreaterThanOrEqual(v.averageBandwidth!);
     }
     expect(result.renditions).toEqual(
-      m.variants.map((v, i) => ({
-        name: result.plan[i]!.name,
-        width: v.resolution!.width,
-        height: v.resolution!.height,
-        bandwidth: v.bandwidth,
-        averageBandwidth: v.averageBandwidth,
-      })),
+      result.plan
+        .map(({ name }) => m.variants.find((v) => v.uri === `${name}.m3u8`)!)
+        .map((v, i) => ({
+          name: result.plan[i]!.name,
+          width: v.resolution!.width,
+          height: v.resolution!.height,
+          bandwidth: v.bandwidth,
+          averageBandwidth: v.averageBandwidth,
+        })),
     );
 
     const streams = await streamsOf(segmentOf(result, "720p"));
