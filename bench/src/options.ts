@@ -1,8 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { X264_PRESETS, type X264Preset } from "@aq/config";
-import { DEFAULT_CRF } from "@aq/media";
+import { DEFAULT_CRF, X264_PRESETS, type X264Preset } from "@aq/config";
 import { SECTION_IDS, type SectionId } from "./results.js";
 import type { SpeedConfig } from "./sections/speed.js";
 import type { SourceSpec } from "./sources.js";

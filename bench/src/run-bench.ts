@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { DEFAULT_CRF } from "@aq/media";
+import { DEFAULT_CRF } from "@aq/config";
 import { benchLadder, type BenchContext } from "./context.js";
 import { describeMachine } from "./machine.js";
 import { round } from "./measure.js";

@@ -26,6 +26,7 @@ export async function runEncodeThroughput(ctx: BenchContext): Promise<EncodeSect
       info,
       plan,
       preset: ctx.ladder.x264Preset,
+      rateControl: ctx.ladder.rateControl,
       threads: ctx.ladder.encodeThreads,
       toneMap: false,
     });

@@ -6,7 +6,7 @@ import { bdRate } from "../bd-rate.js";
 import type { BenchContext } from "../context.js";
 import { measure, round } from "../measure.js";
 import { measureSizes } from "../rendition-sizes.js";
-import { withCrf, type RatePoint } from "../rate-control.js";
+import type { RatePoint } from "../rate-control.js";
 import { acceptedCorpusFiles, makeMezzanine, type CorpusFile, type Mezzanine } from "../real-media.js";
 import { runReferenceEncode } from "../reference-command.js";
 import {
@@ -35,11 +35,15 @@ async function encodeAndScore(
     if (point.kind === "guide") {
       await runReferenceEncode({ input: mez.path, outDir, rungs: scaled, withAudio: false, logFile: join(dir, "encode.log") });
     } else {
-      const args = withCrf(
-        buildEncodeArgs({ input: mez.path, info: mez.info, plan: mez.plan, preset, threads: ctx.ladder.encodeThreads, toneMap: false }),
-        mez.plan,
-        point.crf,
-      );
+      const args = buildEncodeArgs({
+        input: mez.path,
+        info: mez.info,
+        plan: mez.plan,
+        preset,
+        rateControl: { mode: "capped-crf", crf: point.crf },
+        threads: ctx.ladder.encodeThreads,
+        toneMap: false,
+      });
       await runFfmpeg({ args, cwd: outDir, logFile: join(dir, "encode.log"), label: "encode", failureCode: "ENCODE_FAILED" });
     }
   });

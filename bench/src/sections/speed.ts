@@ -5,7 +5,6 @@ import type { X264Preset } from "@aq/config";
 import { buildEncodeArgs, planLadder, probeMedia, runFfmpeg, type MediaInfo, type RenditionPlan } from "@aq/media";
 import { treeBytes, type BenchContext } from "../context.js";
 import { measure, median, round } from "../measure.js";
-import { withCrf } from "../rate-control.js";
 import type { SpeedSection } from "../results.js";
 
 export interface SpeedConfig {
@@ -45,11 +44,15 @@ async function encodeLadder(
     groups.map(async (group, i) => {
       const outDir = join(dir, `out${i}`);
       await mkdir(join(outDir, "segments"), { recursive: true });
-      const args = withCrf(
-        buildEncodeArgs({ input, info, plan: group, preset: c.preset, threads: ctx.ladder.encodeThreads, toneMap: false }),
-        group,
-        crf,
-      );
+      const args = buildEncodeArgs({
+        input,
+        info,
+        plan: group,
+        preset: c.preset,
+        rateControl: { mode: "capped-crf", crf },
+        threads: ctx.ladder.encodeThreads,
+        toneMap: false,
+      });
       await runFfmpeg({
         args,
         cwd: outDir,

@@ -5,6 +5,15 @@ import { envBoolean, envInt, loadConfig, type Env } from "./load.js";
 export const X264_PRESETS = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"] as const;
 export type X264Preset = (typeof X264_PRESETS)[number];
 
+export const RATE_CONTROL_MODES = ["capped-crf", "bitrate"] as const;
+/**
+ * How x264 spends bits on a rung. "capped-crf": constant quality, never above the rung's bit rate
+ * (a simple source costs less); "bitrate": the guide's fixed bit rates.
+ */
+export type RateControl = { mode: "capped-crf"; crf: number } | { mode: "bitrate" };
+/** The highest CRF whose every rung kept its 5th-percentile VMAF frame within 2 points of the guide's fixed rates (BENCHMARKS.md). */
+export const DEFAULT_CRF = 19;
+
 /** Environment variables of the ladder and the encoder (read by the CLI, the probe and the encoder services). */
 export const ladderEnv = {
   LADDER_ENABLE_1080P: described(
@@ -30,6 +39,14 @@ export const ladderEnv = {
     z.enum(X264_PRESETS).default("medium"),
     "libx264 preset (`ultrafast` … `veryslow`); faster presets trade quality for time.",
   ),
+  ENCODE_RATE_CONTROL: described(
+    z.enum(RATE_CONTROL_MODES).default("capped-crf"),
+    "`capped-crf`: constant quality (`ENCODE_CRF`) with each rung's bit rate as its cap, so simple footage costs fewer bytes; `bitrate`: the guide's fixed bit rates. Chosen by `npm run bench` (docs/encoding.md).",
+  ),
+  ENCODE_CRF: described(
+    envInt(DEFAULT_CRF, 0, 51),
+    "x264 CRF of `capped-crf` (lower is better and bigger); the default is the bench's choice (BENCHMARKS.md).",
+  ),
   ENCODE_THREADS: described(envInt(0, 0, 256), "libx264 threads per encode; `0` lets ffmpeg decide."),
   ENCODE_STALL_TIMEOUT_SECONDS: described(envInt(120, 1, 24 * 3600), "ffmpeg is killed when its output time stops advancing this long."),
   ENCODE_TIMEOUT_SECONDS: described(
@@ -49,6 +66,7 @@ export interface LadderConfig {
   maxDecodedPixels: number;
   maxFps: number;
   x264Preset: X264Preset;
+  rateControl: RateControl;
   encodeThreads: number;
   stallTimeoutSeconds: number;
   /** 0: derived from the source duration. */
@@ -69,6 +87,7 @@ export function ladderSettings(e: LadderEnv): LadderConfig {
     maxDecodedPixels: e.SOURCE_MAX_DECODED_PIXELS,
     maxFps: e.ENCODE_MAX_FPS,
     x264Preset: e.X264_PRESET,
+    rateControl: e.ENCODE_RATE_CONTROL === "bitrate" ? { mode: "bitrate" } : { mode: "capped-crf", crf: e.ENCODE_CRF },
     encodeThreads: e.ENCODE_THREADS,
     stallTimeoutSeconds: e.ENCODE_STALL_TIMEOUT_SECONDS,
     encodeTimeoutSeconds: e.ENCODE_TIMEOUT_SECONDS,

@@ -1,15 +1,17 @@
-import type { X264Preset } from "@aq/config";
+import type { RateControl, X264Preset } from "@aq/config";
 import { MASTER_PLAYLIST, SEGMENTS_DIR } from "@aq/contracts";
 import { fileArg, inputSafetyArgs } from "./input-safety.js";
 import type { RenditionPlan } from "./ladder.js";
 import type { MediaInfo, VideoStreamInfo } from "./media-info.js";
 import { FFMPEG_RUN_ARGS } from "./progress.js";
+import { rateControlArgs, rungRateControl } from "./rate-control.js";
 
 export interface EncodeArgsOptions {
   input: string;
   info: MediaInfo;
   plan: RenditionPlan[];
   preset: X264Preset;
+  rateControl: RateControl;
   /** 0: ffmpeg decides. */
   threads: number;
   /** The build has zscale + tonemap (see canToneMap). */
@@ -55,7 +57,7 @@ export function buildVarStreamMap(plan: RenditionPlan[], withAudio: boolean): st
 
 /** Full ffmpeg argument list for the single-pass encode; run with the output folder as working directory. */
 export function buildEncodeArgs(options: EncodeArgsOptions): string[] {
-  const { info, plan, preset, threads, toneMap } = options;
+  const { info, plan, preset, rateControl, threads, toneMap } = options;
   const video = info.video;
   if (!video) throw new Error("an encode needs a video stream");
   const first = plan[0];
@@ -68,7 +70,7 @@ export function buildEncodeArgs(options: EncodeArgsOptions): string[] {
     maps.push("-map", `[v${i}]`);
     // The same (first) audio track, mapped once per variant: each variant muxes its own copy.
     if (audio) maps.push("-map", `0:${audio.index}`);
-    perStream.push(`-b:v:${i}`, `${r.videoBitrateKbps}k`, `-maxrate:v:${i}`, `${r.maxrateKbps}k`, `-bufsize:v:${i}`, `${r.bufsizeKbps}k`);
+    perStream.push(...rateControlArgs(i, rungRateControl(r, rateControl)));
     if (audio) perStream.push(`-b:a:${i}`, `${r.audioBitrateKbps}k`);
   });
 

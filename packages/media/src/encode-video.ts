@@ -99,6 +99,7 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<EncodedV
     logFile,
     onProgress: emit,
     preset: ladder.x264Preset,
+    rateControl: ladder.rateControl,
     threads: ladder.encodeThreads,
     ...ffmpegLimits(normalizedInfo.durationSeconds),
   });

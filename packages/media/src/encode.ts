@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { X264Preset } from "@aq/config";
+import { defaultLadderConfig, type RateControl, type X264Preset } from "@aq/config";
 import { AqError } from "@aq/contracts";
 import { buildEncodeArgs } from "./encode-args.js";
 import { canToneMap } from "./ffmpeg-capabilities.js";
@@ -22,6 +22,8 @@ export interface EncodeHlsOptions {
   timeoutMs?: number;
   stallTimeoutMs?: number;
   preset?: X264Preset;
+  /** The configured default (ENCODE_RATE_CONTROL) when not given. */
+  rateControl?: RateControl;
   threads?: number;
 }
 
@@ -54,7 +56,8 @@ export async function encodeHls(options: EncodeHlsOptions): Promise<EncodeResult
       input: resolve(options.input),
       info,
       plan,
-      preset: options.preset ?? "medium",
+      preset: options.preset ?? defaultLadderConfig.x264Preset,
+      rateControl: options.rateControl ?? defaultLadderConfig.rateControl,
       threads: options.threads ?? 0,
       toneMap,
     }),

@@ -15,7 +15,7 @@ export {
   type Rung,
 } from "./ladder.js";
 export { normalizeSource, normalizedFileName, buildNormalizeArgs, type NormalizeOptions } from "./normalize.js";
-export { DEFAULT_CRF, rungRateControl, rateControlArgs, type RungRateControl } from "./rate-control.js";
+export { CRF_INITIAL_BUFFER_SHARE, rungRateControl, rateControlArgs, type RungRateControl } from "./rate-control.js";
 export { buildEncodeArgs, buildFilterGraph, buildVarStreamMap, type EncodeArgsOptions } from "./encode-args.js";
 export { encodeHls, type EncodeHlsOptions, type EncodeResult } from "./encode.js";
 export { verifyHlsOutput, type VerifiedOutput, type VerifiedRendition } from "./verify.js";

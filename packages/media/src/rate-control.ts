@@ -1,35 +1,50 @@
+import type { RateControl } from "@aq/config";
 import { BUFSIZE_SECONDS, type RenditionPlan } from "./ladder.js";
 
 /**
- * Constant quality (CRF) for every rendition: x264 spends the bits a source needs for this quality,
- * up to the rung's bit rate. Chosen from `npm run bench` on the real sample media (BENCHMARKS.md
- * section 3): the highest CRF whose every rung keeps its 5th-percentile VMAF frame within 2 points
- * of the guide's fixed bit rate. Not yet what encodeHls runs (docs/encoding.md says why): the bench
- * measures it against the guide.
+ * What x264's VBV buffer holds when a capped-CRF encode starts, as a share of the buffer. x264's
+ * own default (0.9) lets the first segment spend almost the whole buffer on top of the cap: on a
+ * 6 s segment that is 30 % above the rung's bit rate, enough to make a short clip cost more than
+ * the guide's fixed rates. A quarter (half a second of the cap) keeps the first segment within
+ * about 8 % of the cap and still leaves the first IDR frame room.
  */
-export const DEFAULT_CRF = 19;
+export const CRF_INITIAL_BUFFER_SHARE = 0.25;
 
 /** How x264 rates one rendition. */
-export interface RungRateControl {
-  crf: number;
-  /** The rung's bit rate: never more than the guide's ladder gives it. */
-  maxrateKbps: number;
-  bufsizeKbps: number;
-}
+export type RungRateControl =
+  | { mode: "bitrate"; bitrateKbps: number; maxrateKbps: number; bufsizeKbps: number }
+  | { mode: "capped-crf"; crf: number; maxrateKbps: number; bufsizeKbps: number; initialBufferKbits: number };
 
 /**
- * Capped CRF (per-title rate control): a simple source gets fewer bits than the rung's bit rate,
+ * "bitrate": the rung's bit rate as x264's target, with the plan's maxrate and buffer.
+ * "capped-crf" (per-title rate control): a simple source gets fewer bits than the rung's bit rate,
  * a complex one the rung's bit rate at most. The VBV buffer holds BUFSIZE_SECONDS of the cap, so a
  * 6 s segment can rise above the cap only by what the buffer had saved; the master playlist
  * states the measured peak either way.
  */
-export function rungRateControl(rung: Pick<RenditionPlan, "videoBitrateKbps">, crf: number = DEFAULT_CRF): RungRateControl {
+export function rungRateControl(
+  rung: Pick<RenditionPlan, "videoBitrateKbps" | "maxrateKbps" | "bufsizeKbps">,
+  rc: RateControl,
+): RungRateControl {
   if (!(rung.videoBitrateKbps > 0)) throw new Error(`a rung needs a positive bit rate, not ${rung.videoBitrateKbps}`);
-  if (!(crf >= 0 && crf <= 51)) throw new Error(`x264's CRF goes from 0 to 51, not ${crf}`);
-  return { crf, maxrateKbps: rung.videoBitrateKbps, bufsizeKbps: rung.videoBitrateKbps * BUFSIZE_SECONDS };
+  if (rc.mode === "bitrate") {
+    return { mode: "bitrate", bitrateKbps: rung.videoBitrateKbps, maxrateKbps: rung.maxrateKbps, bufsizeKbps: rung.bufsizeKbps };
+  }
+  if (!(rc.crf >= 0 && rc.crf <= 51)) throw new Error(`x264's CRF goes from 0 to 51, not ${rc.crf}`);
+  const bufsizeKbps = rung.videoBitrateKbps * BUFSIZE_SECONDS;
+  return {
+    mode: "capped-crf",
+    crf: rc.crf,
+    maxrateKbps: rung.videoBitrateKbps,
+    bufsizeKbps,
+    initialBufferKbits: Math.round(bufsizeKbps * CRF_INITIAL_BUFFER_SHARE),
+  };
 }
 
 /** The ffmpeg options of output video stream `index` for this rate control. */
 export function rateControlArgs(index: number, rc: RungRateControl): string[] {
-  return [`-crf:v:${index}`, String(rc.crf), `-maxrate:v:${index}`, `${rc.maxrateKbps}k`, `-bufsize:v:${index}`, `${rc.bufsizeKbps}k`];
+  const vbv = [`-maxrate:v:${index}`, `${rc.maxrateKbps}k`, `-bufsize:v:${index}`, `${rc.bufsizeKbps}k`];
+  if (rc.mode === "bitrate") return [`-b:v:${index}`, `${rc.bitrateKbps}k`, ...vbv];
+  // libx264 takes rc_init_occupancy as x264's vbv-init (in bits, as a share of bufsize).
+  return [`-crf:v:${index}`, String(rc.crf), ...vbv, `-rc_init_occupancy:v:${index}`, `${rc.initialBufferKbits}k`];
 }

@@ -36,7 +36,15 @@ const weirdInput = "/tmp/up load/it's 100%:v [x].mp4";
 describe("buildEncodeArgs", () => {
   const source = info();
   const plan = planLadder(source, defaultLadderConfig);
-  const args = buildEncodeArgs({ input: weirdInput, info: source, plan, preset: "medium", threads: 0, toneMap: true });
+  const args = buildEncodeArgs({
+    input: weirdInput,
+    info: source,
+    plan,
+    preset: "medium",
+    rateControl: { mode: "capped-crf", crf: 19 },
+    threads: 0,
+    toneMap: true,
+  });
 
   it("opens only the input, through the demuxer allow-list, as a file: path in one argument", () => {
     const i = args.indexOf("-i");
@@ -62,11 +70,28 @@ describe("buildEncodeArgs", () => {
     expect(valuesOf(args, "-profile:v")).toEqual(["main"]);
   });
 
-  it("caps every rendition's bitrate", () => {
-    expect(valuesOf(args, "-b:v:3")).toEqual(["2800k"]);
-    expect(valuesOf(args, "-maxrate:v:3")).toEqual(["3080k"]);
+  it("encodes every rendition at constant quality capped at the guide's bit rate", () => {
+    expect(valuesOf(args, "-crf:v:3")).toEqual(["19"]);
+    expect(valuesOf(args, "-maxrate:v:3")).toEqual(["2800k"]);
     expect(valuesOf(args, "-bufsize:v:3")).toEqual(["5600k"]);
-    expect(valuesOf(args, "-maxrate:v:0")).toEqual(["440k"]);
+    expect(valuesOf(args, "-maxrate:v:0")).toEqual(["400k"]);
+    expect(args.filter((a) => a.startsWith("-b:v"))).toEqual([]);
+  });
+
+  it("keeps the guide's fixed bit rates with maxrate 1.1x when asked for them", () => {
+    const fixed = buildEncodeArgs({
+      input: "/in.mp4",
+      info: source,
+      plan,
+      preset: "medium",
+      rateControl: { mode: "bitrate" },
+      threads: 0,
+      toneMap: false,
+    });
+    expect(valuesOf(fixed, "-b:v:3")).toEqual(["2800k"]);
+    expect(valuesOf(fixed, "-maxrate:v:3")).toEqual(["3080k"]);
+    expect(valuesOf(fixed, "-maxrate:v:0")).toEqual(["440k"]);
+    expect(fixed.filter((a) => a.startsWith("-crf"))).toEqual([]);
   });
 
   it("writes the guide's layout relative to the output folder", () => {
@@ -92,6 +117,7 @@ describe("buildEncodeArgs", () => {
       info: silent,
       plan: planLadder(silent, defaultLadderConfig),
       preset: "veryfast",
+      rateControl: defaultLadderConfig.rateControl,
       threads: 2,
       toneMap: true,
     });
@@ -106,7 +132,15 @@ describe("buildEncodeArgs", () => {
     const hdrPlan = planLadder(hdr, defaultLadderConfig);
     const graph = buildFilterGraph(hdr.video!, hdrPlan, true);
     expect(graph.split(";")[0]).toMatch(/^\[0:1\]fps=fps=30\/1,zscale=tin=smpte2084:.*tonemap=tonemap=hable.*,split=4/);
-    const a = buildEncodeArgs({ input: "/in.mp4", info: hdr, plan: hdrPlan, preset: "medium", threads: 0, toneMap: true });
+    const a = buildEncodeArgs({
+      input: "/in.mp4",
+      info: hdr,
+      plan: hdrPlan,
+      preset: "medium",
+      rateControl: defaultLadderConfig.rateControl,
+      threads: 0,
+      toneMap: true,
+    });
     expect(valuesOf(a, "-color_trc")).toEqual(["bt709"]);
     expect(buildFilterGraph(hdr.video!, hdrPlan, false)).not.toContain("tonemap");
   });
