@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 // Import boundaries between workspaces. Code under src/ ships (in an image, the CLI or the edge
 // bundle); code under test/ does not, so only test/ may reach the dev-only workspaces.
 const DEV_ONLY = ["@aq/devkit", "@aq/stack", "@aq/bench"];
-const SERVICES = ["gateway", "probe-service", "encoder-service", "uploader-service"];
+const SERVICES = ["gateway", "probe-service", "encoder-service", "uploader-service", "webhook-service"];
 const RUNTIME_PACKAGES = ["config", "media", "platform", "pipeline"];
 
 /** One no-restricted-imports setting per set of files: flat config replaces a rule's options, never merges them. */

@@ -66,7 +66,7 @@ export const workDirEnv = {
 export const sourceUrlEnv = {
   SOURCE_URL_ALLOW_PRIVATE: described(
     envBoolean(false),
-    "Let `sourceUrl` reach private, loopback and link-local addresses (local development only; the local stack sets it).",
+    "Let `sourceUrl` and webhook endpoint URLs reach private, loopback and link-local addresses (local development only; the local stack sets it).",
   ),
   MAX_SOURCE_BYTES: described(
     envInt(20 * 1024 ** 3, 1),

@@ -3,3 +3,4 @@ export * from "./describe.js";
 export * from "./fragments.js";
 export * from "./ladder.js";
 export * from "./services.js";
+export * from "./webhooks.js";

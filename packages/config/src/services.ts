@@ -4,6 +4,7 @@ import { described } from "./describe.js";
 import { databaseEnv, healthPortEnv, natsEnv, serviceEnv, sourceUrlEnv, storageEnv, stuckEnv, sweepEnv, workDirEnv } from "./fragments.js";
 import { defaultLadderConfig, ladderEnv, withLadder, type LadderConfig } from "./ladder.js";
 import { envBoolean, envInt, envList } from "./load.js";
+import { webhookSecretsEnv, webhookServiceEnv } from "./webhooks.js";
 
 /** What every pipeline service (probe, encoder, uploader) reads. */
 export const pipelineWorkerEnv = { ...serviceEnv, ...databaseEnv, ...natsEnv, ...storageEnv, ...workDirEnv, ...stuckEnv, ...sweepEnv };
@@ -82,7 +83,16 @@ export const gatewayEnv = {
   MIGRATE_ON_START: described(envBoolean(true), "Run pending database migrations on start (the pipeline services always do)."),
 };
 
-export const gatewayServiceEnv = { ...serviceEnv, ...databaseEnv, ...natsEnv, ...storageEnv, ...sourceUrlEnv, ...stuckEnv, ...gatewayEnv };
+export const gatewayServiceEnv = {
+  ...serviceEnv,
+  ...databaseEnv,
+  ...natsEnv,
+  ...storageEnv,
+  ...sourceUrlEnv,
+  ...stuckEnv,
+  ...webhookSecretsEnv,
+  ...gatewayEnv,
+};
 
 /** Each service's variables, parsed once into its typed settings (the ladder as a LadderConfig). */
 export const probeServiceConfig = z.object(probeServiceEnv).transform(withLadder);
@@ -96,5 +106,6 @@ export const ENV_READERS = {
   "probe-service": probeServiceEnv,
   "encoder-service": encoderServiceEnv,
   "uploader-service": uploaderServiceEnv,
+  "webhook-service": webhookServiceEnv,
   "aq CLI": ladderEnv,
 } as const satisfies Record<string, z.ZodRawShape>;

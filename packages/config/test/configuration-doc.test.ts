@@ -14,7 +14,7 @@ describe("docs/configuration.md", () => {
     for (const name of names)
       expect({ name, rows: doc.split("\n").filter((line) => line.startsWith(`| \`${name}\` |`)).length }).toEqual({ name, rows: 1 });
     expect(doc).toMatch(/^\| `STUCK_AFTER_SECONDS` \| `900` \| G P E U \|/m);
-    expect(doc).toMatch(/^\| `HEALTH_PORT` \| G `4001`, P `8081`, E `8082`, U `8083` \|/m);
+    expect(doc).toMatch(/^\| `HEALTH_PORT` \| G `4001`, P `8081`, E `8082`, U `8083`, W `8084` \|/m);
     expect(doc).toMatch(/^\| `PROBE_TIMEOUT_SECONDS` \| `60` \| P E C \|/m);
   });
 });

@@ -40,5 +40,8 @@ export const ERROR_CODES = [
   // media core
   "SOURCE_TOO_LONG",
   "OUTPUT_NOT_EMPTY",
+  // webhooks
+  "WEBHOOK_URL_REFUSED",
+  "WEBHOOKS_NOT_CONFIGURED",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

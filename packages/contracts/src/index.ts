@@ -5,3 +5,4 @@ export * from "./error-codes.js";
 export * from "./errors.js";
 export * from "./layout.js";
 export * from "./media.js";
+export * from "./webhooks.js";

@@ -11,7 +11,7 @@ import { waitFor } from "./wait-for.js";
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 export const PIPELINE_SERVICES = ["probe-service", "encoder-service", "uploader-service"] as const;
-export type ServiceName = (typeof PIPELINE_SERVICES)[number] | "gateway";
+export type ServiceName = (typeof PIPELINE_SERVICES)[number] | "gateway" | "webhook-service";
 
 export interface RunningService {
   name: ServiceName;

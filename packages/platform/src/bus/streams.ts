@@ -62,13 +62,36 @@ export interface WorkConsumerSettings {
  * the status the service works on). Existing consumers are updated to these settings.
  */
 export async function ensureWorkConsumer(nc: NatsConnection, worker: WorkerName, settings: WorkConsumerSettings): Promise<ConsumerInfo> {
-  const jsm = await jetstreamManager(nc);
-  const durable = WORK_CONSUMERS[worker].durable;
-  const wanted = {
+  return ensureDurableConsumer(nc, WORK_CONSUMERS[worker].durable, {
     ack_wait: nanos(settings.ackWaitSeconds * 1000),
     max_deliver: settings.maxDeliver,
     filter_subject: workFilterSubject(worker),
-  };
+  });
+}
+
+/**
+ * A durable pull consumer of the pipeline stream that is not a stage's (the webhook service's):
+ * every status event, explicit acks, redelivered without limit (a message is only a trigger
+ * whose work is idempotent, so giving up on one would only lose it).
+ */
+export async function ensureEventConsumer(
+  nc: NatsConnection,
+  consumer: { durable: string; filterSubject: string; ackWaitSeconds: number },
+): Promise<ConsumerInfo> {
+  return ensureDurableConsumer(nc, consumer.durable, {
+    ack_wait: nanos(consumer.ackWaitSeconds * 1000),
+    max_deliver: -1,
+    filter_subject: consumer.filterSubject,
+  });
+}
+
+/** Creates the consumer, or brings an existing one to these settings. */
+async function ensureDurableConsumer(
+  nc: NatsConnection,
+  durable: string,
+  wanted: { ack_wait: number; max_deliver: number; filter_subject: string },
+): Promise<ConsumerInfo> {
+  const jsm = await jetstreamManager(nc);
   try {
     const info = await jsm.consumers.info(PIPELINE_STREAM, durable);
     const c = info.config;

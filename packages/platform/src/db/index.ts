@@ -6,3 +6,4 @@ export * from "./history.js";
 export * from "./stale.js";
 export * from "./outbox.js";
 export * from "./leases.js";
+export * from "./webhooks.js";

@@ -1,5 +1,19 @@
-import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import type { MediaInfo, RenditionPlan, VideoStatus } from "@aq/contracts";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import type { ErrorValue, MediaInfo, RenditionPlan, VideoStatus } from "@aq/contracts";
 
 /** A rung as produced: the name is the short side ("720p"). */
 export interface StoredRendition {
@@ -50,8 +64,15 @@ export const videoStatusHistory = pgTable(
     toStatus: text("to_status").$type<VideoStatus>().notNull(),
     at: timestamp("at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     detail: text("detail"),
+    /** The change as a webhook event: its stable id, and the error it announced (REJECTED, FAILED_*). */
+    eventId: uuid("event_id").notNull().defaultRandom(),
+    error: jsonb("error").$type<ErrorValue>(),
   },
-  (t) => [index("video_status_history_video_idx").on(t.videoId, t.id)],
+  (t) => [
+    index("video_status_history_video_idx").on(t.videoId, t.id),
+    uniqueIndex("video_status_history_event_idx").on(t.eventId),
+    index("video_status_history_at_idx").on(t.at),
+  ],
 );
 
 /**
@@ -91,7 +112,81 @@ export const outbox = pgTable("outbox", {
   claimedUntil: timestamp("claimed_until", { withTimezone: true, mode: "date" }),
 });
 
+/**
+ * Where webhook events go: registered through the API, or declared in WEBHOOK_ENDPOINTS (the
+ * webhook service writes those at start). The secret is stored encrypted (webhooks/secret-box.ts)
+ * because it must be read back to sign; the API shows it once, at creation.
+ */
+export const webhookEndpoints = pgTable("webhook_endpoints", {
+  id: text("id").primaryKey(),
+  url: text("url").notNull(),
+  /** The event types sent (WEBHOOK_EVENT_TYPES); empty: all of them. */
+  events: jsonb("events").$type<string[]>().notNull(),
+  encryptedSecret: text("encrypted_secret").notNull(),
+  enabled: boolean("enabled").notNull().default(true),
+  source: text("source").$type<"api" | "config">().notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date", precision: 3 }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
+export type WebhookDeliveryState = "pending" | "delivered" | "failed";
+
+/**
+ * One event for one endpoint: sent until the endpoint answers 2xx or its retry window (`retry_until`) is over.
+ * `change_id` (the history row) orders a video's events; only the oldest pending one of each
+ * (endpoint, video) may be sent, so a video's events arrive in order.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventId: uuid("event_id").notNull(),
+    changeId: bigint("change_id", { mode: "number" }).notNull(),
+    videoId: text("video_id").notNull(),
+    eventType: text("event_type").notNull(),
+    state: text("state").$type<WebhookDeliveryState>().notNull().default("pending"),
+    /** Tries since the delivery was queued (or re-queued by a replay): the backoff counts from it. */
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    /** Set at the first try (the retry window counts from it); a replay clears it. */
+    retryUntil: timestamp("retry_until", { withTimezone: true, mode: "date" }),
+    /** A webhook service is sending it until then; after it (the sender died), another may. */
+    claimedUntil: timestamp("claimed_until", { withTimezone: true, mode: "date" }),
+    /** Names the claim: only the try that holds it may record its outcome (not one overtaken by a replay or another sender). */
+    claimToken: uuid("claim_token"),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true, mode: "date" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event_idx").on(t.endpointId, t.eventId),
+    index("webhook_deliveries_due_idx").on(t.state, t.nextAttemptAt),
+    index("webhook_deliveries_chain_idx").on(t.endpointId, t.videoId, t.changeId),
+  ],
+);
+
+/** Every try of a delivery, for the delivery log: the response code, or why there was none. */
+export const webhookAttempts = pgTable(
+  "webhook_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    deliveryId: bigint("delivery_id", { mode: "number" })
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+  },
+  (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.id)],
+);
+
 export type VideoRow = typeof videos.$inferSelect;
 export type NewVideoRow = typeof videos.$inferInsert;
 export type StatusChangeRow = typeof videoStatusHistory.$inferSelect;
 export type WorkLeaseRow = typeof workLeases.$inferSelect;
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;

@@ -12,8 +12,11 @@ function statusEvent(row: VideoRow, from: VideoStatus | null): StatusEvent {
 }
 
 async function recordChange(tx: Tx, row: VideoRow, from: VideoStatus | null, detail?: string): Promise<void> {
-  await tx.insert(videoStatusHistory).values({ videoId: row.id, fromStatus: from, toStatus: row.status, detail: detail ?? null });
-  await tx.insert(outbox).values({ subject: statusSubject(row.id, row.status), payload: statusEvent(row, from) });
+  const event = statusEvent(row, from);
+  await tx
+    .insert(videoStatusHistory)
+    .values({ videoId: row.id, fromStatus: from, toStatus: row.status, detail: detail ?? null, error: event.error });
+  await tx.insert(outbox).values({ subject: statusSubject(row.id, row.status), payload: event });
 }
 
 /** Inserts a video and announces its first status, in one transaction. */

@@ -2,14 +2,13 @@ import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
-import type { LookupFunction } from "node:net";
 import { dirname } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { AqError } from "@aq/contracts";
 import { getObjectStream, type Storage } from "../storage/index.js";
 import type { AddressPolicy } from "./addresses.js";
-import { assertSourceUrlAllowed, resolveAllowedAddresses } from "./url-policy.js";
+import { assertSourceUrlAllowed, policyLookup } from "./url-policy.js";
 
 export interface FetchSourceOptions extends AddressPolicy {
   /** The download is refused (declared length) or cut off (streamed length) beyond this size. */
@@ -30,29 +29,6 @@ export interface FetchedSource {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-
-/**
- * A DNS lookup for the socket itself that re-applies the address policy, so a name that
- * re-resolves to a private address between the check and the connection (DNS rebinding) is
- * still refused.
- */
-function policyLookup(policy: AddressPolicy): LookupFunction {
-  return (hostname, options, callback) => {
-    resolveAllowedAddresses(hostname, policy).then(
-      (addresses) => {
-        const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
-        if (wanted.length === 0) {
-          callback(Object.assign(new Error(`no IPv${options.family} address for ${hostname}`), { code: "ENOTFOUND" }), "", 0);
-        } else if (options.all) {
-          (callback as unknown as (err: null, addresses: Array<{ address: string; family: number }>) => void)(null, wanted);
-        } else {
-          callback(null, wanted[0]!.address, wanted[0]!.family);
-        }
-      },
-      (error: unknown) => callback(error as NodeJS.ErrnoException, "", 0),
-    );
-  };
-}
 
 function get(url: URL, options: FetchSourceOptions): Promise<IncomingMessage> {
   const client = url.protocol === "https:" ? https : http;

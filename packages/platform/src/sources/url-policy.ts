@@ -1,5 +1,5 @@
 import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
+import { isIP, type LookupFunction } from "node:net";
 import { AqError } from "@aq/contracts";
 import { isAddressAllowed, type AddressPolicy } from "./addresses.js";
 
@@ -16,12 +16,24 @@ export function urlHost(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, "$1");
 }
 
+/** What a refused or unresolvable address is reported as, by who asks: a source URL or a webhook endpoint. */
+export type UrlPurpose = "source" | "webhook";
+const PURPOSES = {
+  source: { noun: "source URLs", refused: "SOURCE_URL_REFUSED", unresolved: "SOURCE_FETCH_FAILED" },
+  webhook: { noun: "webhook URLs", refused: "WEBHOOK_URL_REFUSED", unresolved: "WEBHOOK_URL_REFUSED" },
+} as const;
+
 /**
  * Resolves a host and returns its addresses, refusing the host if any of them is outside the
  * policy (a name that resolves to one public and one private address is refused: the
  * connection could use either).
  */
-export async function resolveAllowedAddresses(host: string, policy: AddressPolicy): Promise<Array<{ address: string; family: number }>> {
+export async function resolveAllowedAddresses(
+  host: string,
+  policy: AddressPolicy,
+  purpose: UrlPurpose = "source",
+): Promise<Array<{ address: string; family: number }>> {
+  const { noun, refused: refusedCode, unresolved } = PURPOSES[purpose];
   const literal = isIP(host);
   let addresses: Array<{ address: string; family: number }>;
   if (literal) {
@@ -30,14 +42,37 @@ export async function resolveAllowedAddresses(host: string, policy: AddressPolic
     try {
       addresses = await lookup(host, { all: true, verbatim: true });
     } catch (error) {
-      throw new AqError("SOURCE_FETCH_FAILED", `the host ${host} could not be resolved`, undefined, { cause: error });
+      throw new AqError(unresolved, `the host ${host} could not be resolved`, undefined, { cause: error });
     }
   }
   const refused = addresses.find((a) => !isAddressAllowed(a.address, policy));
   if (refused || addresses.length === 0) {
-    throw refuse(`the host ${host} resolves to a private, loopback or link-local address, which source URLs may not reach`);
+    throw new AqError(refusedCode, `the host ${host} resolves to a private, loopback or link-local address, which ${noun} may not reach`);
   }
   return addresses;
+}
+
+/**
+ * A DNS lookup for the socket itself that re-applies the address policy, so a name that
+ * re-resolves to a private address between the check and the connection (DNS rebinding) is
+ * still refused.
+ */
+export function policyLookup(policy: AddressPolicy, purpose: UrlPurpose = "source"): LookupFunction {
+  return (hostname, options, callback) => {
+    resolveAllowedAddresses(hostname, policy, purpose).then(
+      (addresses) => {
+        const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
+        if (wanted.length === 0) {
+          callback(Object.assign(new Error(`no IPv${options.family} address for ${hostname}`), { code: "ENOTFOUND" }), "", 0);
+        } else if (options.all) {
+          (callback as unknown as (err: null, addresses: Array<{ address: string; family: number }>) => void)(null, wanted);
+        } else {
+          callback(null, wanted[0]!.address, wanted[0]!.family);
+        }
+      },
+      (error: unknown) => callback(error as NodeJS.ErrnoException, "", 0),
+    );
+  };
 }
 
 /**
