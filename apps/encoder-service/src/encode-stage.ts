@@ -3,16 +3,12 @@ import { join } from "node:path";
 import { publishProgress } from "@aq/platform/bus";
 import type { ErrorValue } from "@aq/contracts";
 import { beginAttempt, releaseAttempt, setVideoProgress, transitionVideo, type LeaseRef, type VideoRow } from "@aq/platform/db";
-import { isAqError, toErrorValue } from "@aq/contracts";
-import { encodeVideo, FFMPEG_LOG_NAME, tailLog, type EncodeProgress } from "@aq/media";
+import { ENCODE_ATTEMPTS, isAqError, toErrorValue } from "@aq/contracts";
+import { encodeVideo, FFMPEG_LOG_NAME, type EncodeProgress } from "@aq/media";
 import { downloadObject, logKey, uploadFile } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 import { assertRoomToEncode } from "@aq/pipeline";
 import { attemptDir, hlsOutputDir, logsDir, sourceCopyPath } from "@aq/pipeline";
-
-/** The guide's rule (docs/encoding-guide.md §10): retry encoding once, then fail the video and move on. */
-export const ENCODE_ATTEMPTS = 2;
-const LOG_TAIL_LINES = 20;
 
 export interface EncodeStageOptions {
   /** Bytes of WORK_DIR's volume never to be used by encodes. */
@@ -97,10 +93,10 @@ export async function runEncodeStage(
         throw error;
       }
       if (!isAqError(error)) throw error;
-      const logFile = join(dir, FFMPEG_LOG_NAME);
-      const tail = await tailLog(logFile, LOG_TAIL_LINES);
-      lastError = { code: error.code, message: tail ? `${error.message}\n${tail}` : error.message };
-      lastLogKey = await keepLog(deps, videoId, attempt, logFile);
+      // The stored message is the error's own sentence; the ffmpeg log it came from stays in the
+      // bucket (logs/<id>/), where Video.logUrl leads.
+      lastError = error.toValue();
+      lastLogKey = await keepLog(deps, videoId, attempt, join(dir, FFMPEG_LOG_NAME));
       log.warn({ videoId, attempt, code: error.code }, "encode: attempt failed");
       // What the source really holds (longer or larger than declared) is a verdict: another attempt would repeat it.
       if (error.code.startsWith("SOURCE_")) break;

@@ -289,13 +289,16 @@ describe("gateway API", () => {
   });
 
   describe("retry and delete", () => {
-    async function videoIn(status: "failed_encoding" | "failed_upload" | "encoding" | "ready" | "rejected") {
+    async function videoIn(
+      status: "failed_encoding" | "failed_upload" | "encoding" | "ready" | "rejected",
+      errorCode = "INSUFFICIENT_DISK",
+    ) {
       const created = (await gw.graphql<CreatePayload>(CREATE, { input: uploadInput(10) })).data!.createVideo;
       await transitionVideo(gw.db, {
         id: created.video.id,
         from: "awaiting_upload",
         to: status,
-        set: { errorCode: "ENCODE_FAILED", errorMessage: "boom" },
+        set: { errorCode, errorMessage: "boom" },
       });
       return created.video.id;
     }
@@ -332,6 +335,14 @@ describe("gateway API", () => {
       expect(rejected.errors?.[0]?.message).toMatch(/is REJECTED; only FAILED_ENCODING/);
     });
 
+    it("refuses a failure a retry would repeat (a damaged source), saying what to do instead", async () => {
+      const damaged = await gw.graphql(RETRY, { id: await videoIn("failed_encoding", "ENCODE_INCOMPLETE") });
+      expect(damaged.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/failed with ENCODE_INCOMPLETE, which a retry would repeat\. Upload a new file/),
+        extensions: { code: "BAD_USER_INPUT", aqCode: "NOT_RETRYABLE" },
+      });
+    });
+
     it("re-queues a stuck video", async () => {
       const stuck = await startTestGateway(infra, { STUCK_AFTER_SECONDS: "1" });
       try {
@@ -364,6 +375,59 @@ describe("gateway API", () => {
       expect((await gw.graphql(`mutation($id: ID!) { deleteVideo(id: $id) }`, { id })).data).toEqual({ deleteVideo: true });
       const complete = await gw.graphql(COMPLETE, { id });
       expect(complete.errors?.[0]?.message).toBe(`video ${id} has been deleted`);
+
+      // The library leaves it out unless DELETED videos are asked for.
+      const listed = async (status?: string) =>
+        (await gw.graphql<{ videos: { edges: Array<{ node: { id: string } }> } }>(VIDEOS, { status, first: 100 })).data!.videos.edges.map(
+          (edge) => edge.node.id,
+        );
+      expect(await listed()).not.toContain(id);
+      expect(await listed("DELETED")).toContain(id);
+    });
+
+    it("explains a stored error in plain words, with whether a retry can help", async () => {
+      const EXPLAINED = `query($id: ID!) { video(id: $id) { error { code message summary nextStep retryable } } }`;
+      const damaged = await gw.graphql(EXPLAINED, { id: await videoIn("failed_encoding", "ENCODE_INCOMPLETE") });
+      expect(damaged.data).toEqual({
+        video: {
+          error: {
+            code: "ENCODE_INCOMPLETE",
+            message: "boom",
+            summary: "Only part of the video could be converted: the file is damaged or cut short.",
+            nextStep: expect.stringMatching(/^Upload a new file/),
+            retryable: false,
+          },
+        },
+      });
+      const disk = await gw.graphql<{ video: { error: { retryable: boolean } } }>(EXPLAINED, { id: await videoIn("failed_encoding") });
+      expect(disk.data!.video.error.retryable).toBe(true);
+    });
+  });
+
+  describe("upload rules", () => {
+    it("states the probe's limits from the configuration", async () => {
+      const rules = await gw.graphql(
+        `{ uploadRules { minDurationSeconds maxDurationSeconds minShortSide maxLongSide maxUploadBytes containers } }`,
+      );
+      expect(rules.data).toEqual({
+        uploadRules: {
+          minDurationSeconds: 5,
+          maxDurationSeconds: 6 * 3600,
+          minShortSide: 720,
+          maxLongSide: 8192,
+          // MAX_SOURCE_BYTES of this gateway.
+          maxUploadBytes: 1_000_000,
+          containers: expect.arrayContaining(["MP4", "MOV", "WebM"]),
+        },
+      });
+      const relaxed = await startTestGateway(infra, { LADDER_ALLOW_SMALLER_SOURCES: "true", SOURCE_MIN_DURATION_SECONDS: "2" });
+      try {
+        expect((await relaxed.graphql(`{ uploadRules { minDurationSeconds minShortSide } }`)).data).toEqual({
+          uploadRules: { minDurationSeconds: 2, minShortSide: 240 },
+        });
+      } finally {
+        await relaxed.stop();
+      }
     });
   });
 

@@ -56,6 +56,17 @@ export const ladderEnv = {
   PROBE_TIMEOUT_SECONDS: described(envInt(60, 1, 3600), "Time limit of one ffprobe run on a source."),
 };
 
+/**
+ * The source limits the gateway states in its uploadRules query (the probe applies them), so a
+ * client can check a file before uploading it. The same declarations: set them alike on both.
+ */
+export const sourceRulesEnv = {
+  LADDER_ALLOW_SMALLER_SOURCES: ladderEnv.LADDER_ALLOW_SMALLER_SOURCES,
+  SOURCE_MIN_DURATION_SECONDS: ladderEnv.SOURCE_MIN_DURATION_SECONDS,
+  SOURCE_MAX_DURATION_SECONDS: ladderEnv.SOURCE_MAX_DURATION_SECONDS,
+  SOURCE_MAX_DIMENSION: ladderEnv.SOURCE_MAX_DIMENSION,
+};
+
 export interface LadderConfig {
   enable1080p: boolean;
   allowSmallerSources: boolean;

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { described } from "./describe.js";
 import { databaseEnv, healthPortEnv, natsEnv, serviceEnv, sourceUrlEnv, storageEnv, stuckEnv, sweepEnv, workDirEnv } from "./fragments.js";
-import { defaultLadderConfig, ladderEnv, withLadder, type LadderConfig } from "./ladder.js";
+import { defaultLadderConfig, ladderEnv, sourceRulesEnv, withLadder, type LadderConfig } from "./ladder.js";
 import { envBoolean, envInt, envList } from "./load.js";
 import { webhookSecretsEnv, webhookServiceEnv } from "./webhooks.js";
 
@@ -89,6 +89,7 @@ export const gatewayServiceEnv = {
   ...natsEnv,
   ...storageEnv,
   ...sourceUrlEnv,
+  ...sourceRulesEnv,
   ...stuckEnv,
   ...webhookSecretsEnv,
   ...gatewayEnv,

@@ -6,3 +6,5 @@ export * from "./errors.js";
 export * from "./layout.js";
 export * from "./media.js";
 export * from "./webhooks.js";
+export * from "./error-explanations.js";
+export * from "./progress.js";

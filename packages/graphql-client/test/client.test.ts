@@ -23,6 +23,7 @@ describe("the generated client", () => {
       "LibraryDocument",
       "PlayerDocument",
       "RetryVideoDocument",
+      "UploadRulesDocument",
       "VideoDocument",
       "VideoProgressDocument",
     ]);

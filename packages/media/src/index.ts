@@ -1,7 +1,7 @@
 export * from "./media-info.js";
 export { probeMedia, parseProbeJson, type ProbeOptions } from "./probe.js";
 export { checkSourceFile, validateSource } from "./source-check.js";
-export { ALLOWED_DEMUXERS, inputSafetyArgs, fileArg } from "./input-safety.js";
+export { ACCEPTED_CONTAINERS, ALLOWED_DEMUXERS, inputSafetyArgs, fileArg } from "./input-safety.js";
 export { chooseFrameRate } from "./frame-rate.js";
 export {
   planLadder,
@@ -31,5 +31,4 @@ export {
 export { runFfmpeg, type RunFfmpegOptions } from "./ffmpeg-process.js";
 export { canToneMap } from "./ffmpeg-capabilities.js";
 export { masterVariantOrder, peakSegmentBitrate, playlistName, type MeasuredRendition } from "./hls-playlists.js";
-export { tailLog } from "./log-tail.js";
 export { assertOutputCoversSource } from "./completeness.js";

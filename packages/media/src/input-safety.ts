@@ -8,6 +8,9 @@ import { resolve } from "node:path";
  */
 export const ALLOWED_DEMUXERS = ["mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "avi", "flv", "mpegts"] as const;
 
+/** Those containers by the names people know them by, for messages and upload forms. */
+export const ACCEPTED_CONTAINERS = ["MP4", "MOV", "MKV", "WebM", "AVI", "FLV", "MPEG-TS"] as const;
+
 /**
  * The decoders ffmpeg may open on a source (`-codec_whitelist`), by the codec ffprobe names:
  * the video and audio AQ encodes from, plus what commonly rides along in the same containers

@@ -1,6 +1,6 @@
 import { execa } from "execa";
 import { AqError } from "@aq/contracts";
-import { fileArg, inputSafetyArgs, refusedCodec, refusedDemuxer } from "./input-safety.js";
+import { ACCEPTED_CONTAINERS, fileArg, inputSafetyArgs, refusedCodec, refusedDemuxer } from "./input-safety.js";
 import type { AudioStreamInfo, HdrTransfer, MediaInfo, Rational, VideoStreamInfo } from "./media-info.js";
 import { rationalValue } from "./media-info.js";
 
@@ -54,7 +54,7 @@ function probeFailure(stderr: string): AqError {
   if (demuxer) {
     return new AqError(
       "SOURCE_UNSUPPORTED_FORMAT",
-      `source is a ${demuxer} file, not a video container AQ accepts (MP4, MOV, MKV, WebM, AVI, FLV or MPEG-TS)`,
+      `source is a ${demuxer} file, not a video container AQ accepts (${ACCEPTED_CONTAINERS.slice(0, -1).join(", ")} or ${ACCEPTED_CONTAINERS.at(-1)})`,
       { demuxer },
     );
   }

@@ -25,7 +25,11 @@ export async function generateResolverTypes(): Promise<string> {
       useTypeImports: true,
       useIndexSignature: false,
       contextType: "../graphql/context.js#GatewayContext",
-      mappers: { Video: "@aq/platform/db#VideoRow", StatusChange: "@aq/platform/db#StatusChangeRow" },
+      mappers: {
+        Video: "@aq/platform/db#VideoRow",
+        StatusChange: "@aq/platform/db#StatusChangeRow",
+        VideoError: "@aq/contracts#ErrorValue",
+      },
       enumValues: { VideoStatus: "@aq/contracts#VideoStatus" },
       scalars: { ID: "string" },
     },

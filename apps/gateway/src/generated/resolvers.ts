@@ -3,6 +3,7 @@
 import type { VideoStatus } from '@aq/contracts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { VideoRow, StatusChangeRow } from '@aq/platform/db';
+import type { ErrorValue } from '@aq/contracts';
 import type { GatewayContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -39,7 +40,14 @@ export type VideoError = {
   __typename?: 'VideoError';
   /** Stable code, e.g. SOURCE_TOO_SHORT, ENCODE_FAILED. */
   code: Scalars['String']['output'];
+  /** One sentence about this video's failure, with its figures (e.g. the source's length and the limit). */
   message: Scalars['String']['output'];
+  /** The code in plain words, one sentence, the same for every video (from @aq/contracts' error explanations). */
+  summary: Scalars['String']['output'];
+  /** What to do next, one sentence. */
+  nextStep: Scalars['String']['output'];
+  /** Whether retryVideo can help. False when the source itself is the cause: retryVideo refuses those with NOT_RETRYABLE. */
+  retryable: Scalars['Boolean']['output'];
 };
 
 export type StatusChange = {
@@ -167,12 +175,31 @@ export type VideoProgress = {
   at: Scalars['String']['output'];
 };
 
+/** The limits the probe applies to every source, from the deployment's configuration. */
+export type UploadRules = {
+  __typename?: 'UploadRules';
+  /** A source must be longer than this (SOURCE_MIN_DURATION_SECONDS). */
+  minDurationSeconds: Scalars['Float']['output'];
+  /** And at most this long (SOURCE_MAX_DURATION_SECONDS). */
+  maxDurationSeconds: Scalars['Float']['output'];
+  /** The smallest short side in pixels (720, or 240 with LADDER_ALLOW_SMALLER_SOURCES). */
+  minShortSide: Scalars['Int']['output'];
+  /** The largest long side in pixels (SOURCE_MAX_DIMENSION). */
+  maxLongSide: Scalars['Int']['output'];
+  /** The largest file a direct upload may send, in bytes. */
+  maxUploadBytes: Scalars['Float']['output'];
+  /** The containers AQ reads, by their usual names (MP4, MOV, ...). */
+  containers: Array<Scalars['String']['output']>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** Null when no video has this id. */
   video?: Maybe<Video>;
-  /** Newest first. first: 1-100 (default 20); after: a cursor from pageInfo.endCursor. */
+  /** Newest first, DELETED videos only when asked for with status. first: 1-100 (default 20); after: a cursor from pageInfo.endCursor. */
   videos: VideoConnection;
+  /** What a source must be for this deployment to accept it, so a client can check a file before uploading it. */
+  uploadRules: UploadRules;
 };
 
 
@@ -309,7 +336,8 @@ export type ResolversTypes = {
   Rendition: ResolverTypeWrapper<Rendition>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  VideoError: ResolverTypeWrapper<VideoError>;
+  VideoError: ResolverTypeWrapper<ErrorValue>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   StatusChange: ResolverTypeWrapper<StatusChangeRow>;
   Video: ResolverTypeWrapper<VideoRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -321,9 +349,9 @@ export type ResolversTypes = {
   CreateVideoPayload: ResolverTypeWrapper<Omit<CreateVideoPayload, 'video'> & { video: ResolversTypes['Video'] }>;
   VideoEdge: ResolverTypeWrapper<Omit<VideoEdge, 'node'> & { node: ResolversTypes['Video'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   VideoConnection: ResolverTypeWrapper<Omit<VideoConnection, 'edges'> & { edges: Array<ResolversTypes['VideoEdge']> }>;
-  VideoProgress: ResolverTypeWrapper<VideoProgress>;
+  VideoProgress: ResolverTypeWrapper<Omit<VideoProgress, 'error'> & { error?: Maybe<ResolversTypes['VideoError']> }>;
+  UploadRules: ResolverTypeWrapper<UploadRules>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -334,7 +362,8 @@ export type ResolversParentTypes = {
   Rendition: Rendition;
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
-  VideoError: VideoError;
+  VideoError: ErrorValue;
+  Boolean: Scalars['Boolean']['output'];
   StatusChange: StatusChangeRow;
   Video: VideoRow;
   ID: Scalars['ID']['output'];
@@ -346,9 +375,9 @@ export type ResolversParentTypes = {
   CreateVideoPayload: Omit<CreateVideoPayload, 'video'> & { video: ResolversParentTypes['Video'] };
   VideoEdge: Omit<VideoEdge, 'node'> & { node: ResolversParentTypes['Video'] };
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   VideoConnection: Omit<VideoConnection, 'edges'> & { edges: Array<ResolversParentTypes['VideoEdge']> };
-  VideoProgress: VideoProgress;
+  VideoProgress: Omit<VideoProgress, 'error'> & { error?: Maybe<ResolversParentTypes['VideoError']> };
+  UploadRules: UploadRules;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
@@ -366,6 +395,9 @@ export type RenditionResolvers<ContextType = GatewayContext, ParentType extends 
 export type VideoErrorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['VideoError'] = ResolversParentTypes['VideoError']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nextStep?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  retryable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type StatusChangeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StatusChange'] = ResolversParentTypes['StatusChange']> = {
@@ -436,9 +468,19 @@ export type VideoProgressResolvers<ContextType = GatewayContext, ParentType exte
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type UploadRulesResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UploadRules'] = ResolversParentTypes['UploadRules']> = {
+  minDurationSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  maxDurationSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  minShortSide?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxLongSide?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxUploadBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  containers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   video?: Resolver<Maybe<ResolversTypes['Video']>, ParentType, ContextType, RequireFields<QueryVideoArgs, 'id'>>;
   videos?: Resolver<ResolversTypes['VideoConnection'], ParentType, ContextType, RequireFields<QueryVideosArgs, 'first'>>;
+  uploadRules?: Resolver<ResolversTypes['UploadRules'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -465,6 +507,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   VideoConnection?: VideoConnectionResolvers<ContextType>;
   VideoProgress?: VideoProgressResolvers<ContextType>;
+  UploadRules?: UploadRulesResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;

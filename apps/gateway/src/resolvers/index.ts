@@ -3,16 +3,17 @@ import { videoStatusEnumValues } from "../graphql/status.js";
 import { completeVideoUpload } from "./complete-upload.js";
 import { createVideo } from "./create-video.js";
 import { deleteVideo } from "./delete-video.js";
-import { video, videos } from "./queries.js";
+import { uploadRules, video, videos } from "./queries.js";
 import { retryVideo } from "./retry-video.js";
-import { StatusChange, Video } from "./video-fields.js";
+import { StatusChange, Video, VideoError } from "./video-fields.js";
 import { videoProgress } from "./video-progress.js";
 
 export const resolvers: Resolvers = {
   VideoStatus: videoStatusEnumValues,
-  Query: { video, videos },
+  Query: { video, videos, uploadRules },
   Mutation: { createVideo, completeVideoUpload, retryVideo, deleteVideo },
   Subscription: { videoProgress },
   Video,
   StatusChange,
+  VideoError,
 };

@@ -1,6 +1,6 @@
-import { AqError } from "@aq/contracts";
+import { AqError, explainError } from "@aq/contracts";
 import { signPlaybackUrl } from "@aq/platform/playback";
-import type { StatusChangeResolvers, VideoResolvers } from "../generated/resolvers.js";
+import type { StatusChangeResolvers, VideoErrorResolvers, VideoResolvers } from "../generated/resolvers.js";
 import { publicError } from "../graphql/public-error.js";
 
 /** The probe result is stored typed (the media core's MediaInfo); only a few numbers are exposed. */
@@ -33,4 +33,11 @@ export const StatusChange: StatusChangeResolvers = {
   from: (change) => change.fromStatus,
   to: (change) => change.toStatus,
   at: (change) => change.at.toISOString(),
+};
+
+/** The plain words beside a stored error come from the contracts, as the web app's do. */
+export const VideoError: VideoErrorResolvers = {
+  summary: (error) => explainError(error.code).summary,
+  nextStep: (error) => explainError(error.code).nextStep,
+  retryable: (error) => explainError(error.code).retryable,
 };

@@ -4,15 +4,19 @@ import {
   isFurtherAlong,
   isTerminalStatus,
   type ProgressEvent,
+  type ErrorValue,
   type StatusEvent,
   type VideoStatus,
 } from "@aq/contracts";
 import { subscribeVideo, type VideoSubscription, type VideoUpdate } from "@aq/platform/bus";
 import { getVideo, type VideoRow } from "@aq/platform/db";
-import type { SubscriptionResolvers, VideoProgress } from "../generated/resolvers.js";
+import type { SubscriptionResolvers, VideoProgress as ApiVideoProgress } from "../generated/resolvers.js";
 import { publicError } from "../graphql/public-error.js";
 import type { BusGaps } from "../graphql/bus-gaps.js";
 import { videoIdArg } from "../graphql/ids.js";
+
+/** A progress event before its error's plain words are resolved (VideoError's own resolvers). */
+type VideoProgress = Omit<ApiVideoProgress, "error"> & { error: ErrorValue | null };
 
 function fromRow(row: VideoRow): VideoProgress {
   return {

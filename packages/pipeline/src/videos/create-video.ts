@@ -49,6 +49,11 @@ function checkTitle(title: string | null | undefined): string | null {
   return trimmed;
 }
 
+/** The largest file a direct upload may send: the configured limit, within one presigned PUT. */
+export function largestUploadBytes(maxSourceBytes: number): number {
+  return Math.min(maxSourceBytes, MAX_SINGLE_PUT_BYTES);
+}
+
 function checkUpload(upload: UploadSource, maxBytes: number): void {
   const { filename, contentType, sizeBytes } = upload;
   if (!filename.trim() || filename.length > MAX_FILENAME_LENGTH || /\p{Cc}/u.test(filename)) {

@@ -1,6 +1,5 @@
-import { WORK_CONSUMERS, type VideoStatus, type WorkerName } from "@aq/contracts";
+import { AqError, explainError, WORK_CONSUMERS, type VideoStatus, type WorkerName } from "@aq/contracts";
 import { getVideo, liveLease, republishStatus, transitionVideo, type Database, type VideoRow } from "@aq/platform/db";
-import { AqError } from "@aq/contracts";
 
 const STAGES = Object.values(WORK_CONSUMERS);
 /** The worker (and lease unit) whose stage a status belongs to. */
@@ -37,7 +36,9 @@ export interface RetryOutcome {
  * An operator's retry: a failed video restarts its failed stage with a fresh attempt budget; a
  * video in a stage's working status is handed back to its queue only when nobody holds a live
  * lease on that stage (its worker died or hung); a video waiting in a queue that has not moved
- * for `stuckAfterSeconds` is announced again. Throws NOT_FOUND, or NOT_RETRYABLE with the reason.
+ * for `stuckAfterSeconds` is announced again. A failure whose code says the source is the cause
+ * (contracts' error explanations) is refused: the same encode would fail the same way. Throws
+ * NOT_FOUND, or NOT_RETRYABLE with the reason.
  */
 export async function retryVideo(db: Database, id: string, options: { stuckAfterSeconds: number }): Promise<RetryOutcome> {
   const video = await getVideo(db, id);
@@ -47,6 +48,13 @@ export async function retryVideo(db: Database, id: string, options: { stuckAfter
   const unit = WORKER_OF[video.status];
   const afterFailure = RESTART_FROM_FAILURE[video.status];
   if (afterFailure) {
+    const cause = video.errorCode ? explainError(video.errorCode) : null;
+    if (cause && !cause.retryable) {
+      throw new AqError("NOT_RETRYABLE", `video ${id} failed with ${video.errorCode}, which a retry would repeat. ${cause.nextStep}`, {
+        status: video.status,
+        errorCode: video.errorCode,
+      });
+    }
     const restarted = await transitionVideo(db, {
       id,
       from: video.status,

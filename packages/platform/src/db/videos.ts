@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, exists, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { statusSubject, type ErrorValue, type StatusEvent, type VideoStatus } from "@aq/contracts";
 import type { Database } from "./client.js";
 import { clearExpiredLease, holdsLease, leaseIs, releaseLease, type LeaseRef } from "./leases.js";
@@ -102,10 +102,11 @@ export interface VideoPageCursor {
 /** Newest first, keyset-paginated on (created_at, id). */
 export async function listVideos(
   db: Database,
-  options: { status?: VideoStatus; first: number; after?: VideoPageCursor },
+  options: { status?: VideoStatus; exceptStatus?: VideoStatus; first: number; after?: VideoPageCursor },
 ): Promise<VideoRow[]> {
   const conditions = [];
   if (options.status) conditions.push(eq(videos.status, options.status));
+  if (options.exceptStatus) conditions.push(ne(videos.status, options.exceptStatus));
   if (options.after) {
     const { createdAt, id } = options.after;
     conditions.push(or(lt(videos.createdAt, createdAt), and(eq(videos.createdAt, createdAt), lt(videos.id, id))));
