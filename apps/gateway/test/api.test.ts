@@ -402,6 +402,22 @@ describe("gateway API", () => {
       const disk = await gw.graphql<{ video: { error: { retryable: boolean } } }>(EXPLAINED, { id: await videoIn("failed_encoding") });
       expect(disk.data!.video.error.retryable).toBe(true);
     });
+
+    it("links to the kept ffmpeg log with a signed URL", async () => {
+      const LOG = `query($id: ID!) { video(id: $id) { logUrl } }`;
+      const id = await videoIn("failed_encoding", "ENCODE_INCOMPLETE");
+      expect((await gw.graphql(LOG, { id })).data).toEqual({ video: { logUrl: null } });
+      const key = `logs/${id}/encode-attempt-2.log`;
+      await gw.storage.client.send(new PutObjectCommand({ Bucket: gw.storage.bucket, Key: key, Body: "frame=  120 fps=30\n" }));
+      await transitionVideo(gw.db, { id, from: "failed_encoding", to: "failed_encoding", set: { logLocation: key } });
+      const { logUrl } = (await gw.graphql<{ video: { logUrl: string } }>(LOG, { id })).data!.video;
+      const response = await fetch(logUrl);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+      expect(await response.text()).toBe("frame=  120 fps=30\n");
+      // The signature covers the key: another video's log is not reachable with it.
+      expect((await fetch(logUrl.replace(id, `${id.slice(0, -1)}0`))).status).toBe(403);
+    });
   });
 
   describe("upload rules", () => {

@@ -80,6 +80,11 @@ export type Video = {
    * the gateway's configuration). Null until the video is READY.
    */
   playbackUrl?: Maybe<Scalars['String']['output']>;
+  /**
+   * A signed link to the ffmpeg log of the video's last encode attempt (plain text, kept under
+   * logs/<id>/ in the bucket), valid like playbackUrl; null until an encode attempt ended.
+   */
+  logUrl?: Maybe<Scalars['String']['output']>;
   /** How many times the current stage has been attempted. */
   attempts: Scalars['Int']['output'];
   /** ISO 8601. */
@@ -92,6 +97,11 @@ export type Video = {
 
 
 export type VideoPlaybackUrlArgs = {
+  expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type VideoLogUrlArgs = {
   expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -418,6 +428,7 @@ export type VideoResolvers<ContextType = GatewayContext, ParentType extends Reso
   width?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   playbackUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoPlaybackUrlArgs>>;
+  logUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoLogUrlArgs>>;
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

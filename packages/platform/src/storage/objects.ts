@@ -181,3 +181,12 @@ export async function presignPut(
     expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000),
   };
 }
+
+/**
+ * A URL that reads one object for `expiresInSeconds`, shown to the browser as text/plain: for
+ * operators' files such as the ffmpeg logs, which are not part of the playback route.
+ */
+export async function presignGetText(storage: Storage, key: string, expiresInSeconds: number): Promise<string> {
+  const command = new GetObjectCommand({ Bucket: storage.bucket, Key: key, ResponseContentType: "text/plain; charset=utf-8" });
+  return getSignedUrl(storage.client, command, { expiresIn: expiresInSeconds });
+}
