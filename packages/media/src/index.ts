@@ -31,4 +31,5 @@ export {
 export { runFfmpeg, type RunFfmpegOptions } from "./ffmpeg-process.js";
 export { canToneMap } from "./ffmpeg-capabilities.js";
 export { masterVariantOrder, peakSegmentBitrate, playlistName, type MeasuredRendition } from "./hls-playlists.js";
+export { tailLog } from "./log-tail.js";
 export { assertOutputCoversSource } from "./completeness.js";
