@@ -15,7 +15,7 @@ export interface ErrorExplanation {
 }
 
 const UPLOAD_NEW_FILE = "Upload a new file.";
-const ASK_OPERATOR = "Ask the operator of this AQ service to look at its logs, then retry.";
+const ASK_OPERATOR = "Ask the operator of this AQ service to look at its logs.";
 
 /**
  * Every error code as people read it: the one place the API (VideoError.summary, nextStep,
