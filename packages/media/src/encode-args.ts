@@ -57,24 +57,10 @@ export function buildVarStreamMap(plan: RenditionPlan[], withAudio: boolean): st
 
 /** Full ffmpeg argument list for the single-pass encode; run with the output folder as working directory. */
 export function buildEncodeArgs(options: EncodeArgsOptions): string[] {
-  const { info, plan, preset, rateControl, threads, toneMap } = options;
+  const { info, plan, toneMap } = options;
   const video = info.video;
   if (!video) throw new Error("an encode needs a video stream");
-  const first = plan[0];
-  if (!first) throw new Error("an encode needs at least one rendition");
   const audio = info.audio;
-
-  const maps: string[] = [];
-  const perStream: string[] = [];
-  plan.forEach((r, i) => {
-    maps.push("-map", `[v${i}]`);
-    // The same (first) audio track, mapped once per variant: each variant muxes its own copy.
-    if (audio) maps.push("-map", `0:${audio.index}`);
-    perStream.push(...rateControlArgs(i, rungRateControl(r, rateControl)));
-    if (audio) perStream.push(`-b:a:${i}`, `${r.audioBitrateKbps}k`);
-  });
-
-  const toneMapped = Boolean(video.hdr && toneMap);
   return [
     ...FFMPEG_RUN_ARGS,
     ...inputSafetyArgs(),
@@ -82,6 +68,57 @@ export function buildEncodeArgs(options: EncodeArgsOptions): string[] {
     fileArg(options.input),
     "-filter_complex",
     buildFilterGraph(video, plan, toneMap),
+    ...ladderOutputArgs({
+      plan,
+      preset: options.preset,
+      rateControl: options.rateControl,
+      threads: options.threads,
+      toneMapped: Boolean(video.hdr && toneMap),
+      // The same (first) audio track, mapped once per variant: each variant muxes its own copy.
+      audioMaps: audio ? plan.map(() => `0:${audio.index}`) : null,
+      audioMode: "encode",
+    }),
+    ...hlsMuxerArgs(plan, Boolean(audio), { masterPlaylist: true }),
+    "%v.m3u8",
+  ];
+}
+
+export interface LadderOutputOptions {
+  plan: RenditionPlan[];
+  preset: X264Preset;
+  rateControl: RateControl;
+  threads: number;
+  toneMapped: boolean;
+  /** The `-map` of each rendition's audio (in plan order), or null for video-only output. */
+  audioMaps: string[] | null;
+  /** "encode": AAC per rung from a decoded track (the single run); "copy": already encoded AAC (a chunk). */
+  audioMode: "encode" | "copy";
+  /**
+   * Forced keyframes that came before this run's first frame: a chunk starting at 12 s continues
+   * the 2 s grid with 6, so its frames carry the single run's timestamps (`-copyts`).
+   */
+  keyframesBefore?: number;
+}
+
+/**
+ * The output side every encode shares, the single run and each chunk: the filter graph's outputs
+ * and the audio mapped per rendition, x264 with keyframes on the 2 s grid, per-rung rates.
+ */
+export function ladderOutputArgs(options: LadderOutputOptions): string[] {
+  const { plan, preset, rateControl, threads, audioMaps } = options;
+  const first = plan[0];
+  if (!first) throw new Error("an encode needs at least one rendition");
+  const maps: string[] = [];
+  const perStream: string[] = [];
+  plan.forEach((r, i) => {
+    maps.push("-map", `[v${i}]`);
+    if (audioMaps) maps.push("-map", audioMaps[i]!);
+    perStream.push(...rateControlArgs(i, rungRateControl(r, rateControl)));
+    if (audioMaps && options.audioMode === "encode") perStream.push(`-b:a:${i}`, `${r.audioBitrateKbps}k`);
+  });
+  const before = options.keyframesBefore ?? 0;
+  const audioCodec = options.audioMode === "encode" ? ["-c:a", "aac", "-ac", "2", "-ar", "48000"] : ["-c:a", "copy"];
+  return [
     ...maps,
     "-c:v",
     "libx264",
@@ -93,7 +130,9 @@ export function buildEncodeArgs(options: EncodeArgsOptions): string[] {
     // Keyframes on a 2 s time grid and nowhere else: every 6 s segment of every rendition starts
     // with an IDR frame at the same timestamp.
     "-force_key_frames",
-    `expr:gte(t,n_forced*${first.keyframeIntervalSeconds})`,
+    before > 0
+      ? `expr:gte(t,(n_forced+${before})*${first.keyframeIntervalSeconds})`
+      : `expr:gte(t,n_forced*${first.keyframeIntervalSeconds})`,
     "-g",
     String(first.gopFrames),
     "-keyint_min",
@@ -102,19 +141,37 @@ export function buildEncodeArgs(options: EncodeArgsOptions): string[] {
     "0",
     "-forced-idr",
     "1",
-    ...(toneMapped ? ["-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709"] : []),
+    ...(options.toneMapped ? ["-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709"] : []),
     ...perStream,
-    ...(audio ? ["-c:a", "aac", "-ac", "2", "-ar", "48000"] : []),
+    ...(audioMaps ? audioCodec : []),
     "-sn",
     "-dn",
     "-map_metadata",
     "-1",
     "-map_chapters",
     "-1",
+  ];
+}
+
+export interface HlsMuxerOptions {
+  /** Write ffmpeg's master playlist (replaced by a measured one afterwards). */
+  masterPlaylist: boolean;
+  /** Number of the first segment (a chunk continues the numbering). */
+  startNumber?: number;
+  /** Defaults to the plan's segment length. */
+  segmentSeconds?: number;
+}
+
+/** The HLS muxer in the guide's layout: segments/<rung>_<NNN>.ts listed as such; the playlist name (`%v.m3u8`) comes last. */
+export function hlsMuxerArgs(plan: RenditionPlan[], withAudio: boolean, options: HlsMuxerOptions): string[] {
+  const first = plan[0];
+  if (!first) throw new Error("an encode needs at least one rendition");
+  return [
     "-f",
     "hls",
     "-hls_time",
-    String(first.segmentSeconds),
+    String(options.segmentSeconds ?? first.segmentSeconds),
+    ...(options.startNumber ? ["-start_number", String(options.startNumber)] : []),
     "-hls_playlist_type",
     "vod",
     "-hls_flags",
@@ -126,10 +183,8 @@ export function buildEncodeArgs(options: EncodeArgsOptions): string[] {
     `${SEGMENTS_DIR}/`,
     "-hls_segment_filename",
     `${SEGMENTS_DIR}/%v_%03d.ts`,
-    "-master_pl_name",
-    MASTER_PLAYLIST,
+    ...(options.masterPlaylist ? ["-master_pl_name", MASTER_PLAYLIST] : []),
     "-var_stream_map",
-    buildVarStreamMap(plan, Boolean(audio)),
-    "%v.m3u8",
+    buildVarStreamMap(plan, withAudio),
   ];
 }

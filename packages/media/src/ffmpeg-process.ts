@@ -21,6 +21,8 @@ export interface RunFfmpegOptions {
   /** Killed when `-progress` output time has not advanced for this long. */
   stallTimeoutMs?: number;
   onProgress?: (progress: FfmpegProgress) => void;
+  /** Strings replaced by "<redacted>" in the log (a presigned URL's signature): ffmpeg prints its input URLs. */
+  redact?: string[];
 }
 
 const LOG_TAIL_LINES = 15;
@@ -69,7 +71,8 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
   let onAbort: (() => void) | undefined;
   let pid: number | undefined;
   try {
-    await appendFile(logFile, `\n==== ${new Date().toISOString()} ${label}: ffmpeg ${args.map(quoteForLog).join(" ")}\n`);
+    const redact = (text: string) => (options.redact ?? []).reduce((t, secret) => (secret ? t.replaceAll(secret, "<redacted>") : t), text);
+    await appendFile(logFile, `\n==== ${new Date().toISOString()} ${label}: ffmpeg ${redact(args.map(quoteForLog).join(" "))}\n`);
     const [command, commandArgs] = ffmpegCommand(args);
     const child = execa(command, commandArgs, {
       cwd: options.cwd,
@@ -77,7 +80,14 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
       cleanup: false,
       stdin: "ignore",
       stdout: "pipe",
-      stderr: { file: logFile, append: true },
+      stderr: options.redact?.length
+        ? [
+            function* (line: unknown) {
+              yield redact(String(line));
+            },
+            { file: logFile, append: true },
+          ]
+        : { file: logFile, append: true },
       buffer: false,
       reject: false,
     });

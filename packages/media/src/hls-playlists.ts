@@ -72,15 +72,26 @@ export async function measureRendition(outDir: string, rendition: RenditionPlan,
   if (!first) throw new Error(`${playlistName(rendition)} lists no segments`);
   const video = await readAvcCodecString(join(outDir, first.uri));
   if (!video) throw new Error(`no H.264 sequence parameter set in ${first.uri}`);
+  return measuredRendition(rendition, segments, playlist.targetDuration, video, withAudio);
+}
+
+/** A rendition's bit rates and codecs from its segments' sizes and durations (none may be missing). */
+export function measuredRendition(
+  rendition: RenditionPlan,
+  segments: SegmentSize[],
+  targetDuration: number,
+  videoCodec: string,
+  withAudio: boolean,
+): MeasuredRendition {
   const totalBytes = segments.reduce((n, s) => n + s.bytes, 0);
   const totalSeconds = segments.reduce((n, s) => n + s.durationSeconds, 0);
   return {
     name: rendition.name,
     width: rendition.width,
     height: rendition.height,
-    bandwidth: peakSegmentBitrate(segments, playlist.targetDuration),
+    bandwidth: peakSegmentBitrate(segments, targetDuration),
     averageBandwidth: Math.ceil((totalBytes * 8) / totalSeconds),
-    codecs: withAudio ? `${video},${AAC_LC_CODEC}` : video,
+    codecs: withAudio ? `${videoCodec},${AAC_LC_CODEC}` : videoCodec,
     frameRate: rendition.frameRateValue,
     segmentCount: segments.length,
     durationSeconds: totalSeconds,
@@ -103,6 +114,11 @@ export function masterVariantOrder<T>(ladder: readonly T[]): T[] {
  * INDEPENDENT-SEGMENTS) with one stating what was measured, in masterVariantOrder.
  */
 export async function writeMasterPlaylist(outDir: string, renditions: MeasuredRendition[]): Promise<void> {
+  await writeFile(join(outDir, MASTER_PLAYLIST), masterPlaylistText(renditions));
+}
+
+/** The master playlist stating what was measured, in masterVariantOrder. */
+export function masterPlaylistText(renditions: MeasuredRendition[]): string {
   const master = new types.MasterPlaylist({
     version: 6,
     independentSegments: true,
@@ -118,5 +134,5 @@ export async function writeMasterPlaylist(outDir: string, renditions: MeasuredRe
         }),
     ),
   });
-  await writeFile(join(outDir, MASTER_PLAYLIST), `${stringify(master)}\n`);
+  return `${stringify(master)}\n`;
 }

@@ -30,6 +30,24 @@ export {
 } from "./progress.js";
 export { runFfmpeg, type RunFfmpegOptions } from "./ffmpeg-process.js";
 export { canToneMap } from "./ffmpeg-capabilities.js";
-export { masterVariantOrder, peakSegmentBitrate, playlistName, type MeasuredRendition } from "./hls-playlists.js";
+export { masterVariantOrder, peakSegmentBitrate, playlistName, type MeasuredRendition, type SegmentSize } from "./hls-playlists.js";
 export { tailLog } from "./log-tail.js";
 export { assertOutputCoversSource } from "./completeness.js";
+export { planChunks, chunkingHelps, type ChunkRange, type ChunkPlanOptions } from "./chunks/plan.js";
+export {
+  encodeSourceAudio,
+  audioTracksFor,
+  AAC_FRAME_SAMPLES,
+  AUDIO_SAMPLE_RATE,
+  type AudioTrack,
+  type AudioTrackInput,
+  type EncodeSourceAudioOptions,
+} from "./chunks/audio.js";
+export {
+  encodeChunk,
+  CHUNK_TIMELINE_OFFSET_SECONDS,
+  type EncodeChunkOptions,
+  type EncodedChunk,
+  type EncodedChunkRendition,
+} from "./chunks/encode-chunk.js";
+export { chunkedPlaylists, writePlaylistFiles, type ChunkedPlaylists, type PlaylistFile } from "./chunks/playlists.js";

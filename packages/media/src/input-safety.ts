@@ -74,13 +74,19 @@ const CODEC_WHITELIST = Object.values(SUPPORTED_DECODERS)
 export const PROBE_SIZE_BYTES = 32 * 1024 * 1024;
 export const ANALYZE_DURATION_US = 30_000_000;
 
+/**
+ * Protocols that reach an http(s) input (a presigned GET of the normalized source in AQ's own bucket,
+ * so an encoder needs no shared disk): TLS runs over TCP. Only for an input that is such a URL.
+ */
+const REMOTE_PROTOCOLS = ["http", "https", "tcp", "tls"];
+
 /** Input options placed before every `-i` that opens a source or a file derived from one. */
-export function inputSafetyArgs(): string[] {
+export function inputSafetyArgs(options: { remote?: boolean } = {}): string[] {
   return [
     "-format_whitelist",
     ALLOWED_DEMUXERS.join(","),
     "-protocol_whitelist",
-    "file",
+    options.remote ? REMOTE_PROTOCOLS.join(",") : "file",
     "-codec_whitelist",
     CODEC_WHITELIST,
     "-probesize",
@@ -96,6 +102,11 @@ export function inputSafetyArgs(): string[] {
  */
 export function fileArg(path: string): string {
   return `file:${resolve(path)}`;
+}
+
+/** An http(s) URL as it is (the caller's own bucket), anything else as a `file:` path (see fileArg). */
+export function inputArg(input: string): string {
+  return /^https?:\/\//i.test(input) ? input : fileArg(input);
 }
 
 /** The codec named in ffmpeg's "Codec (x) not on whitelist" error, when that is why opening failed. */

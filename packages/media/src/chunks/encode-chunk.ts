@@ -1,0 +1,217 @@
+import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { defaultLadderConfig, type RateControl, type X264Preset } from "@aq/config";
+import { AqError, SEGMENTS_DIR } from "@aq/contracts";
+import { readAvcCodecString } from "../avc-codec.js";
+import { buildFilterGraph, hlsMuxerArgs, ladderOutputArgs } from "../encode-args.js";
+import { canToneMap } from "../ffmpeg-capabilities.js";
+import { runFfmpeg } from "../ffmpeg-process.js";
+import { playlistName, readPlaylist, type SegmentSize } from "../hls-playlists.js";
+import { inputArg, inputSafetyArgs } from "../input-safety.js";
+import type { RenditionPlan } from "../ladder.js";
+import type { MediaInfo } from "../media-info.js";
+import { FFMPEG_RUN_ARGS, ffmpegStageProgress, type EncodeProgress } from "../progress.js";
+import { AAC_FRAME_SAMPLES, AUDIO_SAMPLE_RATE, isRemote, redactionsFor, type AudioTrackInput } from "./audio.js";
+import type { ChunkRange } from "./plan.js";
+
+/**
+ * Added to every chunk's output timestamps. MPEG-TS cannot hold the negative decode timestamps of
+ * B-frames and AAC priming at the very start, so its muxer shifts a run that has them by however
+ * much they need, which only the first chunk has; a fixed offset larger than any such shift makes
+ * every chunk land on the same timeline.
+ */
+export const CHUNK_TIMELINE_OFFSET_SECONDS = 10;
+
+export interface EncodeChunkOptions {
+  /** The normalized source: a local path, or an http(s) URL such as a presigned GET (no shared disk). */
+  input: string;
+  /** The whole-source audio tracks (encodeSourceAudio), as paths or URLs; empty for a source without audio. */
+  audio: AudioTrackInput[];
+  /** Probed from the normalized source. */
+  info: MediaInfo;
+  plan: RenditionPlan[];
+  chunk: ChunkRange;
+  /** Receives `segments/<rung>_<NNN>.ts` for this chunk's numbers only; other chunks may share it. */
+  outDir: string;
+  logFile: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  stallTimeoutMs?: number;
+  preset?: X264Preset;
+  /** As the single run's (ladder config); each chunk starts its own VBV buffer. */
+  rateControl?: RateControl;
+  threads?: number;
+  /** Percent of this chunk's range. */
+  onProgress?: (progress: EncodeProgress) => void;
+}
+
+export interface EncodedChunkRendition {
+  name: string;
+  /** RFC 6381 video codec of this rung ("avc1.4d401e"), read from its first segment's SPS. */
+  videoCodec: string;
+  /** In playback order, numbered from the chunk's firstSegment; uri relative to the output root. */
+  segments: SegmentSize[];
+}
+
+/** What the playlists need of a done chunk: it fits in a database row, so no disk is shared. */
+export interface EncodedChunk {
+  index: number;
+  renditions: EncodedChunkRendition[];
+  warnings: string[];
+}
+
+/**
+ * Encodes one chunk in every rung with the single run's ladder arguments (encode-args.ts) and
+ * writes its segments with the numbers and timestamps the single run gives them:
+ * - `-copyts` keeps the source's timeline through the filters, so the `fps` filter places frames on
+ *   the single run's grid and the forced keyframes continue its 2 s grid (`keyframesBefore`);
+ * - the video is read from startSeconds (ffmpeg decodes from the keyframe before and drops what
+ *   precedes it) for durationSeconds, the last chunk to the end;
+ * - each audio track is copied, AAC frame by AAC frame, from the first frame starting at or after
+ *   startSeconds to the last starting before the chunk's end, so consecutive chunks hold every
+ *   frame exactly once;
+ * - segments are cut a little before each 6 s mark so the cut lands on the single run's keyframe
+ *   even when 6 s is not a whole number of frames (29.97 fps), whatever this run's first frame.
+ */
+export async function encodeChunk(options: EncodeChunkOptions): Promise<EncodedChunk> {
+  const { info, plan, chunk } = options;
+  const video = info.video;
+  if (!video) throw new AqError("SOURCE_NO_VIDEO", "source has no video stream");
+  const first = plan[0];
+  if (!first) throw new AqError("ENCODE_FAILED", "the ladder plan has no renditions");
+  if (info.audio && options.audio.length === 0) throw new AqError("ENCODE_FAILED", "a chunk of a source with audio needs its audio tracks");
+  const segmentGrid = cutMargin(first);
+  if ((chunk.segmentCount + 1) * segmentGrid >= first.keyframeIntervalSeconds - 1 / first.frameRateValue) {
+    throw new AqError(
+      "ENCODE_FAILED",
+      `chunk ${chunk.index} is too long (${chunk.segmentCount} segments) to cut at ${first.frameRateText} fps`,
+    );
+  }
+  const warnings: string[] = [];
+  const toneMap = video.hdr ? await canToneMap() : false;
+  if (video.hdr && !toneMap) {
+    warnings.push(`source is HDR (${video.hdr}) but this ffmpeg lacks zscale/tonemap: converted to 8-bit without tone mapping`);
+  }
+  const outDir = resolve(options.outDir);
+  // ffmpeg does not create the segment folder.
+  await mkdir(join(outDir, SEGMENTS_DIR), { recursive: true });
+  const playlistDir = await mkdtemp(join(tmpdir(), `aq-chunk-${chunk.index}-`));
+  try {
+    const audioInputs = info.audio ? audioInputsFor(plan, options.audio) : [];
+    const args = [
+      ...FFMPEG_RUN_ARGS,
+      "-copyts",
+      "-start_at_zero",
+      ...inputSafetyArgs({ remote: isRemote(options.input) }),
+      ...videoRangeArgs(chunk),
+      "-i",
+      inputArg(options.input),
+      ...audioInputs.flatMap((input) => [...inputSafetyArgs({ remote: isRemote(input) }), ...audioRangeArgs(chunk), "-i", inputArg(input)]),
+      "-filter_complex",
+      buildFilterGraph(video, plan, toneMap),
+      ...ladderOutputArgs({
+        plan,
+        preset: options.preset ?? "medium",
+        rateControl: options.rateControl ?? defaultLadderConfig.rateControl,
+        threads: options.threads ?? 0,
+        toneMapped: Boolean(video.hdr && toneMap),
+        audioMaps: info.audio ? plan.map((r) => `${1 + audioInputs.indexOf(audioInputFor(r, options.audio))}:a:0`) : null,
+        audioMode: "copy",
+        keyframesBefore: Math.round(chunk.startSeconds / first.keyframeIntervalSeconds),
+      }),
+      "-output_ts_offset",
+      String(CHUNK_TIMELINE_OFFSET_SECONDS),
+      ...hlsMuxerArgs(plan, Boolean(info.audio), {
+        masterPlaylist: false,
+        startNumber: chunk.firstSegment,
+        segmentSeconds: Number((first.segmentSeconds - segmentGrid).toFixed(6)),
+      }),
+      join(playlistDir, "%v.m3u8"),
+    ];
+    const rangeStart = CHUNK_TIMELINE_OFFSET_SECONDS + chunk.startSeconds;
+    await runFfmpeg({
+      args,
+      cwd: outDir,
+      logFile: resolve(options.logFile),
+      label: `encode chunk ${chunk.index}`,
+      failureCode: "ENCODE_FAILED",
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      stallTimeoutMs: options.stallTimeoutMs,
+      redact: redactionsFor(options.input, ...options.audio.map((a) => a.input)),
+      onProgress:
+        options.onProgress &&
+        ((p) => {
+          const outTimeSeconds = p.outTimeSeconds === null ? null : Math.max(0, p.outTimeSeconds - rangeStart);
+          options.onProgress?.(ffmpegStageProgress("encode", { ...p, outTimeSeconds }, chunk.durationSeconds));
+        }),
+    });
+    const renditions = await Promise.all(plan.map((r) => readChunkRendition(outDir, playlistDir, r, chunk)));
+    return { index: chunk.index, renditions, warnings };
+  } finally {
+    await rm(playlistDir, { recursive: true, force: true });
+  }
+}
+
+/** The `-segment` length is this much under 6 s: more than a frame (and an AAC frame, which may start the run) so no cut is missed. */
+function cutMargin(rendition: RenditionPlan): number {
+  return 1 / rendition.frameRateValue + AAC_FRAME_SAMPLES / AUDIO_SAMPLE_RATE;
+}
+
+function videoRangeArgs(chunk: ChunkRange): string[] {
+  return [
+    ...(chunk.startSeconds > 0 ? ["-ss", seconds(chunk.startSeconds * 1e6)] : []),
+    ...(chunk.last ? [] : ["-t", seconds(chunk.durationSeconds * 1e6)]),
+  ];
+}
+
+/**
+ * Seeks to the first AAC frame starting at or after the chunk's start (rounded up to the
+ * microsecond ffmpeg counts in, so the seek does not land on the frame before) and stops before the
+ * first frame starting at or after its end. With -copyts, -t counts from the seek point.
+ */
+function audioRangeArgs(chunk: ChunkRange): string[] {
+  const frame = AAC_FRAME_SAMPLES / AUDIO_SAMPLE_RATE;
+  const startUs = chunk.startSeconds > 0 ? Math.ceil(Math.ceil(chunk.startSeconds / frame - 1e-9) * frame * 1e6) : 0;
+  const endUs = Math.round((chunk.startSeconds + chunk.durationSeconds) * 1e6);
+  return [...(startUs > 0 ? ["-ss", seconds(startUs)] : []), ...(chunk.last ? [] : ["-t", seconds(endUs - startUs)])];
+}
+
+function seconds(microseconds: number): string {
+  return (Math.round(microseconds) / 1e6).toFixed(6);
+}
+
+function audioInputFor(rendition: RenditionPlan, audio: AudioTrackInput[]): string {
+  const track = audio.find((a) => a.bitrateKbps === rendition.audioBitrateKbps);
+  if (!track) throw new AqError("ENCODE_FAILED", `no ${rendition.audioBitrateKbps}k audio track for ${rendition.name}`);
+  return track.input;
+}
+
+/** Each distinct track once, in plan order (ffmpeg input 1, 2, ...). */
+function audioInputsFor(plan: RenditionPlan[], audio: AudioTrackInput[]): string[] {
+  return [...new Set(plan.map((r) => audioInputFor(r, audio)))];
+}
+
+async function readChunkRendition(outDir: string, playlistDir: string, rendition: RenditionPlan, chunk: ChunkRange) {
+  const playlist = await readPlaylist(join(playlistDir, playlistName(rendition)));
+  if (playlist.isMasterPlaylist)
+    throw new AqError("ENCODE_FAILED", `chunk ${chunk.index}: ${playlistName(rendition)} is a master playlist`);
+  const segments: SegmentSize[] = [];
+  for (const [i, segment] of playlist.segments.entries()) {
+    const expected = `${SEGMENTS_DIR}/${rendition.name}_${String(chunk.firstSegment + i).padStart(3, "0")}.ts`;
+    if (segment.uri !== expected) throw new AqError("ENCODE_FAILED", `chunk ${chunk.index} wrote ${segment.uri} where ${expected} was due`);
+    const { size } = await stat(join(outDir, segment.uri));
+    segments.push({ uri: segment.uri, durationSeconds: segment.duration, bytes: size });
+  }
+  const counted = chunk.last ? segments.length >= 1 : segments.length === chunk.segmentCount;
+  if (!counted) {
+    throw new AqError(
+      "ENCODE_FAILED",
+      `chunk ${chunk.index} wrote ${segments.length} ${rendition.name} segments, planned ${chunk.segmentCount}`,
+    );
+  }
+  const videoCodec = await readAvcCodecString(join(outDir, segments[0]!.uri));
+  if (!videoCodec) throw new AqError("ENCODE_FAILED", `no H.264 sequence parameter set in ${segments[0]!.uri}`);
+  return { name: rendition.name, videoCodec, segments };
+}

@@ -1,0 +1,76 @@
+/** One time range of the source, encoded in every rung by one chunk job. */
+export interface ChunkRange {
+  /** 0-based, in playback order. */
+  index: number;
+  /** On the segment grid: a multiple of the segment length. */
+  startSeconds: number;
+  /** Whole segments, except the last chunk's, which runs to the end of the source. */
+  durationSeconds: number;
+  /** Number of its first segment (`segments/<rung>_<NNN>.ts`). */
+  firstSegment: number;
+  /** Segments it writes in each rung (the last chunk's counts a partial last segment). */
+  segmentCount: number;
+  /** The last chunk reads to the end of the source instead of stopping at startSeconds + durationSeconds. */
+  last: boolean;
+}
+
+export interface ChunkPlanOptions {
+  /** The ladder's segment length (6 s). */
+  segmentSeconds: number;
+  /** Segments per chunk after the first (k in "chunks of k x 6 s"). */
+  chunkSegments: number;
+  /** Segments of the first chunk: short, so the first segments of every rung exist within seconds. */
+  firstChunkSegments: number;
+}
+
+/**
+ * Chunks of `chunkSegments` segments after a short first one. A remainder shorter than half a chunk
+ * joins the chunk before it instead of making a job of its own. Boundaries fall on the segment grid,
+ * so the chunks' segments are the single run's segments.
+ */
+export function planChunks(durationSeconds: number, options: ChunkPlanOptions): ChunkRange[] {
+  const { segmentSeconds, chunkSegments, firstChunkSegments } = options;
+  if (!(segmentSeconds > 0) || !(chunkSegments >= 1) || !(firstChunkSegments >= 1)) {
+    throw new Error(`invalid chunk plan options ${JSON.stringify(options)}`);
+  }
+  if (!Number.isInteger(chunkSegments) || !Number.isInteger(firstChunkSegments)) throw new Error("chunks hold whole segments");
+  if (!(durationSeconds > 0)) throw new Error(`cannot plan chunks for a duration of ${durationSeconds} s`);
+  // The single run's segment count: a fraction of a millisecond past a boundary makes no segment.
+  const totalSegments = Math.max(1, Math.ceil(durationSeconds / segmentSeconds - 1e-4));
+  const sizes: number[] = [Math.min(firstChunkSegments, totalSegments)];
+  let planned = sizes[0]!;
+  while (planned < totalSegments) {
+    const size = Math.min(chunkSegments, totalSegments - planned);
+    sizes.push(size);
+    planned += size;
+  }
+  const lastSize = sizes.at(-1)!;
+  if (sizes.length > 2 && lastSize < chunkSegments / 2) {
+    sizes.pop();
+    sizes[sizes.length - 1]! += lastSize;
+  }
+  let firstSegment = 0;
+  return sizes.map((segmentCount, index) => {
+    const last = index === sizes.length - 1;
+    const startSeconds = firstSegment * segmentSeconds;
+    const range: ChunkRange = {
+      index,
+      startSeconds,
+      durationSeconds: last ? durationSeconds - startSeconds : segmentCount * segmentSeconds,
+      firstSegment,
+      segmentCount,
+      last,
+    };
+    firstSegment += segmentCount;
+    return range;
+  });
+}
+
+/**
+ * Whether a source is long enough for chunks to help: below this, the first chunk alone would hold
+ * most of it, and the extra ffmpeg runs (each decoding from the keyframe before its start) and job
+ * hand-offs cost more than the parallelism and the early start give back.
+ */
+export function chunkingHelps(durationSeconds: number, options: ChunkPlanOptions): boolean {
+  return durationSeconds > (options.firstChunkSegments + options.chunkSegments) * options.segmentSeconds;
+}
