@@ -1,14 +1,19 @@
 import { parseArgs } from "node:util";
 import { isAqError } from "@aq/contracts";
+import { SEGMENT_SECONDS } from "@aq/media";
 import { runEncode } from "./encode-command.js";
 import { createReporter, type OutputMode } from "./progress-output.js";
 
-export const USAGE = `usage: aq encode <input> [--out <folder>] [--id <video_id>] [--json]
+export const USAGE = `usage: aq encode <input> [--out <folder>] [--id <video_id>] [--chunk-seconds <n>] [--json]
 
   Validates <input>, encodes the HLS ladder (240p-720p) into <folder>/<video_id>/ and verifies it.
   --out    output folder (default: output)
   --id     video id: 1-64 letters, digits, '-' or '_' (default: a new UUID)
   --json   progress and result as JSON lines on stdout
+  --chunk-seconds
+           encode in chunks of <n> seconds (a multiple of 6) after a short first chunk, one after
+           the other, as the pipeline's encoders do in parallel; a source too short for chunks to
+           help is encoded in one run
 
   Ladder settings come from the environment: LADDER_ENABLE_1080P, LADDER_ALLOW_SMALLER_SOURCES,
   X264_PRESET, ENCODE_THREADS, ENCODE_STALL_TIMEOUT_SECONDS, ENCODE_TIMEOUT_SECONDS.`;
@@ -31,6 +36,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         out: { type: "string", short: "o", default: "output" },
         id: { type: "string" },
         json: { type: "boolean", default: false },
+        "chunk-seconds": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -49,10 +55,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
 
+  const chunkSeconds = values["chunk-seconds"] === undefined ? undefined : Number(values["chunk-seconds"]);
+  if (chunkSeconds !== undefined && !(Number.isInteger(chunkSeconds / SEGMENT_SECONDS) && chunkSeconds > 0)) {
+    io.stderr.write(`aq: --chunk-seconds must be a positive multiple of ${SEGMENT_SECONDS}\n${USAGE}\n`);
+    return 2;
+  }
+
   const mode: OutputMode = values.json ? "json" : io.stderr.isTTY ? "tty" : "plain";
   const reporter = createReporter(mode, io.stdout, io.stderr);
   try {
-    const result = await runEncode({ input, out: values.out, id: values.id, env: io.env, reporter, signal: io.signal });
+    const result = await runEncode({ input, out: values.out, id: values.id, chunkSeconds, env: io.env, reporter, signal: io.signal });
     if (mode === "json") {
       io.stdout.write(
         `${JSON.stringify({ event: "done", videoId: result.videoId, output: result.outputDir, master: result.masterPath, renditions: result.renditions, warnings: result.warnings })}\n`,

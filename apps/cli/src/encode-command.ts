@@ -4,13 +4,15 @@ import { join, resolve } from "node:path";
 import { isVideoId, newVideoId } from "@aq/contracts";
 import { AqError } from "@aq/contracts";
 import { ladderConfigFromEnv } from "@aq/config";
-import { encodeVideo, FFMPEG_LOG_NAME, type EncodedVideo } from "@aq/media";
+import { DEFAULT_FIRST_CHUNK_SEGMENTS, encodeVideo, FFMPEG_LOG_NAME, SEGMENT_SECONDS, type EncodedVideo } from "@aq/media";
 import type { Reporter } from "./progress-output.js";
 
 export interface EncodeCommand {
   input: string;
   out: string;
   id: string | undefined;
+  /** A multiple of the segment length: encode in chunks of this length. */
+  chunkSeconds?: number;
   env: Record<string, string | undefined>;
   reporter: Reporter;
   signal: AbortSignal;
@@ -38,6 +40,15 @@ export async function runEncode(command: EncodeCommand): Promise<EncodedVideo> {
       outDir,
       videoId,
       ladder,
+      ...(command.chunkSeconds
+        ? {
+            chunks: {
+              segmentSeconds: SEGMENT_SECONDS,
+              chunkSegments: command.chunkSeconds / SEGMENT_SECONDS,
+              firstChunkSegments: DEFAULT_FIRST_CHUNK_SEGMENTS,
+            },
+          }
+        : {}),
       onProgress: (p) => command.reporter.progress(p),
       signal: command.signal,
     });

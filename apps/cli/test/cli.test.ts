@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { makeTestClip } from "@aq/devkit";
+import { CHUNK_TIMELINE_OFFSET_SECONDS } from "@aq/media";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -81,6 +82,32 @@ describe("aq encode", () => {
     const run = await aq(["encode", clip, "--out", "strict-out"], { LADDER_ALLOW_SMALLER_SOURCES: "false" });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain("(SOURCE_TOO_SMALL)");
+  });
+
+  it("encodes in chunks with --chunk-seconds: the same layout and segment durations as one run", async () => {
+    const long = join(dir, "long.mp4");
+    await makeTestClip(long, { seconds: 20, width: 640, height: 360, fps: 30 });
+    const run = await aq(["encode", long, "--out", "chunked", "--id", "long", "--chunk-seconds", "6"]);
+    expect(run.stderr).toMatch(/^encode \d+\.\d%/m);
+    expect(run.exitCode).toBe(0);
+    const root = join(dir, "chunked", "long");
+    const segments = (await readdir(join(root, "segments"))).sort();
+    expect(segments).toEqual(["240p", "360p"].flatMap((r) => [0, 1, 2, 3].map((i) => `${r}_00${i}.ts`)));
+    const playlist = await readFile(join(root, "360p.m3u8"), "utf8");
+    expect(playlist.match(/#EXTINF:([\d.]+)/g)).toEqual(["#EXTINF:6.000000", "#EXTINF:6.000000", "#EXTINF:6.000000", "#EXTINF:2.000000"]);
+    expect(playlist).toContain("#EXT-X-ENDLIST");
+    // Chunks (a first one of 2 segments, then 1 each: three encodes) sit on their own timeline.
+    const probe = await execa("ffprobe", [
+      "-v",
+      "error",
+      "-show_entries",
+      "format=start_time",
+      "-of",
+      "csv=p=0",
+      join(root, "segments", "240p_000.ts"),
+    ]);
+    expect(Number(probe.stdout)).toBeGreaterThanOrEqual(CHUNK_TIMELINE_OFFSET_SECONDS);
+    expect((await aq(["encode", long, "--chunk-seconds", "7"])).exitCode).toBe(2);
   });
 
   it("refuses an id that could leave the output folder", async () => {

@@ -12,6 +12,8 @@ import { stageProgress, throttleProgress, type EncodeProgress } from "./progress
 import { checkDecodedSource, checkSourceFile, normalizeDurationCap, validateSource } from "./source-check.js";
 import { verifyHlsOutput, type VerifiedRendition } from "./verify.js";
 import { assertOutputCoversSource } from "./completeness.js";
+import { encodeInChunks } from "./chunks/encode-in-chunks.js";
+import { chunkingHelps, type ChunkPlanOptions } from "./chunks/plan.js";
 
 export interface EncodeVideoOptions {
   source: string;
@@ -23,6 +25,8 @@ export interface EncodeVideoOptions {
   ladder: LadderConfig;
   /** A verdict made earlier (the probe stage's, stored): encode this plan instead of probing and planning again. */
   planned?: { info: MediaInfo; plan: RenditionPlan[] };
+  /** Encode in chunks of this plan, one after the other, when the source is long enough for chunks to help (chunkingHelps). */
+  chunks?: ChunkPlanOptions;
   /** Throttled to about one event per second (and the last of each stage). */
   onProgress?: (progress: EncodeProgress) => void;
   signal?: AbortSignal;
@@ -91,7 +95,7 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<EncodedV
   if (!normalizedInfo.video) throw new AqError("NORMALIZE_FAILED", "normalized file has no video stream");
   checkDecodedSource(normalizedInfo, info, ladder);
 
-  const encoded = await encodeHls({
+  const encodeOptions = {
     input: normalizedPath,
     outDir,
     info: normalizedInfo,
@@ -102,7 +106,12 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<EncodedV
     rateControl: ladder.rateControl,
     threads: ladder.encodeThreads,
     ...ffmpegLimits(normalizedInfo.durationSeconds),
-  });
+  };
+  const chunks = options.chunks;
+  const encoded =
+    chunks && chunkingHelps(normalizedInfo.durationSeconds ?? 0, chunks)
+      ? await encodeInChunks({ ...encodeOptions, workDir, chunks })
+      : await encodeHls(encodeOptions);
 
   emit?.(stageProgress("verify", 0));
   const verified = await verifyHlsOutput(outDir, plan);

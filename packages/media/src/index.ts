@@ -33,7 +33,7 @@ export { canToneMap } from "./ffmpeg-capabilities.js";
 export { masterVariantOrder, peakSegmentBitrate, playlistName, type MeasuredRendition, type SegmentSize } from "./hls-playlists.js";
 export { tailLog } from "./log-tail.js";
 export { assertOutputCoversSource } from "./completeness.js";
-export { planChunks, chunkingHelps, type ChunkRange, type ChunkPlanOptions } from "./chunks/plan.js";
+export { planChunks, chunkingHelps, DEFAULT_FIRST_CHUNK_SEGMENTS, type ChunkRange, type ChunkPlanOptions } from "./chunks/plan.js";
 export {
   encodeSourceAudio,
   audioTracksFor,
@@ -50,4 +50,5 @@ export {
   type EncodedChunk,
   type EncodedChunkRendition,
 } from "./chunks/encode-chunk.js";
+export { encodeInChunks, type EncodeInChunksOptions, type ChunkedEncodeResult } from "./chunks/encode-in-chunks.js";
 export { chunkedPlaylists, writePlaylistFiles, type ChunkedPlaylists, type PlaylistFile } from "./chunks/playlists.js";

@@ -14,6 +14,9 @@ export interface ChunkRange {
   last: boolean;
 }
 
+/** About two segments: the first segments of every rung exist within seconds (issue #13 point 4). */
+export const DEFAULT_FIRST_CHUNK_SEGMENTS = 2;
+
 export interface ChunkPlanOptions {
   /** The ladder's segment length (6 s). */
   segmentSeconds: number;
