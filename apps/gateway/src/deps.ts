@@ -3,6 +3,7 @@ import type { Database } from "@aq/platform/db";
 import type { Logger } from "@aq/platform/log";
 import type { PlaybackKeyring } from "@aq/platform/playback";
 import type { Storage } from "@aq/platform/storage";
+import type { SecretBox } from "@aq/platform/webhooks";
 import type { GatewayConfig } from "./config.js";
 import type { BusGaps } from "./graphql/bus-gaps.js";
 
@@ -24,4 +25,6 @@ export interface GatewayRuntime extends GatewayDeps {
   playbackBaseUrl(): string;
   /** When core NATS messages may have been missed (reconnects), so live streams read the state again. */
   busGaps: BusGaps;
+  /** Seals the secrets of new webhook endpoints; null without WEBHOOK_SECRETS_KEY (no endpoint can be registered). */
+  webhookSecrets: SecretBox | null;
 }

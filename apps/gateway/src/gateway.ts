@@ -7,9 +7,10 @@ import Fastify from "fastify";
 import { NoSchemaIntrospectionCustomRule, type ValidationRule } from "graphql";
 import DataLoader from "dataloader";
 import { startOutboxRelay, type OutboxRelay } from "@aq/platform/bus";
-import { getVideoHistories } from "@aq/platform/db";
+import { getVideoHistories, getWebhookAttempts } from "@aq/platform/db";
 import { parsePlaybackKeys } from "@aq/platform/playback";
 import { createStorage } from "@aq/platform/storage";
+import { createSecretBox } from "@aq/platform/webhooks";
 import { apiKeyIdentifier } from "./auth.js";
 import type { GatewayDeps, GatewayRuntime } from "./deps.js";
 import type { GatewayContext } from "./graphql/context.js";
@@ -81,6 +82,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     keyring: parsePlaybackKeys(config.PLAYBACK_SIGNING_KEYS),
     uploadStorage: config.UPLOAD_S3_ENDPOINT ? createStorage({ ...config, S3_ENDPOINT: config.UPLOAD_S3_ENDPOINT }) : deps.storage,
     busGaps: new BusGaps(deps.nc),
+    webhookSecrets: config.WEBHOOK_SECRETS_KEY ? createSecretBox(config.WEBHOOK_SECRETS_KEY) : null,
     playbackBaseUrl: () => {
       const url = config.PLAYBACK_BASE_URL ?? baseUrl;
       if (!url) throw new Error("the gateway is not listening yet and PLAYBACK_BASE_URL is not set");
@@ -88,7 +90,12 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     },
   };
   // One context per operation, so a loader batches within an operation and caches nothing longer.
-  const context = (): GatewayContext => ({ runtime, log, history: new DataLoader((ids) => getVideoHistories(deps.db, ids)) });
+  const context = (): GatewayContext => ({
+    runtime,
+    log,
+    history: new DataLoader((ids) => getVideoHistories(deps.db, ids)),
+    webhookAttempts: new DataLoader((ids) => getWebhookAttempts(deps.db, ids)),
+  });
   const identify = apiKeyIdentifier(config.API_KEYS);
   if (config.API_KEYS.length === 0) log.warn("API_KEYS is empty: the GraphQL API accepts every caller");
 

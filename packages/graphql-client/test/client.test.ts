@@ -19,13 +19,19 @@ describe("the generated client", () => {
     expect(documents.map(([name]) => name).sort()).toEqual([
       "CompleteUploadDocument",
       "CreateUploadDocument",
+      "CreateWebhookEndpointDocument",
       "DeleteVideoDocument",
+      "DeleteWebhookEndpointDocument",
       "LibraryDocument",
       "PlayerDocument",
+      "ReplayWebhookEventsDocument",
       "RetryVideoDocument",
+      "SetWebhookEndpointEnabledDocument",
       "UploadRulesDocument",
       "VideoDocument",
       "VideoProgressDocument",
+      "WebhookDeliveriesDocument",
+      "WebhookEndpointsDocument",
     ]);
     for (const [name, document] of documents)
       expect({ name, errors: validate(schema, document).map((e) => e.message) }).toEqual({ name, errors: [] });

@@ -29,8 +29,16 @@ export async function generateResolverTypes(): Promise<string> {
         Video: "@aq/platform/db#VideoRow",
         StatusChange: "@aq/platform/db#StatusChangeRow",
         VideoError: "@aq/contracts#ErrorValue",
+        WebhookEndpoint: "@aq/platform/db#WebhookEndpointRow",
+        WebhookDelivery: "@aq/platform/db#WebhookDeliveryRow",
+        WebhookAttempt: "@aq/platform/db#WebhookAttemptRow",
       },
-      enumValues: { VideoStatus: "@aq/contracts#VideoStatus" },
+      enumValues: {
+        VideoStatus: "@aq/contracts#VideoStatus",
+        // Resolved by src/resolvers/webhooks.ts to the database's spelling.
+        WebhookEndpointSource: { API: "api", CONFIG: "config" },
+        WebhookDeliveryState: { PENDING: "pending", DELIVERED: "delivered", FAILED: "failed" },
+      },
       scalars: { ID: "string" },
     },
     plugins: [{ typescript: {} }, { "typescript-resolvers": {} }],

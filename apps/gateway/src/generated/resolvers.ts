@@ -2,7 +2,7 @@
 // Generated from schema.graphql by src/codegen (npm run codegen). Do not edit.
 import type { VideoStatus } from '@aq/contracts';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { VideoRow, StatusChangeRow } from '@aq/platform/db';
+import type { VideoRow, StatusChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow } from '@aq/platform/db';
 import type { ErrorValue } from '@aq/contracts';
 import type { GatewayContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
@@ -202,6 +202,102 @@ export type UploadRules = {
   containers: Array<Scalars['String']['output']>;
 };
 
+/** An endpoint that receives webhook events: status changes of every video, each a signed POST (docs/webhooks.md). */
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  id: Scalars['ID']['output'];
+  url: Scalars['String']['output'];
+  /** The event types sent (webhookEventTypes lists them); empty: all. */
+  events: Array<Scalars['String']['output']>;
+  /** A disabled endpoint's deliveries wait, in order, until it is enabled again. */
+  enabled: Scalars['Boolean']['output'];
+  source: WebhookEndpointSource;
+  /** ISO 8601. Events from this time on are sent; replayWebhookEvents sends earlier ones. */
+  createdAt: Scalars['String']['output'];
+  /** The delivery log, newest first. first: 1-100 (default 20); after: a cursor from pageInfo.endCursor. */
+  deliveries: WebhookDeliveryConnection;
+};
+
+
+/** An endpoint that receives webhook events: status changes of every video, each a signed POST (docs/webhooks.md). */
+export type WebhookEndpointDeliveriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+export enum WebhookEndpointSource {
+  /** Registered with createWebhookEndpoint. */
+  Api = 'api',
+  /** Declared in the webhook service's WEBHOOK_ENDPOINTS; changed or removed there. */
+  Config = 'config'
+}
+
+export enum WebhookDeliveryState {
+  /** Not yet answered with a 2xx; nextAttemptAt says when the next try is due. */
+  Pending = 'pending',
+  /** The endpoint answered 2xx. */
+  Delivered = 'delivered',
+  /** Every try of the retry window failed (72 hours by default); the video's later events went on. */
+  Failed = 'failed'
+}
+
+/** One try of a delivery. */
+export type WebhookAttempt = {
+  __typename?: 'WebhookAttempt';
+  /** ISO 8601. */
+  at: Scalars['String']['output'];
+  /** The endpoint's HTTP status; null when there was no answer (see error). */
+  statusCode?: Maybe<Scalars['Int']['output']>;
+  /** Why there was no answer: a timeout, a refused address (WEBHOOK_URL_REFUSED: ...), a connection error. */
+  error?: Maybe<Scalars['String']['output']>;
+  durationMs: Scalars['Int']['output'];
+};
+
+/** One event for one endpoint, with its tries. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  id: Scalars['ID']['output'];
+  /** The event's id: the body's id and the aq-event-id header, the same in every try and replay. */
+  eventId: Scalars['ID']['output'];
+  eventType: Scalars['String']['output'];
+  videoId: Scalars['ID']['output'];
+  state: WebhookDeliveryState;
+  /** Every try, oldest first; a replay adds to them. */
+  attempts: Array<WebhookAttempt>;
+  /** ISO 8601: when the next try is due, while PENDING. */
+  nextAttemptAt?: Maybe<Scalars['String']['output']>;
+  /** ISO 8601. */
+  deliveredAt?: Maybe<Scalars['String']['output']>;
+  /** ISO 8601: when the delivery was queued. */
+  createdAt: Scalars['String']['output'];
+};
+
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type CreateWebhookEndpointInput = {
+  /** An http(s) URL that the webhook service reaches: public addresses only, as for sourceUrl. */
+  url: Scalars['String']['input'];
+  /** The event types to send (webhookEventTypes lists them); empty or left out: all. */
+  events?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type CreateWebhookEndpointPayload = {
+  __typename?: 'CreateWebhookEndpointPayload';
+  endpoint: WebhookEndpoint;
+  /** The signing secret (whsec_...). Shown only here: keep it where the receiver can read it. */
+  secret: Scalars['String']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** Null when no video has this id. */
@@ -210,6 +306,12 @@ export type Query = {
   videos: VideoConnection;
   /** What a source must be for this deployment to accept it, so a client can check a file before uploading it. */
   uploadRules: UploadRules;
+  /** Every webhook endpoint, oldest first. */
+  webhookEndpoints: Array<WebhookEndpoint>;
+  /** Null when no endpoint has this id. */
+  webhookEndpoint?: Maybe<WebhookEndpoint>;
+  /** The event types an endpoint may ask for: video.<status> (lower case) for each status, e.g. video.ready. */
+  webhookEventTypes: Array<Scalars['String']['output']>;
 };
 
 
@@ -224,6 +326,11 @@ export type QueryVideosArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+
+export type QueryWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   createVideo: CreateVideoPayload;
@@ -236,6 +343,18 @@ export type Mutation = {
   retryVideo: Video;
   /** Removes the video's stored objects and marks it DELETED. True when done (also if it was already deleted). */
   deleteVideo: Scalars['Boolean']['output'];
+  /** Registers a webhook endpoint; the payload holds its signing secret, which is never shown again. */
+  createWebhookEndpoint: CreateWebhookEndpointPayload;
+  /** Stops (false) or resumes (true) deliveries to an endpoint; its pending deliveries wait meanwhile. */
+  setWebhookEndpointEnabled: WebhookEndpoint;
+  /** Removes an API endpoint with its delivery log. True when done. A CONFIG endpoint is removed from WEBHOOK_ENDPOINTS instead. */
+  deleteWebhookEndpoint: Scalars['Boolean']['output'];
+  /**
+   * Sends an endpoint every event it asks for since `since` (ISO 8601) again, of one video or all,
+   * with their original ids, in order per video, whether delivered before or not. Answers how many
+   * deliveries were queued (at most 10000 per call).
+   */
+  replayWebhookEvents: Scalars['Int']['output'];
 };
 
 
@@ -256,6 +375,29 @@ export type MutationRetryVideoArgs = {
 
 export type MutationDeleteVideoArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
+export type MutationSetWebhookEndpointEnabledArgs = {
+  id: Scalars['ID']['input'];
+  enabled: Scalars['Boolean']['input'];
+};
+
+
+export type MutationDeleteWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationReplayWebhookEventsArgs = {
+  endpointId: Scalars['ID']['input'];
+  since: Scalars['String']['input'];
+  videoId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type Subscription = {
@@ -362,6 +504,15 @@ export type ResolversTypes = {
   VideoConnection: ResolverTypeWrapper<Omit<VideoConnection, 'edges'> & { edges: Array<ResolversTypes['VideoEdge']> }>;
   VideoProgress: ResolverTypeWrapper<Omit<VideoProgress, 'error'> & { error?: Maybe<ResolversTypes['VideoError']> }>;
   UploadRules: ResolverTypeWrapper<UploadRules>;
+  WebhookEndpoint: ResolverTypeWrapper<WebhookEndpointRow>;
+  WebhookEndpointSource: null;
+  WebhookDeliveryState: null;
+  WebhookAttempt: ResolverTypeWrapper<WebhookAttemptRow>;
+  WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryRow>;
+  WebhookDeliveryEdge: ResolverTypeWrapper<Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversTypes['WebhookDelivery'] }>;
+  WebhookDeliveryConnection: ResolverTypeWrapper<Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversTypes['WebhookDeliveryEdge']> }>;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
+  CreateWebhookEndpointPayload: ResolverTypeWrapper<Omit<CreateWebhookEndpointPayload, 'endpoint'> & { endpoint: ResolversTypes['WebhookEndpoint'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -388,6 +539,13 @@ export type ResolversParentTypes = {
   VideoConnection: Omit<VideoConnection, 'edges'> & { edges: Array<ResolversParentTypes['VideoEdge']> };
   VideoProgress: Omit<VideoProgress, 'error'> & { error?: Maybe<ResolversParentTypes['VideoError']> };
   UploadRules: UploadRules;
+  WebhookEndpoint: WebhookEndpointRow;
+  WebhookAttempt: WebhookAttemptRow;
+  WebhookDelivery: WebhookDeliveryRow;
+  WebhookDeliveryEdge: Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversParentTypes['WebhookDelivery'] };
+  WebhookDeliveryConnection: Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversParentTypes['WebhookDeliveryEdge']> };
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
+  CreateWebhookEndpointPayload: Omit<CreateWebhookEndpointPayload, 'endpoint'> & { endpoint: ResolversParentTypes['WebhookEndpoint'] };
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
@@ -488,10 +646,61 @@ export type UploadRulesResolvers<ContextType = GatewayContext, ParentType extend
   containers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type WebhookEndpointResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WebhookEndpoint'] = ResolversParentTypes['WebhookEndpoint']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['WebhookEndpointSource'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<WebhookEndpointDeliveriesArgs, 'first'>>;
+};
+
+export type WebhookEndpointSourceResolvers = { API: 'api', CONFIG: 'config' };
+
+export type WebhookDeliveryStateResolvers = { PENDING: 'pending', DELIVERED: 'delivered', FAILED: 'failed' };
+
+export type WebhookAttemptResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WebhookAttempt'] = ResolversParentTypes['WebhookAttempt']> = {
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  statusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  videoId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['WebhookDeliveryState'], ParentType, ContextType>;
+  attempts?: Resolver<Array<ResolversTypes['WebhookAttempt']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WebhookDeliveryEdge'] = ResolversParentTypes['WebhookDeliveryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] = ResolversParentTypes['WebhookDeliveryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WebhookDeliveryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type CreateWebhookEndpointPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CreateWebhookEndpointPayload'] = ResolversParentTypes['CreateWebhookEndpointPayload']> = {
+  endpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   video?: Resolver<Maybe<ResolversTypes['Video']>, ParentType, ContextType, RequireFields<QueryVideoArgs, 'id'>>;
   videos?: Resolver<ResolversTypes['VideoConnection'], ParentType, ContextType, RequireFields<QueryVideosArgs, 'first'>>;
   uploadRules?: Resolver<ResolversTypes['UploadRules'], ParentType, ContextType>;
+  webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
+  webhookEndpoint?: Resolver<Maybe<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType, RequireFields<QueryWebhookEndpointArgs, 'id'>>;
+  webhookEventTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -499,6 +708,10 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   completeVideoUpload?: Resolver<ResolversTypes['Video'], ParentType, ContextType, RequireFields<MutationCompleteVideoUploadArgs, 'id'>>;
   retryVideo?: Resolver<ResolversTypes['Video'], ParentType, ContextType, RequireFields<MutationRetryVideoArgs, 'id'>>;
   deleteVideo?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteVideoArgs, 'id'>>;
+  createWebhookEndpoint?: Resolver<ResolversTypes['CreateWebhookEndpointPayload'], ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;
+  setWebhookEndpointEnabled?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationSetWebhookEndpointEnabledArgs, 'id' | 'enabled'>>;
+  deleteWebhookEndpoint?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWebhookEndpointArgs, 'id'>>;
+  replayWebhookEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<MutationReplayWebhookEventsArgs, 'endpointId' | 'since'>>;
 };
 
 export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -519,6 +732,14 @@ export type Resolvers<ContextType = GatewayContext> = {
   VideoConnection?: VideoConnectionResolvers<ContextType>;
   VideoProgress?: VideoProgressResolvers<ContextType>;
   UploadRules?: UploadRulesResolvers<ContextType>;
+  WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
+  WebhookEndpointSource?: WebhookEndpointSourceResolvers;
+  WebhookDeliveryState?: WebhookDeliveryStateResolvers;
+  WebhookAttempt?: WebhookAttemptResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
+  CreateWebhookEndpointPayload?: CreateWebhookEndpointPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;

@@ -1,5 +1,5 @@
 import type DataLoader from "dataloader";
-import type { StatusChangeRow } from "@aq/platform/db";
+import type { StatusChangeRow, WebhookAttemptRow } from "@aq/platform/db";
 import type { Logger } from "@aq/platform/log";
 import type { GatewayRuntime } from "../deps.js";
 
@@ -9,4 +9,6 @@ export interface GatewayContext {
   log: Logger;
   /** Video histories, fetched in one query for every video an operation lists. */
   history: DataLoader<string, StatusChangeRow[]>;
+  /** The tries of every webhook delivery an operation lists, in one query. */
+  webhookAttempts: DataLoader<number, WebhookAttemptRow[]>;
 }

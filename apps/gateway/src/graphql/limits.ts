@@ -44,6 +44,9 @@ const LIST_SIZE_ESTIMATE = 10;
 const LIST_SIZES: Readonly<Record<string, number>> = {
   // Counted by the connection's `first`.
   "VideoConnection.edges": 1,
+  "WebhookDeliveryConnection.edges": 1,
+  // Most deliveries succeed at the first or second try; only a failing endpoint's run longer.
+  "WebhookDelivery.attempts": 3,
   // The ladder has at most five rungs (240p-720p, and 1080p when enabled).
   "Video.renditions": 5,
 };

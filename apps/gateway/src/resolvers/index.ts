@@ -7,13 +7,19 @@ import { uploadRules, video, videos } from "./queries.js";
 import { retryVideo } from "./retry-video.js";
 import { StatusChange, Video, VideoError } from "./video-fields.js";
 import { videoProgress } from "./video-progress.js";
+import { WebhookAttempt, WebhookDelivery, WebhookEndpoint, webhookMutations, webhookQueries } from "./webhooks.js";
 
 export const resolvers: Resolvers = {
   VideoStatus: videoStatusEnumValues,
-  Query: { video, videos, uploadRules },
-  Mutation: { createVideo, completeVideoUpload, retryVideo, deleteVideo },
+  WebhookEndpointSource: { API: "api", CONFIG: "config" },
+  WebhookDeliveryState: { PENDING: "pending", DELIVERED: "delivered", FAILED: "failed" },
+  Query: { video, videos, uploadRules, ...webhookQueries },
+  Mutation: { createVideo, completeVideoUpload, retryVideo, deleteVideo, ...webhookMutations },
   Subscription: { videoProgress },
   Video,
   StatusChange,
   VideoError,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
 };
