@@ -8,3 +8,4 @@ export * from "./media.js";
 export * from "./webhooks.js";
 export * from "./error-explanations.js";
 export * from "./progress.js";
+export * from "./assets.js";

@@ -22,6 +22,9 @@ export const CONTENT_TYPES: Record<string, string> = {
   ".m3u8": "application/vnd.apple.mpegurl",
   ".ts": "video/mp2t",
   ".log": "text/plain; charset=utf-8",
+  ".jpg": "image/jpeg",
+  ".vtt": "text/vtt; charset=utf-8",
+  ".mp4": "video/mp4",
 };
 
 export function contentTypeFor(key: string): string {

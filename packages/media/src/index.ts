@@ -52,3 +52,6 @@ export {
 } from "./chunks/encode-chunk.js";
 export { encodeInChunks, type EncodeInChunksOptions, type ChunkedEncodeResult } from "./chunks/encode-in-chunks.js";
 export { chunkedPlaylists, writePlaylistFiles, type ChunkedPlaylists, type PlaylistFile } from "./chunks/playlists.js";
+export * from "./images/index.js";
+export * from "./mp4/index.js";
+export { makeAssets, type MakeAssetsOptions } from "./make-assets.js";

@@ -1,0 +1,1 @@
+export { makeDownload, downloadRendition, isFastStart, type MakeDownloadOptions } from "./make-download.js";
