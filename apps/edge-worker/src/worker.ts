@@ -6,6 +6,7 @@ import {
   parsePlaybackPath,
   PLAYBACK_EXPOSED_HEADERS,
   playbackCacheControl,
+  playbackContentDisposition,
   playbackContentType,
   verifyPlaybackToken,
   type PlaybackKeyring,
@@ -69,6 +70,8 @@ function objectHeaders(request: PlaybackRequest, object: R2Object, cors: Record<
   headers.set("accept-ranges", "bytes");
   headers.set("etag", object.httpEtag);
   headers.set("x-content-type-options", "nosniff");
+  const disposition = playbackContentDisposition(request);
+  if (disposition) headers.set("content-disposition", disposition);
   return headers;
 }
 

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { publishProgress } from "@aq/platform/bus";
 import type { ErrorValue } from "@aq/contracts";
 import { beginAttempt, releaseAttempt, setVideoProgress, transitionVideo, type LeaseRef, type VideoRow } from "@aq/platform/db";
-import { ENCODE_ATTEMPTS, isAqError, toErrorValue } from "@aq/contracts";
-import { encodeVideo, FFMPEG_LOG_NAME, type EncodeProgress } from "@aq/media";
+import { downloadName, ENCODE_ATTEMPTS, isAqError, toErrorValue } from "@aq/contracts";
+import { encodeTimeoutMs, encodeVideo, FFMPEG_LOG_NAME, makeAssets, type EncodeProgress } from "@aq/media";
 import { downloadObject, logKey, uploadFile } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 import { assertRoomToEncode } from "@aq/pipeline";
@@ -61,6 +61,16 @@ export async function runEncodeStage(
         signal: delivery.signal,
         onProgress: (p) => reportProgress(deps, lease.ref, p),
       });
+      // Poster, thumbnails, storyboard and the MP4 download come from the verified renditions.
+      const assets = await makeAssets({
+        outDir,
+        workDir: dir,
+        plan: encoded.plan,
+        logFile: encoded.logFile,
+        download: video.mp4Download ? { name: downloadName(video.title, videoId), rendition: deps.ladder.downloadRendition } : null,
+        signal: delivery.signal,
+        timeoutMs: encodeTimeoutMs(deps.ladder, encoded.info.durationSeconds),
+      });
       // The shared output folder is replaced only by the lease holder.
       await lease.assertHeld();
       const finalDir = hlsOutputDir(deps.workDir, videoId);
@@ -72,7 +82,7 @@ export async function runEncodeStage(
         id: videoId,
         from: "encoding",
         to: "encoded",
-        set: { renditions: encoded.renditions, progress: 100, logLocation, errorCode: null, errorMessage: null },
+        set: { renditions: encoded.renditions, assets, progress: 100, logLocation, errorCode: null, errorMessage: null },
         detail: `attempt ${attempt}`,
         lease: lease.ref,
         releaseLease: true,

@@ -54,6 +54,13 @@ export const ladderEnv = {
     "Wall-clock limit of one ffmpeg run; `0` derives it from the source duration (10 min + 20 × duration).",
   ),
   PROBE_TIMEOUT_SECONDS: described(envInt(60, 1, 3600), "Time limit of one ffprobe run on a source."),
+  MP4_DOWNLOAD_RENDITION: described(
+    z
+      .string()
+      .regex(/^\d{3,4}p$/)
+      .default("720p"),
+    "The rung a video's MP4 download is remuxed from (when it asked for one); the largest rung below it when the video has no such rung.",
+  ),
 };
 
 /**
@@ -83,6 +90,8 @@ export interface LadderConfig {
   /** 0: derived from the source duration. */
   encodeTimeoutSeconds: number;
   probeTimeoutSeconds: number;
+  /** The rung an MP4 download is made from ("720p"). */
+  downloadRendition: string;
 }
 
 type LadderEnv = z.output<z.ZodObject<typeof ladderEnv>>;
@@ -103,6 +112,7 @@ export function ladderSettings(e: LadderEnv): LadderConfig {
     stallTimeoutSeconds: e.ENCODE_STALL_TIMEOUT_SECONDS,
     encodeTimeoutSeconds: e.ENCODE_TIMEOUT_SECONDS,
     probeTimeoutSeconds: e.PROBE_TIMEOUT_SECONDS,
+    downloadRendition: e.MP4_DOWNLOAD_RENDITION,
   };
 }
 

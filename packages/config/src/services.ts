@@ -64,6 +64,10 @@ export const gatewayEnv = {
     "Origin that playback URLs start with (a CDN or the edge worker in production).",
     "the gateway's own address",
   ),
+  MP4_DOWNLOAD_DEFAULT: described(
+    envBoolean(false),
+    "Whether a video makes a progressive MP4 download when `createVideo` does not say (`input.mp4Download`).",
+  ),
   PLAYBACK_DEFAULT_TTL_SECONDS: described(envInt(3600, 1), "Lifetime of a `playbackUrl` without `expiresInSeconds`."),
   PLAYBACK_MAX_TTL_SECONDS: described(envInt(7 * 24 * 3600, 1), "Longest lifetime a client may ask for."),
   PLAYBACK_CORS_ORIGIN: described(

@@ -101,7 +101,19 @@ export async function startPipelineStack(
 }
 
 /** Puts a file in the bucket as a browser's direct upload would, and records the video as uploaded. */
-export async function submitVideo(stack: PipelineStack, file: string, id: string): Promise<VideoRow> {
+/**
+ * A key under videos/<id>/ the pipeline writes: the guide's layout (docs/encoding-guide.md §2),
+ * the images/ folder (poster, thumbnails, storyboard) and an MP4 download.
+ */
+export const VIDEO_OUTPUT_KEY =
+  /^(master|\d+p)\.m3u8$|^segments\/\d+p_\d{3}\.ts$|^images\/(poster\.jpg|thumb_\d{4}\.jpg|storyboard_\d+\.jpg|storyboard\.vtt)$|^download\/[\w.-]+\.mp4$/;
+
+export async function submitVideo(
+  stack: PipelineStack,
+  file: string,
+  id: string,
+  options: { mp4Download?: boolean } = {},
+): Promise<VideoRow> {
   const key = uploadKey(id, "source.mp4");
   await uploadFile(stack.s3.storage, file, key);
   return insertVideo(stack.db, {
@@ -111,6 +123,7 @@ export async function submitVideo(stack: PipelineStack, file: string, id: string
     sourceKind: "upload",
     sourceLocation: key,
     sourceSizeBytes: (await stat(file)).size,
+    mp4Download: options.mp4Download ?? false,
   });
 }
 

@@ -2,9 +2,11 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getVideoHistory } from "@aq/platform/db";
-import { headObject, listPrefix } from "@aq/platform/storage";
+import { deleteVideo } from "@aq/pipeline";
+import { createLogger } from "@aq/platform/log";
+import { getObjectStream, headObject, listPrefix } from "@aq/platform/storage";
 import { makeTestClip, waitFor } from "@aq/devkit";
-import { startPipelineStack, submitVideo, waitForStatus, type PipelineStack } from "./harness.js";
+import { startPipelineStack, submitVideo, VIDEO_OUTPUT_KEY, waitForStatus, type PipelineStack } from "./harness.js";
 
 let stack: PipelineStack;
 let clip360: string;
@@ -29,7 +31,7 @@ afterAll(async () => {
 
 describe("pipeline services over NATS JetStream", () => {
   it("takes an uploaded video to ready: the exact layout in the bucket, content types, nothing left behind", async () => {
-    await submitVideo(stack, clip720, "full-ladder");
+    await submitVideo(stack, clip720, "full-ladder", { mp4Download: true });
     const video = await waitForStatus(stack, "full-ladder");
     expect(video.status).toBe("ready");
     expect(video.renditions?.map((r) => r.name)).toEqual(["240p", "360p", "480p", "720p"]);
@@ -47,9 +49,7 @@ describe("pipeline services over NATS JetStream", () => {
     ]) {
       expect(keys).toContain(`videos/full-ladder/${name}`);
     }
-    expect(keys.every((k) => /^videos\/full-ladder\/(master|\d+p)\.m3u8$|^videos\/full-ladder\/segments\/\d+p_\d{3}\.ts$/.test(k))).toBe(
-      true,
-    );
+    expect(keys.filter((k) => !VIDEO_OUTPUT_KEY.test(k.slice("videos/full-ladder/".length)))).toEqual([]);
     expect((await headObject(stack.s3.storage, "videos/full-ladder/master.m3u8"))?.contentType).toBe("application/vnd.apple.mpegurl");
     expect((await headObject(stack.s3.storage, "videos/full-ladder/segments/360p_000.ts"))?.contentType).toBe("video/mp2t");
 
@@ -68,6 +68,42 @@ describe("pipeline services over NATS JetStream", () => {
     expect(history).toEqual(["uploaded", "probing", "probed", "encoding", "encoded", "uploading", "ready"]);
     // Not one request on the way that R2 would have refused (retried ones included).
     expect(stack.s3.strict?.refusals).toEqual([]);
+  });
+
+  it("stores a poster, thumbnails, a storyboard and the MP4 asked for beside the HLS files, and deletes them with the video", async () => {
+    await submitVideo(stack, clip720, "with-assets", { mp4Download: true });
+    const video = await waitForStatus(stack, "with-assets");
+    expect(video.status).toBe("ready");
+    const { assets } = video;
+    expect(assets).toMatchObject({
+      poster: { path: "images/poster.jpg", width: 1280, height: 720 },
+      thumbnails: { width: 640, height: 360, times: [0, 2, 4, 6] },
+      storyboard: { path: "images/storyboard.vtt", sheets: 1, columns: 4, rows: 1, tile: { width: 160, height: 90 } },
+      download: { path: "download/with-assets.mp4", rendition: "720p" },
+    });
+
+    const prefix = "videos/with-assets/";
+    const objects = new Map((await listPrefix(stack.s3.storage, prefix)).map((o) => [o.key.slice(prefix.length), o]));
+    const expected: [string, string][] = [
+      ["images/poster.jpg", "image/jpeg"],
+      ["images/thumb_0000.jpg", "image/jpeg"],
+      ["images/thumb_0003.jpg", "image/jpeg"],
+      ["images/storyboard_0.jpg", "image/jpeg"],
+      ["images/storyboard.vtt", "text/vtt; charset=utf-8"],
+      ["download/with-assets.mp4", "video/mp4"],
+    ];
+    for (const [name, contentType] of expected) {
+      expect(objects.get(name)?.size, name).toBeGreaterThan(0);
+      expect((await headObject(stack.s3.storage, prefix + name))?.contentType, name).toBe(contentType);
+    }
+    expect([...objects.keys()].filter((k) => k.startsWith("images/"))).toHaveLength(1 + 4 + 1 + 1);
+    expect(objects.get("download/with-assets.mp4")?.size).toBe(assets!.download!.bytes);
+    const vtt = await getObjectStream(stack.s3.storage, `${prefix}images/storyboard.vtt`);
+    const text = Buffer.concat(await vtt!.body.toArray()).toString("utf8");
+    expect(text).toMatch(/^WEBVTT\n\n00:00:00\.000 --> 00:00:02\.000\nstoryboard_0\.jpg#xywh=0,0,160,90\n/);
+
+    await deleteVideo({ db: stack.db, storage: stack.s3.storage, log: createLogger("test", "silent") }, "with-assets");
+    expect(await listPrefix(stack.s3.storage, prefix)).toEqual([]);
   });
 
   it("rejects an invalid source with its typed code and goes on with the next video", async () => {

@@ -85,6 +85,32 @@ export type Video = {
    * logs/<id>/ in the bucket), valid like playbackUrl; null until an encode attempt ended.
    */
   logUrl?: Maybe<Scalars['String']['output']>;
+  /**
+   * A signed URL of the poster (JPEG at the largest rendition's size): the least dark of a few
+   * keyframes around 10 % of the duration that is not black or blank. Null until READY. Every URL
+   * below is signed like playbackUrl (same expiresInSeconds rules) and served by the playback route.
+   */
+  posterUrl?: Maybe<Scalars['String']['output']>;
+  /**
+   * A signed URL of the thumbnail (JPEG, 640 px on the long side) nearest `time` seconds.
+   * Thumbnails are made every 2 s, further apart for videos over about 6.5 minutes (at most about
+   * 200 per video). Null until READY.
+   */
+  thumbnailUrl?: Maybe<Scalars['String']['output']>;
+  /**
+   * A signed URL of the storyboard: a WebVTT file whose cues name tiles of sprite sheets
+   * (`storyboard_0.jpg#xywh=x,y,w,h`, relative to the VTT), the form hls.js, video.js and
+   * Vidstack use for previews on the seek bar. Null until READY.
+   */
+  storyboardUrl?: Maybe<Scalars['String']['output']>;
+  /** Whether this video makes a progressive MP4 download (createVideo's mp4Download, else the gateway's MP4_DOWNLOAD_DEFAULT). */
+  mp4Download: Scalars['Boolean']['output'];
+  /**
+   * A signed URL of the MP4 download (faststart, remuxed from the 720p rendition or the largest
+   * below it), served with `Content-Disposition: attachment` and a file name from the title.
+   * Null until READY, and when no download was asked for.
+   */
+  downloadUrl?: Maybe<Scalars['String']['output']>;
   /** How many times the current stage has been attempted. */
   attempts: Scalars['Int']['output'];
   /** ISO 8601. */
@@ -105,6 +131,27 @@ export type VideoLogUrlArgs = {
   expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type VideoPosterUrlArgs = {
+  expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type VideoThumbnailUrlArgs = {
+  time: Scalars['Float']['input'];
+  expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type VideoStoryboardUrlArgs = {
+  expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type VideoDownloadUrlArgs = {
+  expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type UploadSourceInput = {
   /** The original file name (only used to name the stored object). */
   filename: Scalars['String']['input'];
@@ -121,6 +168,8 @@ export type CreateVideoInput = {
   upload?: InputMaybe<UploadSourceInput>;
   /** An http(s):// URL the probe service fetches, or s3://<bucket>/<key> in the service's own bucket. */
   sourceUrl?: InputMaybe<Scalars['String']['input']>;
+  /** Also make a progressive MP4 download (Video.downloadUrl). Default: the gateway's MP4_DOWNLOAD_DEFAULT. */
+  mp4Download?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type HttpHeader = {
@@ -587,6 +636,11 @@ export type VideoResolvers<ContextType = GatewayContext, ParentType extends Reso
   height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   playbackUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoPlaybackUrlArgs>>;
   logUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoLogUrlArgs>>;
+  posterUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoPosterUrlArgs>>;
+  thumbnailUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<VideoThumbnailUrlArgs, 'time'>>;
+  storyboardUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoStoryboardUrlArgs>>;
+  mp4Download?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  downloadUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoDownloadUrlArgs>>;
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

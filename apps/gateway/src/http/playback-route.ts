@@ -8,6 +8,7 @@ import {
   parsePlaybackPath,
   PLAYBACK_EXPOSED_HEADERS,
   playbackCacheControl,
+  playbackContentDisposition,
   playbackContentType,
   verifyPlaybackToken,
   type PlaybackKeyring,
@@ -64,6 +65,11 @@ async function authorize(
   return request;
 }
 
+function disposition(request: PlaybackRequest): Record<string, string> {
+  const value = playbackContentDisposition(request);
+  return value ? { "content-disposition": value } : {};
+}
+
 async function serveHead(
   deps: PlaybackRouteDeps,
   res: ServerResponse,
@@ -79,6 +85,7 @@ async function serveHead(
     "accept-ranges": "bytes",
     "cache-control": playbackCacheControl(request.key, request.expiry),
     "x-content-type-options": "nosniff",
+    ...disposition(request),
   });
   res.end();
 }
@@ -109,6 +116,7 @@ async function serveGet(
     "accept-ranges": "bytes",
     "cache-control": playbackCacheControl(request.key, request.expiry),
     "x-content-type-options": "nosniff",
+    ...disposition(request),
   };
   if (object.etag) headers.etag = object.etag;
   if (playlist) headers.vary = "Accept-Encoding";

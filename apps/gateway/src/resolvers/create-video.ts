@@ -11,6 +11,7 @@ export const createVideo: MutationResolvers["createVideo"] = async (_parent, { i
       maxSourceBytes: config.MAX_SOURCE_BYTES,
       uploadUrlTtlSeconds: config.UPLOAD_URL_TTL_SECONDS,
       allowPrivateSources: config.SOURCE_URL_ALLOW_PRIVATE,
+      mp4DownloadDefault: config.MP4_DOWNLOAD_DEFAULT,
     },
     input,
   );

@@ -1,6 +1,7 @@
-import { AqError, explainError } from "@aq/contracts";
-import { signPlaybackUrl } from "@aq/platform/playback";
+import { AqError, explainError, nearestThumbnail, thumbnailFile } from "@aq/contracts";
+import { signPlaybackFileUrl, signPlaybackUrl } from "@aq/platform/playback";
 import { presignGetText } from "@aq/platform/storage";
+import type { VideoRow } from "@aq/platform/db";
 import type { GatewayContext } from "../graphql/context.js";
 import type { StatusChangeResolvers, VideoErrorResolvers, VideoResolvers } from "../generated/resolvers.js";
 import { publicError } from "../graphql/public-error.js";
@@ -20,6 +21,18 @@ function linkLifetime(expiresInSeconds: number | null | undefined, runtime: Gate
   return ttl;
 }
 
+/** A signed URL of a file under videos/<id>/, once the video is READY and the file was made. */
+async function signedFile(
+  row: VideoRow,
+  path: string | undefined,
+  expiresInSeconds: number | null | undefined,
+  context: GatewayContext,
+): Promise<string | null> {
+  if (row.status !== "ready" || !path) return null;
+  const { runtime } = context;
+  return (await signPlaybackFileUrl(runtime.keyring, runtime.playbackBaseUrl(), row.id, path, linkLifetime(expiresInSeconds, runtime))).url;
+}
+
 export const Video: VideoResolvers = {
   progress: (row) => (row.status === "ready" ? 100 : row.progress),
   error: (row) => publicError(row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null),
@@ -34,6 +47,16 @@ export const Video: VideoResolvers = {
   // Signed for the endpoint browsers reach, like upload URLs.
   logUrl: (row, { expiresInSeconds }, { runtime }) =>
     row.logLocation ? presignGetText(runtime.uploadStorage, row.logLocation, linkLifetime(expiresInSeconds, runtime)) : null,
+  posterUrl: (row, { expiresInSeconds }, context) => signedFile(row, row.assets?.poster.path, expiresInSeconds, context),
+  thumbnailUrl: (row, { time, expiresInSeconds }, context) => {
+    if (!Number.isFinite(time) || time < 0)
+      throw new AqError("INVALID_INPUT", `time must be seconds from the start (0 or more), got ${time}`);
+    const times = row.assets?.thumbnails.times;
+    const path = times?.length ? thumbnailFile(nearestThumbnail(times, time)) : undefined;
+    return signedFile(row, path, expiresInSeconds, context);
+  },
+  storyboardUrl: (row, { expiresInSeconds }, context) => signedFile(row, row.assets?.storyboard.path, expiresInSeconds, context),
+  downloadUrl: (row, { expiresInSeconds }, context) => signedFile(row, row.assets?.download?.path, expiresInSeconds, context),
   createdAt: (row) => row.createdAt.toISOString(),
   updatedAt: (row) => row.updatedAt.toISOString(),
   history: (row, _args, { history }) => history.load(row.id),

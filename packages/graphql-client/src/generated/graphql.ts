@@ -53,6 +53,8 @@ export type CreateVideoInput = {
   upload?: InputMaybe<UploadSourceInput>;
   /** An http(s):// URL the probe service fetches, or s3://<bucket>/<key> in the service's own bucket. */
   sourceUrl?: InputMaybe<Scalars['String']['input']>;
+  /** Also make a progressive MP4 download (Video.downloadUrl). Default: the gateway's MP4_DOWNLOAD_DEFAULT. */
+  mp4Download?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type WebhookEndpointSource =

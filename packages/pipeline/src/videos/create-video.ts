@@ -19,6 +19,8 @@ export interface NewVideo {
   /** Exactly one of upload and sourceUrl. */
   upload?: UploadSource | null;
   sourceUrl?: string | null;
+  /** Also make an MP4 download; null: the deployment's default. */
+  mp4Download?: boolean | null;
 }
 
 export interface CreateVideoDeps {
@@ -30,6 +32,8 @@ export interface CreateVideoDeps {
   maxSourceBytes: number;
   uploadUrlTtlSeconds: number;
   allowPrivateSources: boolean;
+  /** Whether a video makes an MP4 download when its input does not say. */
+  mp4DownloadDefault: boolean;
 }
 
 export interface CreatedVideo {
@@ -93,6 +97,7 @@ export async function createVideo(deps: CreateVideoDeps, input: NewVideo): Promi
   if (given !== 1) throw invalid("give exactly one source: either input.upload or input.sourceUrl");
   const title = checkTitle(input.title);
   const id = newVideoId();
+  const mp4Download = input.mp4Download ?? deps.mp4DownloadDefault;
   // Millisecond timestamps set here (rather than the database's microsecond now()) keep the
   // keyset cursors of `videos`, which carry JavaScript dates, exact.
   const now = new Date();
@@ -113,11 +118,20 @@ export async function createVideo(deps: CreateVideoDeps, input: NewVideo): Promi
       sourceKind: "upload",
       sourceLocation: key,
       sourceSizeBytes: input.upload.sizeBytes,
+      mp4Download,
       ...times,
     });
     return { video, upload };
   }
   const sourceUrl = await checkSourceUrl(deps, input.sourceUrl!);
-  const video = await insertVideo(deps.db, { id, title, status: "uploaded", sourceKind: "url", sourceLocation: sourceUrl, ...times });
+  const video = await insertVideo(deps.db, {
+    id,
+    title,
+    status: "uploaded",
+    sourceKind: "url",
+    sourceLocation: sourceUrl,
+    mp4Download,
+    ...times,
+  });
   return { video, upload: null };
 }

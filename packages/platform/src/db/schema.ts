@@ -13,7 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import type { ErrorValue, MediaInfo, RenditionPlan, VideoStatus } from "@aq/contracts";
+import type { CaptionTrack, ErrorValue, MediaInfo, RenditionPlan, VideoAssets, VideoStatus } from "@aq/contracts";
 
 /** A rung as produced: the name is the short side ("720p"). */
 export interface StoredRendition {
@@ -44,6 +44,12 @@ export const videos = pgTable(
     errorMessage: text("error_message"),
     logLocation: text("log_location"),
     outputPrefix: text("output_prefix"),
+    /** Whether the encoder also makes a progressive MP4 (createVideo's mp4Download or the gateway's default). */
+    mp4Download: boolean("mp4_download").notNull().default(false),
+    /** Poster, thumbnails, storyboard and download made beside the HLS files; null before encoding. */
+    assets: jsonb("assets").$type<VideoAssets>(),
+    /** Caption tracks published in the master playlist, in the order listed. */
+    captions: jsonb("captions").$type<CaptionTrack[]>().notNull().default([]),
     // Millisecond precision, as JavaScript dates have: a page cursor built from a row's
     // created_at then compares equal to the stored value.
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date", precision: 3 }).notNull().defaultNow(),

@@ -1,4 +1,4 @@
-import { cacheControlFor, contentTypeFor } from "@aq/contracts";
+import { cacheControlFor, contentTypeFor, DOWNLOAD_DIR } from "@aq/contracts";
 
 /** Response headers a cross-origin player needs to read (hls.js reads lengths and ranges). */
 export const PLAYBACK_EXPOSED_HEADERS = "Content-Length, Content-Range, Accept-Ranges, ETag";
@@ -32,4 +32,14 @@ export function isPlaylist(key: string): boolean {
 /** Objects that never change once written (segments): an edge may keep them as long as it likes. */
 export function isImmutable(key: string): boolean {
   return cacheControlFor(key).includes("immutable");
+}
+
+/**
+ * Downloads (videos/<id>/download/<name>.mp4) are saved under their name rather than played in
+ * the tab; the name is already restricted to [A-Za-z0-9._-] by the playback path's pattern.
+ */
+export function playbackContentDisposition(request: { path: string }): string | undefined {
+  const prefix = `${DOWNLOAD_DIR}/`;
+  if (!request.path.startsWith(prefix)) return undefined;
+  return `attachment; filename="${request.path.slice(request.path.lastIndexOf("/") + 1)}"`;
 }

@@ -16,10 +16,25 @@ export async function signPlaybackUrl(
   expiresInSeconds: number,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<SignedPlaybackUrl> {
+  return signPlaybackFileUrl(keyring, baseUrl, videoId, MASTER_PLAYLIST, expiresInSeconds, nowSeconds);
+}
+
+/**
+ * Any file under videos/<id>/ (a poster, a storyboard, a download) under the same kind of token:
+ * the token binds the video and the expiry, so one signature covers every file of the video.
+ */
+export async function signPlaybackFileUrl(
+  keyring: PlaybackKeyring,
+  baseUrl: string,
+  videoId: string,
+  path: string,
+  expiresInSeconds: number,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<SignedPlaybackUrl> {
   const expiry = nowSeconds + expiresInSeconds;
   const token = await signPlaybackToken(keyring, videoId, expiry);
   return {
-    url: `${baseUrl.replace(/\/+$/, "")}${playbackPath(videoId, expiry, token, MASTER_PLAYLIST)}`,
+    url: `${baseUrl.replace(/\/+$/, "")}${playbackPath(videoId, expiry, token, path)}`,
     expiresAt: new Date(expiry * 1000),
   };
 }
