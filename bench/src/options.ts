@@ -44,6 +44,8 @@ export interface BenchOptions {
   gateway: { seconds: number; maxRequests: number; concurrency: number; subscribers: number; events: number };
   /** addedLatencyMs: each request is held this long before it reaches the S3 server (0: plain loopback). */
   upload: { source: SourceSpec; runs: number; fileConcurrency: number; addedLatencyMs: number[] };
+  /** mediaDir null: the synthetic source only. mediaFiles null: every accepted file long enough for three chunks. */
+  chunking: { mediaDir: string | null; mediaFiles: string[] | null; synthetic: SourceSpec; runs: number };
 }
 
 export const USAGE = `npm run bench [-- options]
@@ -62,6 +64,8 @@ export const USAGE = `npm run bench [-- options]
   --vmaf-model <file>  VMAF v0.6.1 .pkl model (default ../shared/vmaf/vmaf_v0.6.1.pkl)
   --speed-runs <n>     timed runs of each speed configuration (default 3)
   --speed-seconds <n>  time the ladder on the speed source's first n seconds (default 8)
+  --chunking-runs <n>  encodes of each variant (single run, chunked) in the chunking section (default 2)
+  --chunking-files <a,b> corpus files of the chunking section (default: every accepted file over 12 s)
   --report-from <a,b>  render the report from results files instead of running: a stopped run's
                        partial-*.json, or several runs' files (each section from the first that has it)
   --results-dir <dir>  where the JSON goes (default bench/results)
@@ -100,6 +104,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       "clip-seconds": { type: "string" },
       subsample: { type: "string" },
       media: { type: "string" },
+      "chunking-runs": { type: "string" },
+      "chunking-files": { type: "string" },
       "vmaf-model": { type: "string" },
       "speed-runs": { type: "string" },
       "report-from": { type: "string" },
@@ -208,6 +214,13 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       runs: quick ? 1 : 5,
       fileConcurrency: 8,
       addedLatencyMs: [0, 25],
+    },
+    chunking: {
+      mediaDir: quick ? null : resolve(values.media ?? join(repoRoot, "../shared/media")),
+      mediaFiles: values["chunking-files"] ? values["chunking-files"].split(",").map((n) => n.trim()) : null,
+      // Over 12 s: three chunks of 6 s.
+      synthetic: { id: "grain", width: 640, height: 360, fps: 30, seconds: 14, noise: 10 },
+      runs: positiveInt("chunking-runs", values["chunking-runs"], quick ? 1 : 2),
     },
   };
 }

@@ -2,6 +2,7 @@ import { shellLine } from "./reference-command.js";
 import { f, qualityHeadline, qualitySection, speedHeadline, speedSection, table } from "./report-quality.js";
 import type {
   BenchResults,
+  ChunkingSection,
   ConcurrencySection,
   EncodeSection,
   GatewaySection,
@@ -18,7 +19,11 @@ const TITLES: Record<SectionId, string> = {
   concurrency: "4. Concurrency of one encoder",
   gateway: "5. Gateway",
   upload: "6. Upload",
+  chunking: "7. Cost of chunking",
 };
+
+/** Issue #13: chunked output may cost at most 1 % more bytes than the single run at equal quality. */
+const MAX_CHUNKING_BYTES_RATIO = 1.01;
 
 function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(2);
@@ -72,6 +77,17 @@ function headline(results: BenchResults): string[] {
     lines.push(
       `Upload: the uploader against sequential PutObjects (time of the sequential puts / time of the uploader): ${speedups.join(", ")}.`,
     );
+  }
+  if (s.chunking.status === "ok") {
+    for (const src of s.chunking.result.sources) {
+      const ratios = src.rungs.map((g) => g.bytesRatio);
+      const dips = src.rungs.flatMap((g) => (g.worstJoinGopPsnrDelta === null ? [] : [g.worstJoinGopPsnrDelta]));
+      const over = Math.max(...ratios) > MAX_CHUNKING_BYTES_RATIO;
+      lines.push(
+        `Cost of chunking, ${src.file}: chunked/single bytes per rung ${f(Math.min(...ratios), 3)}-${f(Math.max(...ratios), 3)} ` +
+          `(target at most ${f(MAX_CHUNKING_BYTES_RATIO)}${over ? ", **not met**" : ", met"}), worst GOP next to a join ${f(Math.min(...dips))} dB PSNR-Y against the single run.`,
+      );
+    }
   }
   return lines.map((l) => `- ${l}`);
 }
@@ -221,6 +237,41 @@ function uploadSection(r: UploadSection): string {
   ].join("\n\n");
 }
 
+function chunkingSection(r: ChunkingSection): string {
+  return [
+    `The same normalized source encoded by today's single ffmpeg run and in chunks (encodeInChunks: a first chunk of one segment, then ` +
+      `chunks of ${r.chunkSegments} segment(s), so every 6 s mark is a join), at preset ${r.preset}, ${r.runs} run(s) of each alternated. ` +
+      `Bytes are the rung's segments; SSIM-Y and PSNR-Y are means over every frame against the normalized source at the rung's size; ` +
+      `the join column is the worst 2 s GOP either side of any join, chunked minus single on the same frames (negative: a dip). ` +
+      `Target: chunked bytes at most ${f(MAX_CHUNKING_BYTES_RATIO)}x the single run's at equal quality.`,
+    ...r.sources.map((src) =>
+      [
+        `**${src.file}** (${src.width}x${src.height}, ${src.frameRate} fps, ${f(src.seconds, 1)} s, ${src.joins} joins)`,
+        table(
+          [
+            "rung",
+            "single MB",
+            "chunked MB",
+            "bytes ratio (min-max)",
+            "SSIM-Y single / chunked",
+            "PSNR-Y single / chunked",
+            "worst join GOP ΔPSNR dB / ΔSSIM",
+          ],
+          src.rungs.map((g) => [
+            g.rung,
+            mb(g.singleBytes),
+            mb(g.chunkedBytes),
+            `**${f(g.bytesRatio, 3)}** (${f(g.bytesRatioMin, 3)}-${f(g.bytesRatioMax, 3)})`,
+            `${f(g.singleSsimY, 4)} / ${f(g.chunkedSsimY, 4)}`,
+            `${f(g.singlePsnrY)} / ${f(g.chunkedPsnrY)}`,
+            `${f(g.worstJoinGopPsnrDelta)} / ${f(g.worstJoinGopSsimDelta, 4)}`,
+          ]),
+        ),
+      ].join("\n\n"),
+    ),
+  ].join("\n\n");
+}
+
 function sectionBody(results: BenchResults, id: SectionId): string {
   const s = results.sections;
   switch (id) {
@@ -238,6 +289,8 @@ function sectionBody(results: BenchResults, id: SectionId): string {
       return s.gateway.status === "ok" ? gatewaySection(s.gateway.result) : "";
     case "upload":
       return s.upload.status === "ok" ? uploadSection(s.upload.result) : "";
+    case "chunking":
+      return s.chunking.status === "ok" ? chunkingSection(s.chunking.result) : "";
   }
 }
 

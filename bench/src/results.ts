@@ -271,6 +271,42 @@ export const uploadSectionSchema = z.object({
 });
 export type UploadSection = z.infer<typeof uploadSectionSchema>;
 
+export const chunkingSectionSchema = z.object({
+  /** Segments per chunk (after a first chunk of one). */
+  chunkSegments: z.number().int().positive(),
+  runs: z.number().int().positive(),
+  preset: z.string(),
+  sources: z.array(
+    z.object({
+      file: z.string(),
+      seconds: num,
+      width: z.number().int(),
+      height: z.number().int(),
+      frameRate: z.string(),
+      joins: z.number().int().nonnegative(),
+      rungs: z.array(
+        z.object({
+          rung: z.string(),
+          singleBytes: z.number().int(),
+          chunkedBytes: z.number().int(),
+          /** Chunked bytes / single-run bytes: mean, lowest and highest over the runs. */
+          bytesRatio: num,
+          bytesRatioMin: num,
+          bytesRatioMax: num,
+          singleSsimY: num,
+          chunkedSsimY: num,
+          singlePsnrY: num,
+          chunkedPsnrY: num,
+          /** The worst 2 s GOP either side of a join: chunked minus single on the same frames (negative: a dip). */
+          worstJoinGopPsnrDelta: num.nullable(),
+          worstJoinGopSsimDelta: num.nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+export type ChunkingSection = z.infer<typeof chunkingSectionSchema>;
+
 function outcome<T extends z.ZodTypeAny>(result: T) {
   return z.discriminatedUnion("status", [
     z.object({ status: z.literal("ok"), seconds, result }),
@@ -279,7 +315,7 @@ function outcome<T extends z.ZodTypeAny>(result: T) {
   ]);
 }
 
-export const SECTION_IDS = ["encode", "pipeline", "quality", "speed", "concurrency", "gateway", "upload"] as const;
+export const SECTION_IDS = ["encode", "pipeline", "quality", "speed", "concurrency", "gateway", "upload", "chunking"] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export const benchResultsSchema = z.object({
@@ -303,6 +339,8 @@ export const benchResultsSchema = z.object({
     concurrency: outcome(concurrencySectionSchema),
     gateway: outcome(gatewaySectionSchema),
     upload: outcome(uploadSectionSchema),
+    // Absent from results made before the section existed.
+    chunking: outcome(chunkingSectionSchema).default({ status: "skipped", reason: "not part of this run" }),
   }),
 });
 export type BenchResults = z.infer<typeof benchResultsSchema>;

@@ -8,6 +8,7 @@ import { round } from "./measure.js";
 import type { BenchOptions } from "./options.js";
 import { renderReport } from "./report.js";
 import { benchResultsSchema, SECTION_IDS, type BenchResults, type SectionId, type SectionOutcome } from "./results.js";
+import { runChunking } from "./sections/chunking.js";
 import { runConcurrency } from "./sections/concurrency.js";
 import { runEncodeThroughput } from "./sections/encode-throughput.js";
 import { runGatewayLoad } from "./sections/gateway.js";
@@ -114,9 +115,10 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     const quality = await timed(selected("quality"), () => runQuality(ctx), "quality", keep);
     const concurrency = await timed(selected("concurrency"), () => runConcurrency(ctx), "concurrency", keep);
     const upload = await timed(selected("upload"), () => runUpload(ctx), "upload", keep);
+    const chunking = await timed(selected("chunking"), () => runChunking(ctx), "chunking", keep);
     const pipeline = await timed(selected("pipeline"), async () => runPipelineOverhead(ctx, await stack()), "pipeline", keep);
     const gateway = await timed(selected("gateway"), async () => runGatewayLoad(ctx, await stack()), "gateway", keep);
-    sections = { encode, pipeline, quality, speed, concurrency, gateway, upload };
+    sections = { encode, pipeline, quality, speed, concurrency, gateway, upload, chunking };
   } finally {
     await session?.stop();
     process.removeListener("SIGINT", stopOnSignal);
