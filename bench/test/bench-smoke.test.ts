@@ -74,6 +74,14 @@ describe("npm run bench -- --quick", () => {
     expect(speed?.configs.map((c) => c.id)).toEqual(["medium", "veryfast-split"]);
     for (const config of speed?.configs ?? []) expect(config.bytes, config.id).toBeGreaterThan(0);
 
+    const chunking = json.sections.chunking.status === "ok" ? json.sections.chunking.result : null;
+    expect(chunking?.sources.map((s) => [s.joins, s.rungs.map((r) => r.rung)])).toEqual([[2, ["240p", "360p"]]]);
+    for (const rung of chunking?.sources.flatMap((s) => s.rungs) ?? []) {
+      expect(rung.bytesRatio).toBeGreaterThan(0.5);
+      expect(rung.chunkedPsnrY).toBeGreaterThan(20);
+      expect(rung.worstJoinGopPsnrDelta).not.toBeNull();
+    }
+
     const report = await readFile(run.reportPath, "utf8");
     for (const heading of [
       "## Headline",
@@ -85,6 +93,7 @@ describe("npm run bench -- --quick", () => {
       "## 4. Concurrency",
       "## 5. Gateway",
       "## 6. Upload",
+      "## 7. Cost of chunking",
     ]) {
       expect(report).toContain(heading);
     }
