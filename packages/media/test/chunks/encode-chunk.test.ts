@@ -7,8 +7,10 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultLadderConfig, type LadderConfig } from "@aq/config";
+import { makeTestClip } from "@aq/devkit";
 import { encodeSourceAudio, type AudioTrackInput } from "../../src/chunks/audio.js";
 import { encodeChunk, type EncodedChunk } from "../../src/chunks/encode-chunk.js";
+import { encodeInChunks } from "../../src/chunks/encode-in-chunks.js";
 import { planChunks, type ChunkRange } from "../../src/chunks/plan.js";
 import { chunkedPlaylists, writePlaylistFiles } from "../../src/chunks/playlists.js";
 import { encodeHls } from "../../src/encode.js";
@@ -273,6 +275,37 @@ async function serveFiles(root: string): Promise<{ server: Server; url: (path: s
   const { port } = server.address() as AddressInfo;
   return { server, url: (path) => `http://127.0.0.1:${port}${path.slice(root.length)}?X-Amz-Signature=not-for-logs` };
 }
+
+describe("encodeInChunks", () => {
+  it("encodes a source without audio in chunks to video-only renditions that pass the verifier", async () => {
+    const clip = join(dir, "silent.mp4");
+    await makeTestClip(clip, { seconds: 14, width: 640, height: 360, fps: 25, audio: "none" });
+    const info = await probeMedia(clip);
+    const plan = planLadder(info, ladder);
+    const outDir = join(dir, "silent");
+    const result = await encodeInChunks({
+      input: clip,
+      outDir,
+      workDir: join(dir, "silent-work"),
+      info,
+      plan,
+      chunks: { segmentSeconds: 6, chunkSegments: 1, firstChunkSegments: 1 },
+      logFile: join(dir, "silent.log"),
+      preset: "superfast",
+    });
+    expect(result.chunks.map((c) => c.index)).toEqual([0, 1, 2]);
+    expect(result.playlists).toMatchObject({ complete: true, segmentCount: 3 });
+    await verifyHlsOutput(outDir, plan);
+    await expectExactLayout(outDir, plan);
+    await expectAlignedSegments(outDir, plan);
+    const master = await readFile(join(outDir, "master.m3u8"), "utf8");
+    expect(master).toMatch(/CODECS="avc1\.4d40[0-9a-f]{2}"/);
+    expect(master).not.toContain("mp4a");
+    for (const segment of result.chunks.flatMap((c) => c.renditions.flatMap((r) => r.segments))) {
+      expect(await packets(join(outDir, segment.uri), "a")).toEqual([]);
+    }
+  });
+});
 
 describe("a chunk read over HTTP", () => {
   it("encodes from URLs (presigned GETs of the normalized source and audio) the same segments as from files, and logs no signature", async () => {
