@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   "ENCODE_ABORTED",
   "NORMALIZE_FAILED",
   "VERIFY_FAILED",
+  /** A quality-control measurement failed: logged and listed as a warning in the report, never a failed video. */
+  "QC_FAILED",
   "INSUFFICIENT_DISK",
   "FFMPEG_MISSING",
   // storage

@@ -98,6 +98,11 @@ export const ERROR_EXPLANATIONS = {
     retryable: false,
   },
   VERIFY_FAILED: { summary: "The converted video failed its final check.", nextStep: ASK_OPERATOR, retryable: true },
+  QC_FAILED: {
+    summary: "One quality check of the converted video could not be measured.",
+    nextStep: "Nothing to do: the video plays; the quality report lists what is missing.",
+    retryable: false,
+  },
   INSUFFICIENT_DISK: { summary: "The encoder ran out of disk space.", nextStep: ASK_OPERATOR, retryable: true },
   FFMPEG_MISSING: { summary: "The encoder is missing a tool it needs.", nextStep: ASK_OPERATOR, retryable: true },
   UPLOAD_FAILED: { summary: "The converted video could not be saved to storage.", nextStep: "Retry in a few minutes.", retryable: true },

@@ -9,3 +9,4 @@ export * from "./webhooks.js";
 export * from "./error-explanations.js";
 export * from "./progress.js";
 export * from "./assets.js";
+export * from "./qc.js";

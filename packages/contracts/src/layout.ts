@@ -1,6 +1,8 @@
 /** The guide's output layout (docs/encoding-guide.md §2, §7): the master playlist and the segments folder under videos/<id>/. */
 export const MASTER_PLAYLIST = "master.m3u8";
 export const SEGMENTS_DIR = "segments";
+/** The quality-control report beside the guide's files (outside its layout): `videos/<id>/qc.json`. */
+export const QC_REPORT = "qc.json";
 
 /** Where things live in the bucket. The video id has been validated (contracts/ids). */
 export function uploadKey(videoId: string, filename = "source"): string {
@@ -25,6 +27,7 @@ export const CONTENT_TYPES: Record<string, string> = {
   ".jpg": "image/jpeg",
   ".vtt": "text/vtt; charset=utf-8",
   ".mp4": "video/mp4",
+  ".json": "application/json",
 };
 
 export function contentTypeFor(key: string): string {

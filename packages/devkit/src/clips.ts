@@ -7,7 +7,7 @@ export interface TestClipOptions {
   height: number;
   fps: number;
   /** Default "stereo" (a 440/660 Hz tone). */
-  audio?: "stereo" | "5.1" | "none";
+  audio?: "stereo" | "5.1" | "silent" | "none";
   /** Tracks after the first are silent, so a test can tell which one was encoded. Default 1. */
   audioTracks?: number;
   /** e.g. "yuv420p10le", "yuv444p", "yuv422p"; default yuv420p (yuv420p10le with hdr). */

@@ -30,6 +30,7 @@ describe("the generated client", () => {
       "UploadRulesDocument",
       "VideoDocument",
       "VideoProgressDocument",
+      "VideoQcDocument",
       "WebhookDeliveriesDocument",
       "WebhookEndpointsDocument",
     ]);

@@ -46,8 +46,13 @@ export function buildFilterGraph(video: VideoStreamInfo, plan: RenditionPlan[], 
     ...sourceFilters(video, toneMap),
     `split=${plan.length}${plan.map((_, i) => `[s${i}]`).join("")}`,
   ];
-  const branches = plan.map((r, i) => `[s${i}]scale=w=${r.width}:h=${r.height}:flags=bicubic,setsar=1,format=yuv420p[v${i}]`);
+  const branches = plan.map((r, i) => `[s${i}]${renditionScaleFilter(r)}[v${i}]`);
   return [`[0:${video.index}]${shared.join(",")}`, ...branches].join(";");
+}
+
+/** A rendition's exact size with square pixels in 8-bit 4:2:0; also how QC scales the source it compares against. */
+export function renditionScaleFilter(r: Pick<RenditionPlan, "width" | "height">): string {
+  return `scale=w=${r.width}:h=${r.height}:flags=bicubic,setsar=1,format=yuv420p`;
 }
 
 /** `-var_stream_map`: each variant gets its own audio stream (ffmpeg refuses one stream in two variants) and its name. */

@@ -59,8 +59,11 @@ export function peakSegmentBitrate(segments: SegmentSize[], targetDuration: numb
   return Math.ceil(peak);
 }
 
-/** Sizes and durations of a rendition's segments, its bit rates and its measured video codec. */
-export async function measureRendition(outDir: string, rendition: RenditionPlan, withAudio: boolean): Promise<MeasuredRendition> {
+/** A rendition's media playlist read with the size of every segment it lists. */
+export async function readSegmentSizes(
+  outDir: string,
+  rendition: Pick<RenditionPlan, "name">,
+): Promise<{ targetDuration: number; segments: SegmentSize[] }> {
   const playlist = await readPlaylist(join(outDir, playlistName(rendition)));
   if (playlist.isMasterPlaylist) throw new Error(`${playlistName(rendition)} is a master playlist`);
   const segments: SegmentSize[] = [];
@@ -68,11 +71,17 @@ export async function measureRendition(outDir: string, rendition: RenditionPlan,
     const { size } = await stat(join(outDir, segment.uri));
     segments.push({ uri: segment.uri, durationSeconds: segment.duration, bytes: size });
   }
+  return { targetDuration: playlist.targetDuration, segments };
+}
+
+/** Sizes and durations of a rendition's segments, its bit rates and its measured video codec. */
+export async function measureRendition(outDir: string, rendition: RenditionPlan, withAudio: boolean): Promise<MeasuredRendition> {
+  const { targetDuration, segments } = await readSegmentSizes(outDir, rendition);
   const first = segments[0];
   if (!first) throw new Error(`${playlistName(rendition)} lists no segments`);
   const video = await readAvcCodecString(join(outDir, first.uri));
   if (!video) throw new Error(`no H.264 sequence parameter set in ${first.uri}`);
-  return measuredRendition(rendition, segments, playlist.targetDuration, video, withAudio);
+  return measuredRendition(rendition, segments, targetDuration, video, withAudio);
 }
 
 /** A rendition's bit rates and codecs from its segments' sizes and durations (none may be missing). */

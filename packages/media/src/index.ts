@@ -55,3 +55,4 @@ export { chunkedPlaylists, writePlaylistFiles, type ChunkedPlaylists, type Playl
 export * from "./images/index.js";
 export * from "./mp4/index.js";
 export { makeAssets, type MakeAssetsOptions } from "./make-assets.js";
+export { measureQc, type QcOptions } from "./qc/qc-report.js";

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { AqError } from "@aq/contracts";
-import { SEGMENTS_DIR } from "@aq/contracts";
+import { QC_REPORT, SEGMENTS_DIR } from "@aq/contracts";
 
 const OWN_TOP_LEVEL = /^(master|\d+p)\.m3u8(\.tmp)?$/;
 const OWN_SEGMENT = /^\d+p_\d+\.ts(\.tmp)?$/;
@@ -22,7 +22,7 @@ export async function prepareOutputDir(outDir: string): Promise<void> {
         (segment.isFile() && OWN_SEGMENT.test(segment.name) ? own : foreign).push(relative);
       }
     } else {
-      (entry.isFile() && OWN_TOP_LEVEL.test(entry.name) ? own : foreign).push(entry.name);
+      (entry.isFile() && (OWN_TOP_LEVEL.test(entry.name) || entry.name === QC_REPORT) ? own : foreign).push(entry.name);
     }
   }
   if (foreign.length > 0) {

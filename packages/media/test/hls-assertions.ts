@@ -24,7 +24,8 @@ export async function mediaPlaylist(outDir: string, name: string): Promise<types
 export async function expectExactLayout(outDir: string, plan: RenditionPlan[]): Promise<number> {
   const first = await mediaPlaylist(outDir, plan[0]!.name);
   const count = first.segments.length;
-  const expected = ["master.m3u8"];
+  // The guide's files, plus the QC report encodeVideo writes beside them.
+  const expected = ["master.m3u8", "qc.json"];
   for (const r of plan) {
     expected.push(`${r.name}.m3u8`);
     for (let i = 0; i < count; i++) expected.push(`segments/${r.name}_${String(i).padStart(3, "0")}.ts`);

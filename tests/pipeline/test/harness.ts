@@ -100,14 +100,14 @@ export async function startPipelineStack(
   return stack;
 }
 
-/** Puts a file in the bucket as a browser's direct upload would, and records the video as uploaded. */
 /**
  * A key under videos/<id>/ the pipeline writes: the guide's layout (docs/encoding-guide.md §2),
- * the images/ folder (poster, thumbnails, storyboard) and an MP4 download.
+ * the QC report, the images/ folder (poster, thumbnails, storyboard) and an MP4 download.
  */
 export const VIDEO_OUTPUT_KEY =
-  /^(master|\d+p)\.m3u8$|^segments\/\d+p_\d{3}\.ts$|^images\/(poster\.jpg|thumb_\d{4}\.jpg|storyboard_\d+\.jpg|storyboard\.vtt)$|^download\/[\w.-]+\.mp4$/;
+  /^(master|\d+p)\.m3u8$|^segments\/\d+p_\d{3}\.ts$|^qc\.json$|^images\/(poster\.jpg|thumb_\d{4}\.jpg|storyboard_\d+\.jpg|storyboard\.vtt)$|^download\/[\w.-]+\.mp4$/;
 
+/** Puts a file in the bucket as a browser's direct upload would, and records the video as uploaded. */
 export async function submitVideo(
   stack: PipelineStack,
   file: string,

@@ -52,6 +52,13 @@ describe("pipeline services over NATS JetStream", () => {
     expect(keys.filter((k) => !VIDEO_OUTPUT_KEY.test(k.slice("videos/full-ladder/".length)))).toEqual([]);
     expect((await headObject(stack.s3.storage, "videos/full-ladder/master.m3u8"))?.contentType).toBe("application/vnd.apple.mpegurl");
     expect((await headObject(stack.s3.storage, "videos/full-ladder/segments/360p_000.ts"))?.contentType).toBe("video/mp2t");
+    // The QC report beside the guide's files (issue #15): one entry per rendition, as stored.
+    expect((await headObject(stack.s3.storage, "videos/full-ladder/qc.json"))?.contentType).toBe("application/json");
+    const qc = JSON.parse(
+      Buffer.concat(await (await getObjectStream(stack.s3.storage, "videos/full-ladder/qc.json"))!.body.toArray()).toString("utf8"),
+    );
+    expect(qc.renditions.map((r: { name: string }) => r.name)).toEqual(["240p", "360p", "480p", "720p"]);
+    expect(qc.keyframesAligned).toBe(true);
 
     // The guide (docs/encoding-guide.md) §8: the original upload and every local file are gone once the output is stored.
     // The uploader cleans up after it records READY, so this waits for it rather than racing it.

@@ -119,6 +119,8 @@ export type Video = {
   updatedAt: Scalars['String']['output'];
   /** Every status change, oldest first. */
   history: Array<StatusChange>;
+  /** What was measured on the stored output (also videos/<id>/qc.json in the bucket); null until READY. */
+  qc?: Maybe<QcReport>;
 };
 
 
@@ -150,6 +152,55 @@ export type VideoStoryboardUrlArgs = {
 
 export type VideoDownloadUrlArgs = {
   expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The quality-control report of an encoded video. Warnings are things to know; none fails the video. */
+export type QcReport = {
+  __typename?: 'QcReport';
+  /** ISO 8601. */
+  measuredAt: Scalars['String']['output'];
+  sourceDurationSeconds?: Maybe<Scalars['Float']['output']>;
+  renditions: Array<QcRendition>;
+  /** Every sampled segment start is a keyframe at the same time in every rendition (players switch cleanly). */
+  keyframesAligned: Scalars['Boolean']['output'];
+  /** The top rendition against the source on one segment; null when not comparable (a tone-mapped HDR source). */
+  qualitySample?: Maybe<QcQualitySample>;
+  /** Null when the video has no audio. */
+  audio?: Maybe<QcAudio>;
+  warnings: Array<Scalars['String']['output']>;
+};
+
+export type QcRendition = {
+  __typename?: 'QcRendition';
+  name: Scalars['String']['output'];
+  /** BANDWIDTH in the master playlist, bits/s. */
+  declaredBandwidth: Scalars['Int']['output'];
+  averageBitrate: Scalars['Int']['output'];
+  /** Highest segment bit rate (the HLS definition of peak), bits/s. */
+  peakBitrate: Scalars['Int']['output'];
+  durationSeconds: Scalars['Float']['output'];
+  segmentCount: Scalars['Int']['output'];
+  longestSegmentSeconds: Scalars['Float']['output'];
+};
+
+export type QcQualitySample = {
+  __typename?: 'QcQualitySample';
+  rendition: Scalars['String']['output'];
+  startSeconds: Scalars['Float']['output'];
+  seconds: Scalars['Float']['output'];
+  /** SSIM of the luma plane, 0-1. */
+  ssimY: Scalars['Float']['output'];
+  /** PSNR of the luma plane in dB; null for identical pictures. */
+  psnrY?: Maybe<Scalars['Float']['output']>;
+};
+
+export type QcAudio = {
+  __typename?: 'QcAudio';
+  /** EBU R128 integrated loudness, LUFS; null for silence. */
+  integratedLufs?: Maybe<Scalars['Float']['output']>;
+  /** EBU R128 true peak, dBTP; null for digital silence. */
+  truePeakDbtp?: Maybe<Scalars['Float']['output']>;
+  silent: Scalars['Boolean']['output'];
 };
 
 export type UploadSourceInput = {
@@ -543,6 +594,10 @@ export type ResolversTypes = {
   Video: ResolverTypeWrapper<VideoRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  QcReport: ResolverTypeWrapper<QcReport>;
+  QcRendition: ResolverTypeWrapper<QcRendition>;
+  QcQualitySample: ResolverTypeWrapper<QcQualitySample>;
+  QcAudio: ResolverTypeWrapper<QcAudio>;
   UploadSourceInput: UploadSourceInput;
   CreateVideoInput: CreateVideoInput;
   HttpHeader: ResolverTypeWrapper<HttpHeader>;
@@ -578,6 +633,10 @@ export type ResolversParentTypes = {
   Video: VideoRow;
   ID: Scalars['ID']['output'];
   Float: Scalars['Float']['output'];
+  QcReport: QcReport;
+  QcRendition: QcRendition;
+  QcQualitySample: QcQualitySample;
+  QcAudio: QcAudio;
   UploadSourceInput: UploadSourceInput;
   CreateVideoInput: CreateVideoInput;
   HttpHeader: HttpHeader;
@@ -645,6 +704,41 @@ export type VideoResolvers<ContextType = GatewayContext, ParentType extends Reso
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['StatusChange']>, ParentType, ContextType>;
+  qc?: Resolver<Maybe<ResolversTypes['QcReport']>, ParentType, ContextType>;
+};
+
+export type QcReportResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['QcReport'] = ResolversParentTypes['QcReport']> = {
+  measuredAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sourceDurationSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  renditions?: Resolver<Array<ResolversTypes['QcRendition']>, ParentType, ContextType>;
+  keyframesAligned?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  qualitySample?: Resolver<Maybe<ResolversTypes['QcQualitySample']>, ParentType, ContextType>;
+  audio?: Resolver<Maybe<ResolversTypes['QcAudio']>, ParentType, ContextType>;
+  warnings?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type QcRenditionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['QcRendition'] = ResolversParentTypes['QcRendition']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  declaredBandwidth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  averageBitrate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  peakBitrate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  durationSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  segmentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  longestSegmentSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type QcQualitySampleResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['QcQualitySample'] = ResolversParentTypes['QcQualitySample']> = {
+  rendition?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  seconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  ssimY?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  psnrY?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type QcAudioResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['QcAudio'] = ResolversParentTypes['QcAudio']> = {
+  integratedLufs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  truePeakDbtp?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  silent?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type HttpHeaderResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['HttpHeader'] = ResolversParentTypes['HttpHeader']> = {
@@ -778,6 +872,10 @@ export type Resolvers<ContextType = GatewayContext> = {
   VideoError?: VideoErrorResolvers<ContextType>;
   StatusChange?: StatusChangeResolvers<ContextType>;
   Video?: VideoResolvers<ContextType>;
+  QcReport?: QcReportResolvers<ContextType>;
+  QcRendition?: QcRenditionResolvers<ContextType>;
+  QcQualitySample?: QcQualitySampleResolvers<ContextType>;
+  QcAudio?: QcAudioResolvers<ContextType>;
   HttpHeader?: HttpHeaderResolvers<ContextType>;
   UploadTarget?: UploadTargetResolvers<ContextType>;
   CreateVideoPayload?: CreateVideoPayloadResolvers<ContextType>;

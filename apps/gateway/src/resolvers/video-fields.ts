@@ -1,5 +1,6 @@
-import { AqError, explainError, nearestThumbnail, thumbnailFile } from "@aq/contracts";
+import { AqError, explainError, nearestThumbnail, QC_REPORT, thumbnailFile, videoPrefix, type QcReport } from "@aq/contracts";
 import { signPlaybackFileUrl, signPlaybackUrl } from "@aq/platform/playback";
+import { getObjectStream } from "@aq/platform/storage";
 import { presignGetText } from "@aq/platform/storage";
 import type { VideoRow } from "@aq/platform/db";
 import type { GatewayContext } from "../graphql/context.js";
@@ -60,6 +61,13 @@ export const Video: VideoResolvers = {
   createdAt: (row) => row.createdAt.toISOString(),
   updatedAt: (row) => row.updatedAt.toISOString(),
   history: (row, _args, { history }) => history.load(row.id),
+  // Read from the bucket, where the encoder's report was stored with the output: one source of truth.
+  qc: async (row, _args, { runtime }) => {
+    if (row.status !== "ready") return null;
+    const object = await getObjectStream(runtime.storage, `${videoPrefix(row.id)}${QC_REPORT}`);
+    if (!object) return null;
+    return JSON.parse(Buffer.concat(await object.body.toArray()).toString("utf8")) as QcReport;
+  },
 };
 
 export const StatusChange: StatusChangeResolvers = {
