@@ -17,6 +17,9 @@ export interface ChunkRange {
 /** About two segments: the first segments of every rung exist within seconds (issue #13 point 4). */
 export const DEFAULT_FIRST_CHUNK_SEGMENTS = 2;
 
+/** A last chunk shorter than this joins the chunk before it, whatever that one is. */
+const MIN_LAST_CHUNK_SECONDS = 1;
+
 export interface ChunkPlanOptions {
   /** The ladder's segment length (6 s). */
   segmentSeconds: number;
@@ -28,7 +31,9 @@ export interface ChunkPlanOptions {
 
 /**
  * Chunks of `chunkSegments` segments after a short first one. A remainder shorter than half a chunk
- * joins the chunk before it instead of making a job of its own. Boundaries fall on the segment grid,
+ * joins the chunk before it instead of making a job of its own (never the short first chunk, unless
+ * the remainder is under a second). The last chunk's segmentCount may count one segment more than
+ * the source's frames make. Boundaries fall on the segment grid,
  * so the chunks' segments are the single run's segments.
  */
 export function planChunks(durationSeconds: number, options: ChunkPlanOptions): ChunkRange[] {
@@ -48,7 +53,10 @@ export function planChunks(durationSeconds: number, options: ChunkPlanOptions): 
     planned += size;
   }
   const lastSize = sizes.at(-1)!;
-  if (sizes.length > 2 && lastSize < chunkSegments / 2) {
+  const lastSeconds = durationSeconds - (totalSegments - lastSize) * segmentSeconds;
+  // A container's duration often runs a few milliseconds past the last frame (30.003 s for 720
+  // frames at 24 fps): a remainder that short may hold no frame at all, so it never stands alone.
+  if (sizes.length > 1 && ((sizes.length > 2 && lastSize < chunkSegments / 2) || lastSeconds < MIN_LAST_CHUNK_SECONDS)) {
     sizes.pop();
     sizes[sizes.length - 1]! += lastSize;
   }

@@ -55,6 +55,12 @@ describe("planChunks", () => {
     }
   });
 
+  it("never leaves a sliver of a container's duration past the last frame as a chunk of its own", () => {
+    // bbb-720p24-vp8-vorbis-30s.webm: 720 frames at 24 fps, a container duration of 30.003 s.
+    expect(summary(30.003, { segmentSeconds: 6, chunkSegments: 1, firstChunkSegments: 1 }).at(-1)).toEqual([24, 6.003, 4, 2, true]);
+    expect(summary(12.5, { segmentSeconds: 6, chunkSegments: 5, firstChunkSegments: 2 })).toEqual([[0, 12.5, 0, 3, true]]);
+  });
+
   it("refuses durations and sizes that make no plan", () => {
     expect(() => planChunks(0, options)).toThrow(/duration/);
     expect(() => planChunks(10, { ...options, chunkSegments: 0 })).toThrow(/invalid/);
