@@ -21,7 +21,7 @@ ARG TURBO_VERSION=2.11.11
 WORKDIR /src
 RUN npm install --global "turbo@${TURBO_VERSION}"
 COPY . .
-RUN test -n "${APP}" || { echo "build with --build-arg APP=<gateway|probe-service|encoder-service|uploader-service>" >&2; exit 1; } \
+RUN test -n "${APP}" || { echo "build with --build-arg APP=<gateway|probe-service|encoder-service|uploader-service|webhook-service>" >&2; exit 1; } \
  && turbo prune "@aq/${APP}" --docker --out-dir /pruned \
  && node scripts/docker/production-tree.mjs /pruned "@aq/${APP}"
 
@@ -123,4 +123,19 @@ ENV HEALTH_HOST=0.0.0.0 HEALTH_PORT=8083
 EXPOSE 8083
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8083/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/main.js"]
+
+# Outbound HTTP to the registered endpoints only: no ffmpeg, no bucket.
+FROM runtime AS webhook-service
+COPY --from=deps /app ./
+COPY --from=build /repo/packages/contracts/dist ./packages/contracts/dist
+COPY --from=build /repo/packages/config/dist ./packages/config/dist
+COPY --from=build /repo/packages/platform/dist ./packages/platform/dist
+COPY --from=build /repo/apps/webhook-service/dist ./apps/webhook-service/dist
+USER node
+WORKDIR /app/apps/webhook-service
+ENV HEALTH_HOST=0.0.0.0 HEALTH_PORT=8084
+EXPOSE 8084
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8084/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/main.js"]

@@ -36,7 +36,7 @@ NODE_IMAGE=aq-test/node:20-bookworm-slim
 POSTGRES_IMAGE=aq-test/postgres:15
 NATS_IMAGE=aq-test/nats:2.9
 MINIO_IMAGE=aq-test/minio:s3rver
-APPS=(gateway probe-service encoder-service uploader-service)
+APPS=(gateway probe-service encoder-service uploader-service webhook-service)
 
 START=$(date +%s)
 declare -a TIMINGS=()
@@ -277,6 +277,7 @@ GATEWAY_PUBLISHED_PORT=$(free_port); export GATEWAY_PUBLISHED_PORT
 MINIO_PORT=$(free_port); export MINIO_PORT
 export API_KEYS="aq_ct_$(secret 16)"
 export PLAYBACK_SIGNING_KEYS="ct:$(secret 24)"
+export WEBHOOK_SECRETS_KEY="$(secret 32)"
 export POSTGRES_PASSWORD="$(secret 12)"
 export S3_ACCESS_KEY_ID="ct$(secret 8)"
 export S3_SECRET_ACCESS_KEY="$(secret 20)"

@@ -8,6 +8,7 @@ import { parsePlaybackKeys } from "@aq/platform/playback";
  */
 const PUBLIC_API_KEYS = new Set(["aq_dev_local_only_key", "aq_compose_local_only_key"]);
 const PUBLIC_SIGNING_SECRETS = new Set(["aq-local-development-playback-secret-0001", "aq-compose-local-only-playback-secret-01"]);
+const PUBLIC_WEBHOOK_KEYS = new Set(["aq-local-development-webhook-secrets-key-0001"]);
 const PUBLIC_SERVICE_CREDENTIALS = new Set(["minioadmin", "aq-local-only", "aq-local-only-secret", "S3RVER", "aq", "postgres"]);
 
 /** Shorter keys can be guessed; 16 random characters are far beyond that. */
@@ -21,6 +22,7 @@ export interface CredentialProblem {
 interface CredentialSettings {
   API_KEYS: readonly string[];
   PLAYBACK_SIGNING_KEYS: string;
+  WEBHOOK_SECRETS_KEY?: string;
   S3_ACCESS_KEY_ID: string;
   S3_SECRET_ACCESS_KEY: string;
   DATABASE_URL: string;
@@ -71,6 +73,13 @@ export function productionCredentialProblems(settings: CredentialSettings): Cred
     problems.push({
       variable: "PLAYBACK_SIGNING_KEYS",
       message: "contains a secret published in this repository, with which anyone can sign playback URLs; generate your own",
+    });
+  }
+  if (settings.WEBHOOK_SECRETS_KEY && PUBLIC_WEBHOOK_KEYS.has(settings.WEBHOOK_SECRETS_KEY)) {
+    problems.push({
+      variable: "WEBHOOK_SECRETS_KEY",
+      message:
+        "is the key published in this repository, with which anyone holding the database can read webhook secrets; generate your own",
     });
   }
   for (const variable of ["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {

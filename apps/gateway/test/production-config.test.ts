@@ -33,6 +33,11 @@ describe("production configuration", () => {
     ["the former compose API key beside a good one", { API_KEYS: `${SAFE.API_KEYS},aq_compose_local_only_key` }, /^API_KEYS .*published/],
     ["a short API key", { API_KEYS: "short-key" }, /^API_KEYS .*at least 16 characters/],
     [
+      "the development webhook secrets key",
+      { WEBHOOK_SECRETS_KEY: "aq-local-development-webhook-secrets-key-0001" },
+      /^WEBHOOK_SECRETS_KEY .*published/,
+    ],
+    [
       "the development signing secret",
       { PLAYBACK_SIGNING_KEYS: "dev:aq-local-development-playback-secret-0001" },
       /^PLAYBACK_SIGNING_KEYS .*published/,

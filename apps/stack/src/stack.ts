@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { DEV_API_KEY, DEV_PLAYBACK_SIGNING_KEYS } from "./dev-keys.js";
+import { DEV_API_KEY, DEV_PLAYBACK_SIGNING_KEYS, DEV_WEBHOOK_SECRETS_KEY } from "./dev-keys.js";
 import { freePort, freePortPreferring, startS3Server } from "@aq/devkit";
 import { provideNats } from "./infra/nats.js";
 import { providePostgres, redactUrl } from "./infra/postgres.js";
@@ -85,7 +85,8 @@ const WELL_KNOWN = { gateway: 4000, nats: 4222, s3: 4568, web: 3000 } as const;
 
 /**
  * Starts the whole AQ stack on loopback: NATS with JetStream, Postgres, the local S3 server,
- * then the gateway and the probe, encoder and uploader services as separate processes.
+ * then the gateway, the probe, encoder and uploader services and the webhook service as separate
+ * processes.
  */
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
   const dataDir = resolve(options.dataDir ?? process.env.AQ_DATA_DIR ?? defaultDataDir);
@@ -164,6 +165,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       SOURCE_URL_ALLOW_PRIVATE: "true",
       API_KEYS: apiKeys,
       PLAYBACK_SIGNING_KEYS: options.env?.PLAYBACK_SIGNING_KEYS || process.env.PLAYBACK_SIGNING_KEYS || DEV_PLAYBACK_SIGNING_KEYS,
+      WEBHOOK_SECRETS_KEY: options.env?.WEBHOOK_SECRETS_KEY || process.env.WEBHOOK_SECRETS_KEY || DEV_WEBHOOK_SECRETS_KEY,
       PLAYBACK_BASE_URL: gatewayUrl,
       GATEWAY_HOST: HOST,
       GATEWAY_PORT: String(gatewayPort),
@@ -184,6 +186,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const apps: RunningApp[] = [];
     apps.push(await launch("gateway"));
     for (const name of PIPELINE_APPS) apps.push(await launch(name));
+    apps.push(await launch("webhook-service"));
 
     if (webUrl) {
       await buildWebDependencies();

@@ -71,10 +71,10 @@ describe("npm run demo -- --exit", () => {
       throw error;
     }
     // --exit stopped every app it started, and their children.
-    const pids = [...output.matchAll(/^ {2}(gateway|probe-service|encoder-service|uploader-service) +pid (\d+)/gm)].map((m) =>
-      Number(m[2]),
+    const pids = [...output.matchAll(/^ {2}(gateway|probe-service|encoder-service|uploader-service|webhook-service) +pid (\d+)/gm)].map(
+      (m) => Number(m[2]),
     );
-    expect(pids).toHaveLength(4);
+    expect(pids).toHaveLength(5);
     for (const pid of pids) {
       expect(processAlive(pid), `pid ${pid}`).toBe(false);
       expect(groupAlive(pid), `group ${pid}`).toBe(false);

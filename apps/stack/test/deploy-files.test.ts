@@ -13,12 +13,37 @@ import { copiesOf, execForm, lastValue, lineage, parseDockerfile, type DockerSta
 // minutes and gigabytes, so `npm test` leaves that to `npm run test:compose`
 // (scripts/compose-test/run.sh; docs/deployment.md, "Deploying with Docker Compose").
 const run = promisify(execFile);
-const APPS = ["gateway", "probe-service", "encoder-service", "uploader-service"] as const;
+const APPS = ["gateway", "probe-service", "encoder-service", "uploader-service", "webhook-service"] as const;
+/** The webhook service reads no bucket, so it is not given the bucket's credentials. */
+const BUCKET_APPS = APPS.filter((app) => app !== "webhook-service");
 const FFMPEG_APPS = ["probe-service", "encoder-service"];
 /** The workspace packages every service runs on; @aq/devkit (test servers) is never one of them. */
 const RUNTIME_PACKAGES = ["contracts", "config", "media", "platform", "pipeline"] as const;
 /** The variables compose requires (`${VAR:?}`): the secrets, which have no default. */
-const SECRETS = ["API_KEYS", "PLAYBACK_SIGNING_KEYS", "POSTGRES_PASSWORD", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"];
+const SECRETS = [
+  "API_KEYS",
+  "PLAYBACK_SIGNING_KEYS",
+  "WEBHOOK_SECRETS_KEY",
+  "POSTGRES_PASSWORD",
+  "S3_ACCESS_KEY_ID",
+  "S3_SECRET_ACCESS_KEY",
+];
+/** The runtime workspaces an app reaches through `dependencies`: its image holds their dist, its prune their sources. */
+function runtimePackagesOf(app: string): string[] {
+  const reached = new Set<string>();
+  const visit = (dir: string) => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, dir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+    for (const name of Object.keys(pkg.dependencies ?? {})) {
+      const short = name.replace(/^@aq\//, "");
+      if (name.startsWith("@aq/") && (RUNTIME_PACKAGES as readonly string[]).includes(short) && !reached.has(short)) {
+        reached.add(short);
+        visit(`packages/${short}`);
+      }
+    }
+  };
+  visit(`apps/${app}`);
+  return RUNTIME_PACKAGES.filter((pkg) => reached.has(pkg));
+}
 const secretsEnv = Object.fromEntries(SECRETS.map((name) => [name, `test-value-of-${name.toLowerCase()}`]));
 const composeText = readFileSync(join(repoRoot, "docker-compose.yml"), "utf8");
 
@@ -161,9 +186,14 @@ describe("docker-compose.yml", () => {
       const service = compose.services[app] as ComposeService & Record<string, unknown>;
       expect(service.env_file, app).toBeUndefined();
       expect(service.configs, app).toBeUndefined();
-      for (const key of ["DATABASE_URL", "NATS_URL", "S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"]) {
-        expect(service.environment?.[key], `${app} ${key}`).toBeTruthy();
-      }
+      const keys = [
+        "DATABASE_URL",
+        "NATS_URL",
+        ...((BUCKET_APPS as readonly string[]).includes(app)
+          ? ["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"]
+          : []),
+      ];
+      for (const key of keys) expect(service.environment?.[key], `${app} ${key}`).toBeTruthy();
     }
   });
 });
@@ -212,7 +242,7 @@ describe("Dockerfile", () => {
       expect(cmd?.[1]).toBe("dist/main.js");
       const copied = copiesOf(stage(app)).flatMap((c) => c.sources);
       expect(copied, `${app} copies its dist`).toContain(`/repo/apps/${app}/dist`);
-      for (const pkg of RUNTIME_PACKAGES) expect(copied, `${app} copies ${pkg}'s dist`).toContain(`/repo/packages/${pkg}/dist`);
+      for (const pkg of runtimePackagesOf(app)) expect(copied, `${app} copies ${pkg}'s dist`).toContain(`/repo/packages/${pkg}/dist`);
       const installsFfmpeg = chain.some((s) =>
         s.instructions.some((i) => i.keyword === "RUN" && /apt-get install[^&]*\bffmpeg\b/.test(i.args)),
       );
@@ -229,14 +259,14 @@ describe("Dockerfile", () => {
         "json/package.json",
         "json/package-lock.json",
         `json/apps/${app}/package.json`,
-        ...RUNTIME_PACKAGES.map((pkg) => `json/packages/${pkg}/package.json`),
+        ...runtimePackagesOf(app).map((pkg) => `json/packages/${pkg}/package.json`),
       ]) {
         expect(existsSync(join(out, path)), `${app}: ${path}`).toBe(true);
       }
       for (const path of [
         `full/apps/${app}/src/main.ts`,
         `full/apps/${app}/tsconfig.build.json`,
-        ...RUNTIME_PACKAGES.map((pkg) => `full/packages/${pkg}/tsconfig.build.json`),
+        ...runtimePackagesOf(app).map((pkg) => `full/packages/${pkg}/tsconfig.build.json`),
         // platform's build copies the SQL migrations next to the compiled migrator.
         "full/packages/platform/scripts/copy-migrations.mjs",
         "full/packages/platform/src/db/migrations",
@@ -260,7 +290,7 @@ describe("Dockerfile", () => {
       await run(process.execPath, [join(repoRoot, "scripts", "docker", "production-tree.mjs"), out, `@aq/${app}`]);
       const workspaces = readFileSync(join(out, "prod-workspaces.txt"), "utf8").trim().split("\n");
       expect(workspaces[0]).toBe(`apps/${app}`);
-      expect([...workspaces].sort(), app).toEqual([`apps/${app}`, ...RUNTIME_PACKAGES.map((pkg) => `packages/${pkg}`)].sort());
+      expect([...workspaces].sort(), app).toEqual([`apps/${app}`, ...runtimePackagesOf(app).map((pkg) => `packages/${pkg}`)].sort());
       expect(existsSync(join(out, "json", "packages", "devkit")), `${app}: the prune keeps devkit for the build`).toBe(true);
       expect(existsSync(join(out, "prod", "packages", "devkit")), `${app}: the production tree leaves devkit out`).toBe(false);
       for (const dir of [".", ...workspaces]) {

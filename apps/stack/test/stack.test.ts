@@ -79,7 +79,7 @@ describe("startStack", () => {
       const origin = (name: string) => stack.components.find((c) => c.name === name)?.origin;
       expect(origin("nats")).toBe(natsAnswered ? "reused" : "started");
       expect(origin("postgres")).toBe(postgresAnswered ? "reused" : "started");
-      expect(stack.apps.map((a) => a.name)).toEqual(["gateway", "probe-service", "encoder-service", "uploader-service"]);
+      expect(stack.apps.map((a) => a.name)).toEqual(["gateway", "probe-service", "encoder-service", "uploader-service", "webhook-service"]);
       for (const url of [stack.graphqlUrl, stack.graphqlWsUrl, stack.s3.S3_ENDPOINT, stack.natsUrl, stack.databaseUrl]) {
         expect(new URL(url).hostname, url).toBe("127.0.0.1");
       }

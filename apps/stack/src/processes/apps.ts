@@ -7,7 +7,7 @@ import { repoRoot } from "../paths.js";
 import { answersOk, startOwnedProcess, waitUntilReady, type LineSink, type OwnedProcess } from "@aq/devkit";
 
 export const PIPELINE_APPS = ["probe-service", "encoder-service", "uploader-service"] as const;
-export type AppName = "gateway" | (typeof PIPELINE_APPS)[number] | "web";
+export type AppName = "gateway" | (typeof PIPELINE_APPS)[number] | "webhook-service" | "web";
 
 export interface RunningApp {
   name: AppName;
