@@ -59,7 +59,8 @@ describe("npm run demo -- --exit", () => {
       expect(done.every((index) => index >= 0)).toBe(true);
       expect([...done].sort((a, b) => a - b)).toEqual(done);
       expect(output).toMatch(
-        /playback checked \(every request 200 through the signed URL\): master\.m3u8; 240p\.m3u8 \+ segments\/240p_000\.ts/,
+        // The master lists a middle rung first (9fc21d2), so the demo plays it, then the lowest.
+        /playback checked \(every request 200 through the signed URL\): master\.m3u8; 360p\.m3u8 \+ segments\/360p_000\.ts \(\d+ bytes\); 240p\.m3u8 \+ segments\/240p_000\.ts/,
       );
       expect(output).toMatch(new RegExp(`http://127\\.0\\.0\\.1:\\d+/v/\\d+/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+/${id}/master\\.m3u8`));
       expect(output).toContain(`videos/${id}/master.m3u8`);

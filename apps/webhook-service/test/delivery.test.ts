@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,11 +44,14 @@ let env: Record<string, string>;
 let service: RunningService;
 const logDir = join(tmpdir(), `aq-webhook-test-${process.pid}`);
 const box = createSecretBox(SECRETS_KEY);
+/** Every endpoint secret the tests made, to look for in the service's log. */
+const secrets: string[] = [CONFIG_SECRET, SECRETS_KEY];
 
 const startService = () => startServiceProcess("webhook-service", env, { logDir });
 
 async function endpoint(path: string, events: string[] = []): Promise<{ row: WebhookEndpointRow; secret: string }> {
   const secret = `whsec_${randomUUID()}`;
+  secrets.push(secret);
   const row = await insertWebhookEndpoint(database.db, {
     id: randomUUID(),
     url: `${receiver.url}${path}`,
@@ -219,5 +223,11 @@ describe("webhook service", () => {
     expect(again.map((r) => r.body)).toEqual(firstBodies);
     expect(again.map((r) => r.attempt)).toEqual([1, 1]);
     for (const r of again) expect(verifyWebhookSignature({ secret, body: r.body, header: r.signature })).toBe(true);
+  });
+
+  it("never writes a secret to its log", async () => {
+    const log = await readFile(service.logFile, "utf8");
+    expect(log).toMatch(/webhook delivered/);
+    for (const secret of secrets) expect(log.includes(secret), "a secret in the log").toBe(false);
   });
 });
