@@ -73,7 +73,7 @@ USER node
 WORKDIR /app/apps/gateway
 ENV GATEWAY_HOST=0.0.0.0 GATEWAY_PORT=4000
 EXPOSE 4000
-HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+HEALTHCHECK --interval=10s --timeout=10s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:4000/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/main.js"]
 
@@ -89,7 +89,7 @@ USER node
 WORKDIR /app/apps/probe-service
 ENV HEALTH_HOST=0.0.0.0 HEALTH_PORT=8081
 EXPOSE 8081
-HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+HEALTHCHECK --interval=10s --timeout=10s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8081/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/main.js"]
 
@@ -105,7 +105,7 @@ USER node
 WORKDIR /app/apps/encoder-service
 ENV HEALTH_HOST=0.0.0.0 HEALTH_PORT=8082
 EXPOSE 8082
-HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+HEALTHCHECK --interval=10s --timeout=10s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8082/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/main.js"]
 
@@ -121,7 +121,7 @@ USER node
 WORKDIR /app/apps/uploader-service
 ENV HEALTH_HOST=0.0.0.0 HEALTH_PORT=8083
 EXPOSE 8083
-HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+HEALTHCHECK --interval=10s --timeout=10s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8083/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/main.js"]
 
