@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,12 @@ import { createTestDatabase, makeTestClip, startNatsServer, type TestDatabase, t
 import { startStack, type RunningStack } from "@aq/stack";
 import type { PlayerEvent } from "../src/app/videos/[id]/player-view";
 import { appDir, buildWebApp, startWebApp, type RunningWebApp } from "./support/web-app";
+
+interface AxeResults {
+  violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -20,7 +27,6 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 const ARTIFACTS = join(appDir, "test-artifacts");
-const TERMINAL = ["READY", "REJECTED", "FAILED_ENCODING", "FAILED_UPLOAD", "DELETED"];
 
 const chromiumPresent = existsSync(CHROMIUM);
 if (!chromiumPresent) {
@@ -34,6 +40,7 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
   const pageLog: string[] = [];
   let dir: string;
   let clip: string;
+  let smallClip: string;
   let nats: TestNatsServer | undefined;
   let database: TestDatabase | undefined;
   let stack: RunningStack | undefined;
@@ -61,6 +68,9 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     clip = join(dir, "clip-720p.mp4");
     // 1280x720 gets all four renditions of the ladder; 12 s is two 6 s segments per rendition.
     await makeTestClip(clip, { seconds: 12, width: 1280, height: 720, fps: 30, audio: "stereo" });
+    // What the browser check must refuse before any byte is sent: 480p, under the 720p minimum.
+    smallClip = join(dir, "clip-480p.mp4");
+    await makeTestClip(smallClip, { seconds: 6, width: 854, height: 480, fps: 30 });
     context = await chromium.launchPersistentContext(join(dir, "chromium-profile"), {
       executablePath: CHROMIUM,
       headless: true,
@@ -81,7 +91,25 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it("uploads a clip through the page, follows it to READY, plays every rendition and deletes it", async () => {
+  /** axe-core (from npm) injected into the page: WCAG 2 A/AA rules, serious and critical findings only. */
+  async function seriousViolations(where: string): Promise<string[]> {
+    await page.addScriptTag({ content: axeSource });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<AxeResults> } }).axe;
+      const results = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+      return results.violations
+        .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+        .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+    });
+    return violations.map((violation) => `${where}: ${violation}`);
+  }
+
+  async function screenshot(name: string) {
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
+  }
+
+  it("uploads a clip through the page, follows it to READY on its own page (reload included), plays every rendition and deletes it", async () => {
     onTestFailed(() => {
       console.error(`--- page ---\n${pageLog.slice(-60).join("\n")}`);
       console.error(`--- next start ---\n${web?.output()}`);
@@ -89,61 +117,87 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     });
     const webUrl = web!.url;
     const title = `browser test ${Date.now()}`;
+    const violations: string[] = [];
 
-    // Upload: the page's file chooser, createVideo, PUT to the presigned URL, completeVideoUpload.
+    // The upload page states the deployment's rules and checks a file against them in the browser.
     await page.goto(`${webUrl}/upload`);
+    expect(await page.title()).toBe("Upload · AQ");
+    expect(await page.getByTestId("upload-rules").textContent()).toMatch(/Longer than 5 s.*At least 720 pixels on the short side/s);
+    const chooseFile = async (path: string) => {
+      const chooser = page.waitForEvent("filechooser");
+      await page.getByTestId("file-input").click();
+      await (await chooser).setFiles(path);
+    };
+    await chooseFile(smallClip);
+    await page.locator('[data-testid="file-check"][data-check="problems"]').waitFor();
+    expect(await page.getByTestId("file-check").textContent()).toMatch(/854×480; its short side must be at least 720 px/);
+    expect(await page.getByRole("button", { name: "Upload" }).isDisabled()).toBe(true);
+    await screenshot("upload-refused.png");
+    violations.push(...(await seriousViolations("upload page")));
+
     await page.getByLabel("Title").fill(title);
-    const chooser = page.waitForEvent("filechooser");
-    await page.getByTestId("file-input").click();
-    await (await chooser).setFiles(clip);
-    // What the page showed on its way, recorded as it happens (the upload can be over in a blink).
+    await chooseFile(clip);
+    await page.locator('[data-testid="file-check"][data-check="ok"]').waitFor();
+    // What the video's page showed on its way, recorded as it happens (the upload can be over in a blink).
     await page.evaluate(() => {
-      const seen = { uploadBar: false, statuses: [] as string[] };
+      const seen = { uploadBar: false, statuses: [] as string[], percents: [] as number[] };
       new MutationObserver(() => {
-        if (document.querySelector('[data-testid="upload-progress"] progress')) seen.uploadBar = true;
-        const status = document.querySelector('[data-testid="pipeline"]')?.getAttribute("data-status");
+        const live = document.querySelector('[data-testid="video-progress"]');
+        if (live?.getAttribute("data-uploading") === "true") seen.uploadBar = true;
+        const status = live?.getAttribute("data-status");
         if (status && seen.statuses.at(-1) !== status) seen.statuses.push(status);
+        const bar = live?.querySelector("progress");
+        if (bar) seen.percents.push(Number(bar.getAttribute("value")));
       }).observe(document.body, { subtree: true, childList: true, attributes: true });
       (window as unknown as { __seen: typeof seen }).__seen = seen;
     });
     await page.getByRole("button", { name: "Upload" }).click();
 
-    // The live view, fed by the videoProgress subscription, until a terminal status.
-    const pipeline = page.getByTestId("pipeline");
-    await page.waitForSelector(TERMINAL.map((status) => `[data-testid="pipeline"][data-status="${status}"]`).join(", "), {
-      timeout: 240_000,
-    });
-    const pipelineText = await pipeline.textContent();
-    expect(await pipeline.getAttribute("data-status"), pipelineText ?? "").toBe("READY");
-    const videoId = await pipeline.getAttribute("data-video-id");
-    expect(videoId).toBeTruthy();
-    const seen = await page.evaluate(() => (window as unknown as { __seen: { uploadBar: boolean; statuses: string[] } }).__seen);
+    // createVideo moves the browser to the video's page while the file is still being sent.
+    await page.waitForURL(/\/videos\/[0-9a-f-]{36}$/);
+    const videoId = page.url().split("/").at(-1)!;
+    const progress = page.getByTestId("video-progress");
+    await page.locator('[data-testid="video-progress"][data-status="ENCODING"]').waitFor({ timeout: 240_000 });
+    expect(await page.title()).toBe(`${title} · AQ`);
+    await screenshot("video-encoding.png");
+    const seen = await page.evaluate(
+      () => (window as unknown as { __seen: { uploadBar: boolean; statuses: string[]; percents: number[] } }).__seen,
+    );
     expect(seen.uploadBar).toBe(true);
-    // Live: the subscription brought the encode and the end, not only a final state.
-    expect(seen.statuses).toContain("ENCODING");
-    expect(seen.statuses.at(-1)).toBe("READY");
-    await mkdir(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, "upload.png"), fullPage: true });
+    expect(seen.statuses).toContain("AWAITING_UPLOAD");
+    // One overall bar that never moves back.
+    expect(
+      seen.percents.every((percent, i) => i === 0 || percent >= seen.percents[i - 1]!),
+      seen.percents.join(" "),
+    ).toBe(true);
 
-    // The library lists it with its renditions.
-    await page.goto(webUrl);
-    const row = page.locator(`tr[data-video-id="${videoId}"]`);
-    await expect.poll(() => row.locator("[data-status]").getAttribute("data-status")).toBe("READY");
-    const renditionNames = (await row.locator("td").nth(3).textContent())?.split(", ") ?? [];
-    expect(renditionNames).toHaveLength(4);
-    await page.screenshot({ path: join(ARTIFACTS, "library.png"), fullPage: true });
+    // A reload keeps the view: the page is the video's, its progress comes from the gateway.
+    await page.reload();
+    await page
+      .locator(["ENCODING", "ENCODED", "UPLOADING"].map((status) => `[data-testid="video-progress"][data-status="${status}"]`).join(", "))
+      .or(page.locator("video"))
+      .first()
+      .waitFor();
+    expect(await page.locator("h1").textContent()).toBe(title);
+    await screenshot("video-reloaded.png");
+    expect(await page.getByTestId("history").textContent()).toMatch(/awaiting upload.*uploaded/s);
+    violations.push(...(await seriousViolations("video page, encoding")));
 
-    // The player: playback URL signed on the server, played with hls.js.
-    await row.getByRole("link", { name: title }).click();
-    await page.waitForURL(`**/videos/${videoId}`);
-    await page.waitForFunction(() => window.__aqPlayer !== undefined);
+    // READY: the page refreshes itself into the player.
+    await page.waitForFunction(() => window.__aqPlayer !== undefined, null, { timeout: 240_000 });
+    expect(await progress.count()).toBe(0);
     const html = await page.content();
     expect(html).not.toContain(stack!.apiKey);
+    const renditionNames = (await page.getByTestId("renditions").textContent())?.split(", ") ?? [];
+    expect(renditionNames).toHaveLength(4);
 
     await page.waitForFunction(() => {
       const video = document.querySelector("video");
       return video !== null && !video.paused && video.currentTime > 0.5;
     });
+    // The player's box has the source's shape (16:9 here).
+    const box = await page.locator("video").boundingBox();
+    expect(box!.width / box!.height).toBeCloseTo(16 / 9, 1);
     await page.waitForFunction(() => document.querySelector("video")!.currentTime > 8, null, { timeout: 60_000 });
 
     const levels = await page.evaluate(() => window.__aqPlayer!.hls.levels.map((level) => ({ width: level.width, height: level.height })));
@@ -187,14 +241,38 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     expect(fatal).toEqual([]);
     // Within main: Next adds its own role="alert" route announcer to every page.
     expect(await page.locator("main [role=alert]").allTextContents()).toEqual([]);
+    expect(await page.getByLabel("Playback URL", { exact: true }).inputValue()).toMatch(new RegExp(`/${videoId}/master\\.m3u8$`));
+    expect(await page.getByLabel("HlsPlayer snippet", { exact: true }).textContent()).toContain("<HlsPlayer src=");
+    await screenshot("playback.png");
+    violations.push(...(await seriousViolations("video page, playing")));
 
-    await page.screenshot({ path: join(ARTIFACTS, "playback.png"), fullPage: true });
-
-    // Delete from the library (a server action with the key, like every mutation of the page).
+    // The library: a card with the poster placeholder, status and renditions, at desktop and phone widths.
     await page.goto(webUrl);
+    expect(await page.title()).toBe("Library · AQ");
+    expect(await page.getByRole("link", { name: "Library" }).getAttribute("aria-current")).toBe("page");
+    const card = page.locator(`li[data-video-id="${videoId}"]`);
+    expect(await card.locator("[data-status]").getAttribute("data-status")).toBe("READY");
+    expect(await card.getByTestId("renditions").textContent()).toBe(renditionNames.join(", "));
+    await screenshot("library.png");
+    violations.push(...(await seriousViolations("library, light")));
+    await page.emulateMedia({ colorScheme: "dark" });
+    violations.push(...(await seriousViolations("library, dark")));
+    await screenshot("library-dark.png");
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.setViewportSize({ width: 375, height: 812 });
+    // Nothing sticks out sideways on a phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await screenshot("library-375.png");
+    await page.setViewportSize({ width: 1280, height: 1000 });
+
+    // Delete from the video's page: back to the library, where deleted videos are not listed.
+    await card.getByRole("link", { name: title, exact: true }).click();
+    await page.waitForURL(`**/videos/${videoId}`);
     page.once("dialog", (dialog) => void dialog.accept());
-    await row.getByRole("button", { name: "Delete" }).click();
-    await row.locator('[data-status="DELETED"]').waitFor();
-    expect(await row.getByRole("button", { name: "Delete" }).count()).toBe(0);
+    await page.getByRole("button", { name: `Delete ${title}` }).click();
+    await page.waitForURL(`${webUrl}/`);
+    await expect.poll(() => page.locator(`li[data-video-id="${videoId}"]`).count()).toBe(0);
+
+    expect(violations).toEqual([]);
   });
 });

@@ -12,18 +12,19 @@ export type WorkingStage = Exclude<Stage, "done">;
 
 export interface ProgressStep {
   stage: WorkingStage;
-  /** The step's name as people read it. */
+  /** The step's name as people read it, and said while it is under way. */
   label: string;
+  doing: string;
   /** Its share of the whole way to READY (the shares add up to 1): encoding is most of the wait. */
   share: number;
 }
 
 /** The steps of the way to READY, in order: one per stage of the status table. */
 export const PROGRESS_STEPS: readonly ProgressStep[] = [
-  { stage: "upload", label: "Upload", share: 0.15 },
-  { stage: "probe", label: "Check", share: 0.05 },
-  { stage: "encode", label: "Encode", share: 0.7 },
-  { stage: "store", label: "Store", share: 0.1 },
+  { stage: "upload", label: "Upload", doing: "Uploading", share: 0.15 },
+  { stage: "probe", label: "Check", doing: "Checking", share: 0.05 },
+  { stage: "encode", label: "Encode", doing: "Encoding", share: 0.7 },
+  { stage: "store", label: "Store", doing: "Storing", share: 0.1 },
 ];
 
 export type StepState = "done" | "current" | "failed" | "pending";

@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { NavLinks } from "./_components/nav-links";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "AQ",
+  title: { default: "AQ", template: "%s · AQ" },
   description: "Upload videos, follow their encoding live and play them back with hls.js",
 };
 
@@ -16,10 +17,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <Link href="/" className="brand">
             AQ
           </Link>
-          <nav>
-            <Link href="/">Library</Link>
-            <Link href="/upload">Upload</Link>
-          </nav>
+          <NavLinks />
         </header>
         <main className="page">{children}</main>
       </body>

@@ -1,74 +1,81 @@
+import type { Metadata } from "next";
 import Link from "next/link";
+import { toApiStatus, VIDEO_STATUSES } from "@aq/contracts";
 import { GatewayError } from "@/lib/gateway/errors";
-import { listVideos } from "@/lib/gateway/videos";
-import { canRetry, isTerminal, type VideoSummary } from "@/lib/videos";
+import { listVideos, type LibraryPage } from "@/lib/gateway/videos";
+import { isTerminal, type VideoStatus } from "@/lib/videos";
 import { AutoRefresh } from "./_components/auto-refresh";
-import { formatDuration } from "./_components/format";
 import { GatewayProblem } from "./_components/gateway-problem";
-import { StatusBadge } from "./_components/status-badge";
-import { VideoActions } from "./_components/video-actions";
+import { statusLabel } from "./_components/status-badge";
+import { VideoCard } from "./_components/video-card";
 
 // Every request reads the gateway: the library is never prerendered at build time.
 export const dynamic = "force-dynamic";
 
-export default async function LibraryPage() {
-  let videos: VideoSummary[];
+// The layout's title template applies to child segments only, not to a page beside it.
+export const metadata: Metadata = { title: { absolute: "Library · AQ" } };
+
+const PAGE_SIZE = 24;
+const STATUS_FILTERS = VIDEO_STATUSES.map(toApiStatus);
+
+function statusParam(value: string | string[] | undefined): VideoStatus | undefined {
+  return STATUS_FILTERS.find((status) => status === value);
+}
+
+export default async function LibraryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const status = statusParam(params.status);
+  const after = typeof params.after === "string" && params.after ? params.after : undefined;
+  let page: LibraryPage;
   try {
-    videos = await listVideos();
+    page = await listVideos({ status, first: PAGE_SIZE, after });
   } catch (error) {
     if (error instanceof GatewayError) return <GatewayProblem failure={error.toFailure()} />;
     throw error;
   }
-  const now = Date.now();
+  const videos = page.edges.map((edge) => edge.node);
+  const query = (extra: Record<string, string>) => `/?${new URLSearchParams({ ...(status ? { status } : {}), ...extra })}`;
 
   return (
     <>
-      <h1>Library</h1>
+      <div className="toolbar">
+        <h1 style={{ margin: 0 }}>Library</h1>
+        {/* A plain GET form: filtering works before any script has loaded. */}
+        <form method="get" action="/">
+          <label>
+            Status
+            <select name="status" defaultValue={status ?? ""}>
+              <option value="">All (not deleted)</option>
+              {STATUS_FILTERS.map((value) => (
+                <option key={value} value={value}>
+                  {statusLabel(value)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit">Filter</button>
+        </form>
+      </div>
       {videos.length === 0 ? (
         <p>
-          No videos yet. <Link href="/upload">Upload one</Link>.
+          {status ? `No ${statusLabel(status)} videos${after ? " on this page" : ""}.` : "No videos yet."}{" "}
+          <Link href="/upload">Upload one</Link>.
         </p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Title</th>
-              <th>Status</th>
-              <th>Duration</th>
-              <th>Renditions</th>
-              <th>Error</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {videos.map((video) => {
-              const title = video.title ?? video.id;
-              return (
-                <tr key={video.id} data-video-id={video.id}>
-                  <td>
-                    {video.status === "READY" ? <Link href={`/videos/${video.id}`}>{title}</Link> : title}
-                    <div className="muted">{new Date(video.createdAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC</div>
-                  </td>
-                  <td>
-                    <StatusBadge status={video.status} />
-                    {!isTerminal(video.status) && video.progress !== null && <div className="muted">{Math.round(video.progress)}%</div>}
-                  </td>
-                  <td>{formatDuration(video.durationSeconds)}</td>
-                  <td>{video.renditions.map((rendition) => rendition.name).join(", ") || "–"}</td>
-                  <td>
-                    {video.error && (
-                      <span className="error-text">
-                        <code>{video.error.code}</code> {video.error.message}
-                      </span>
-                    )}
-                  </td>
-                  <td>{video.status !== "DELETED" && <VideoActions id={video.id} title={title} retry={canRetry(video, now)} />}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <ul className="video-grid" aria-label="Videos">
+          {videos.map((video) => (
+            <VideoCard key={video.id} video={video} />
+          ))}
+        </ul>
       )}
+      <nav className="pager" aria-label="Pages">
+        {after ? <Link href={query({})}>Newest videos</Link> : <span />}
+        {page.pageInfo.hasNextPage && page.pageInfo.endCursor && (
+          <Link href={query({ after: page.pageInfo.endCursor })} rel="next">
+            Older videos
+          </Link>
+        )}
+      </nav>
       <AutoRefresh active={videos.some((video) => !isTerminal(video.status) && video.status !== "AWAITING_UPLOAD")} />
     </>
   );

@@ -7,10 +7,15 @@ function tone(status: VideoStatus): string {
   return "status-active";
 }
 
+/** "failed encoding": the API's status in words. */
+export function statusLabel(status: VideoStatus): string {
+  return status.replaceAll("_", " ").toLowerCase();
+}
+
 export function StatusBadge({ status }: { status: VideoStatus }) {
   return (
     <span className={`status ${tone(status)}`} data-status={status}>
-      {status.replaceAll("_", " ").toLowerCase()}
+      {statusLabel(status)}
     </span>
   );
 }

@@ -1,148 +1,115 @@
 "use client";
 
-import Link from "next/link";
-import { useEffect, useRef, useState, type FormEvent } from "react";
-import { isTerminal } from "@/lib/videos";
-import { completeUploadAction, createUploadAction } from "../actions";
-import { StatusBadge } from "../_components/status-badge";
-import { formatBytes, formatEta } from "../_components/format";
-import { putFile } from "./put-file";
-import { useVideoProgress } from "./use-video-progress";
+import { useRouter } from "next/navigation";
+import { useState, type DragEvent, type FormEvent } from "react";
+import { readFileFacts, ruleProblems } from "@/lib/upload-check";
+import type { UploadRules } from "@/lib/videos";
+import { formatBytes } from "../_components/format";
+import { startUpload } from "./upload-store";
 
-type Phase =
-  | { kind: "idle" }
-  | { kind: "creating" }
-  | { kind: "uploading"; sent: number; total: number }
-  | { kind: "completing" }
-  | { kind: "processing"; videoId: string }
-  | { kind: "failed"; message: string };
+type Check = { kind: "none" } | { kind: "checking" } | { kind: "ok"; note: string | null } | { kind: "problems"; problems: string[] };
 
-/** createVideo, PUT to the presigned URL, completeVideoUpload, then the live pipeline view. */
-export function UploadForm() {
-  const [phase, setPhase] = useState<Phase>({ kind: "idle" });
-  const [videoId, setVideoId] = useState<string | null>(null);
-  const abortRef = useRef<AbortController | null>(null);
-  useEffect(() => () => abortRef.current?.abort(), []);
+/**
+ * Choose or drop a file, check it against the deployment's rules in the browser, then create
+ * the video and move to its page at once: the upload goes on there (upload-store.ts), and a
+ * reload shows the video rather than an empty form.
+ */
+export function UploadForm({ rules }: { rules: UploadRules }) {
+  const router = useRouter();
+  const [file, setFile] = useState<File | null>(null);
+  const [check, setCheck] = useState<Check>({ kind: "none" });
+  const [dragging, setDragging] = useState(false);
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
 
-  const busy = phase.kind === "creating" || phase.kind === "uploading" || phase.kind === "completing";
+  async function choose(chosen: File | null) {
+    setFile(chosen);
+    setError(null);
+    if (!chosen) return setCheck({ kind: "none" });
+    setCheck({ kind: "checking" });
+    const facts = await readFileFacts(chosen);
+    const problems = ruleProblems(facts, rules);
+    if (problems.length > 0) return setCheck({ kind: "problems", problems });
+    const readable = facts.durationSeconds !== null && facts.width !== null;
+    setCheck({
+      kind: "ok",
+      note: readable
+        ? `${facts.width}×${facts.height}, ${Math.round(facts.durationSeconds!)} s, ${formatBytes(facts.sizeBytes)}: within the rules.`
+        : `${formatBytes(facts.sizeBytes)}. This browser cannot read the video's details, so AQ checks them after the upload.`,
+    });
+  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const file = form.get("file");
-    if (!(file instanceof File) || file.size === 0) {
-      setPhase({ kind: "failed", message: "Choose a video file first." });
-      return;
+    if (!file) return setError("Choose a video file first.");
+    if (check.kind !== "ok") return;
+    const title = String(new FormData(event.currentTarget).get("title") ?? "").trim() || file.name;
+    setSubmitting(true);
+    const started = await startUpload(file, title);
+    if (!started.ok) {
+      setSubmitting(false);
+      return setError(started.message);
     }
-    const title = String(form.get("title") ?? "").trim() || file.name;
-    const abort = new AbortController();
-    abortRef.current = abort;
-    setVideoId(null);
-
-    setPhase({ kind: "creating" });
-    const created = await createUploadAction({
-      title,
-      filename: file.name,
-      contentType: file.type || "application/octet-stream",
-      sizeBytes: file.size,
-    });
-    if (!created.ok) return setPhase({ kind: "failed", message: `${created.error.code}: ${created.error.message}` });
-    const { video, upload } = created.value;
-    setVideoId(video.id);
-
-    setPhase({ kind: "uploading", sent: 0, total: file.size });
-    try {
-      await putFile(upload, file, (sent) => setPhase({ kind: "uploading", sent, total: file.size }), abort.signal);
-    } catch (error) {
-      return setPhase({ kind: "failed", message: (error as Error).message });
-    }
-
-    setPhase({ kind: "completing" });
-    const completed = await completeUploadAction(video.id);
-    if (!completed.ok) return setPhase({ kind: "failed", message: `${completed.error.code}: ${completed.error.message}` });
-    setPhase({ kind: "processing", videoId: video.id });
+    router.push(`/videos/${started.videoId}`);
   }
 
+  const onDrop = (event: DragEvent<HTMLElement>) => {
+    event.preventDefault();
+    setDragging(false);
+    const dropped = event.dataTransfer.files[0];
+    if (dropped) void choose(dropped);
+  };
+
   return (
-    <div className="panel">
-      <form onSubmit={onSubmit} className="panel">
-        <label>
-          Title <input name="title" type="text" maxLength={200} placeholder="Defaults to the file name" disabled={busy} />
-        </label>
-        <label>
-          Video file <input name="file" type="file" accept="video/*" required disabled={busy} data-testid="file-input" />
-        </label>
-        <button type="submit" disabled={busy}>
-          Upload
+    <form onSubmit={onSubmit} className="panel" aria-label="Upload">
+      <label>
+        Title <input name="title" type="text" maxLength={200} placeholder="Defaults to the file name" disabled={submitting} />
+      </label>
+      <div
+        className="drop-zone"
+        data-dragging={dragging}
+        onDragOver={(event) => {
+          event.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <label htmlFor="video-file">Video file: choose one or drop it here</label>
+        <input
+          id="video-file"
+          name="file"
+          type="file"
+          accept="video/*"
+          disabled={submitting}
+          data-testid="file-input"
+          onChange={(event) => void choose(event.currentTarget.files?.[0] ?? null)}
+        />
+      </div>
+      <div aria-live="polite" data-testid="file-check" data-check={check.kind}>
+        {check.kind === "checking" && <p className="muted">Checking the file…</p>}
+        {check.kind === "ok" && check.note && <p className="muted">{check.note}</p>}
+        {check.kind === "problems" && (
+          <div className="error-text" role="alert">
+            <p style={{ margin: 0 }}>AQ would refuse this file:</p>
+            <ul>
+              {check.problems.map((problem) => (
+                <li key={problem}>{problem}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </div>
+      <div>
+        <button type="submit" className="primary" disabled={submitting || check.kind !== "ok"}>
+          {submitting ? "Creating the video…" : "Upload"}
         </button>
-      </form>
-
-      {phase.kind === "creating" && <p>Creating the video…</p>}
-      {phase.kind === "uploading" && (
-        <div data-testid="upload-progress">
-          <p>
-            Uploading {formatBytes(phase.sent)} of {formatBytes(phase.total)}
-          </p>
-          <progress max={phase.total} value={phase.sent} />
-        </div>
-      )}
-      {phase.kind === "completing" && <p>Upload done; starting the pipeline…</p>}
-      {phase.kind === "failed" && (
+      </div>
+      {error && (
         <p className="error-text" role="alert">
-          {phase.message}
+          {error}
         </p>
       )}
-      {phase.kind === "processing" && <PipelineView videoId={phase.videoId} />}
-      {videoId && phase.kind !== "processing" && <p className="muted">Video id: {videoId}</p>}
-    </div>
-  );
-}
-
-function PipelineView({ videoId }: { videoId: string }) {
-  const { progress, failure, ended } = useVideoProgress(videoId);
-  const status = progress?.status;
-  const eta = progress && status && !isTerminal(status) ? formatEta(progress.etaSeconds) : null;
-
-  return (
-    <section aria-label="Pipeline" data-testid="pipeline" data-video-id={videoId} data-status={status ?? ""}>
-      <h2>Pipeline</h2>
-      <p className="muted">Video id: {videoId}</p>
-      {!progress && !failure && <p>Waiting for the first progress event…</p>}
-      {progress && (
-        <>
-          <p>
-            <StatusBadge status={progress.status} /> stage <strong>{progress.stage}</strong>, {Math.round(progress.percent)}%
-            {eta && <span className="muted"> · {eta}</span>}
-            {progress.fps !== null && progress.status === "ENCODING" && (
-              <span className="muted">
-                {" "}
-                · {Math.round(progress.fps)} fps{progress.speed !== null && `, ${progress.speed.toFixed(1)}x`}
-              </span>
-            )}
-          </p>
-          <progress max={100} value={progress.percent} />
-          {progress.error && (
-            <p className="error-text" role="alert">
-              <code>{progress.error.code}</code> {progress.error.message}
-            </p>
-          )}
-          {progress.status === "READY" && (
-            <p>
-              Ready. <Link href={`/videos/${videoId}`}>Play it</Link>
-            </p>
-          )}
-        </>
-      )}
-      {failure && (
-        <p className="error-text" role="alert">
-          Progress unavailable: {failure.code}: {failure.message}
-        </p>
-      )}
-      {ended && progress && progress.status !== "READY" && (
-        <p>
-          Finished as {progress.status.toLowerCase()}. See the <Link href="/">library</Link>.
-        </p>
-      )}
-    </section>
+    </form>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef } from "react";
+import { useRef, type CSSProperties } from "react";
 import { QualityMenu } from "./quality-menu";
 import { useHlsPlayer, type HlsPlayerOptions } from "./use-hls-player";
 import styles from "./hls-player.module.css";
@@ -13,15 +13,26 @@ export interface HlsPlayerProps extends HlsPlayerOptions {
   muted?: boolean;
   poster?: string;
   className?: string;
+  /** Width / height of the source (AQ: Video.width / Video.height): the box takes its shape. Default 16:9. */
+  aspectRatio?: number;
 }
 
 /** A <video> playing `src` with hls.js, with a quality menu (Auto + each rendition). */
-export function HlsPlayer({ src, autoPlay = false, muted = autoPlay, poster, className, config, onInstance }: HlsPlayerProps) {
+export function HlsPlayer({ src, autoPlay = false, muted = autoPlay, poster, className, aspectRatio, config, onInstance }: HlsPlayerProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const player = useHlsPlayer(videoRef, src, { config, onInstance });
   return (
     <div className={[styles.player, className].filter(Boolean).join(" ")}>
-      <video ref={videoRef} className={styles.video} controls playsInline autoPlay={autoPlay} muted={muted} poster={poster} />
+      <video
+        ref={videoRef}
+        className={styles.video}
+        style={aspectRatio ? ({ "--aq-aspect": aspectRatio } as CSSProperties) : undefined}
+        controls
+        playsInline
+        autoPlay={autoPlay}
+        muted={muted}
+        poster={poster}
+      />
       {player.engine === "hls.js" && player.levels.length > 0 && (
         <QualityMenu
           levels={player.levels}

@@ -41,6 +41,14 @@ export interface HlsPlayerControls {
   selectLevel: (index: number) => void;
 }
 
+/** A fatal playback error as a viewer reads it; hls.js's own words stay in the console. */
+export function playbackFailure(kind: "network" | "media", details: string): string {
+  console.warn(`hls.js fatal ${kind} error: ${details}`);
+  return kind === "network"
+    ? "The video could not be loaded: the link may have expired or the connection dropped. Reload the page to try again."
+    : "This browser could not play the video's data. Try another browser, or reload the page.";
+}
+
 export function levelName(level: Pick<Level, "width" | "height" | "bitrate">): string {
   const shortSide = Math.min(level.width, level.height);
   return shortSide > 0 ? `${shortSide}p` : `${Math.round(level.bitrate / 1000)} kb/s`;
@@ -108,7 +116,9 @@ export function useHlsPlayer(
               hls.recoverMediaError();
               return;
             }
-            setError(`${data.type}: ${data.details}`);
+            // Stop here: hls.js would otherwise leave the video waiting, its spinner turning forever.
+            hls.stopLoad();
+            setError(playbackFailure(data.type === ErrorTypes.NETWORK_ERROR ? "network" : "media", data.details));
           });
           hls.loadSource(src);
           hls.attachMedia(video);
@@ -126,11 +136,14 @@ export function useHlsPlayer(
             video.load();
           };
         } else {
-          setError("this browser cannot play HLS (no Media Source Extensions and no native HLS)");
+          setError("This browser cannot play HLS video (it has neither Media Source Extensions nor native HLS).");
         }
       })
       .catch((loadError: unknown) => {
-        if (!cancelled) setError(`the player could not be loaded: ${loadError instanceof Error ? loadError.message : String(loadError)}`);
+        if (!cancelled)
+          setError(
+            `The player could not be loaded (${loadError instanceof Error ? loadError.message : String(loadError)}). Reload the page to try again.`,
+          );
       });
 
     return () => {

@@ -6,21 +6,25 @@ import {
   LibraryDocument,
   PlayerDocument,
   RetryVideoDocument,
-  type PlayerQuery,
+  UploadRulesDocument,
+  type LibraryQuery,
 } from "@aq/graphql-client";
-import type { UploadTarget, VideoSummary } from "../videos";
+import type { UploadRules, UploadTarget, VideoDetails, VideoStatus, VideoSummary } from "../videos";
 import { gatewayRequest } from "./request";
 
-/** The newest videos first; the gateway caps a page at 100. */
-export async function listVideos(first = 50): Promise<VideoSummary[]> {
-  const data = await gatewayRequest(LibraryDocument, { first });
-  return data.videos.edges.map((edge) => edge.node);
+export type LibraryPage = LibraryQuery["videos"];
+
+/** One page of the library, newest first; without a status the gateway leaves deleted videos out. */
+export async function listVideos(options: { status?: VideoStatus; first: number; after?: string }): Promise<LibraryPage> {
+  return (await gatewayRequest(LibraryDocument, options)).videos;
 }
 
-export type PlayableVideo = NonNullable<PlayerQuery["video"]>;
-
-export async function videoForPlayback(id: string, expiresInSeconds: number): Promise<PlayableVideo | null> {
+export async function videoForPlayback(id: string, expiresInSeconds: number): Promise<VideoDetails | null> {
   return (await gatewayRequest(PlayerDocument, { id, expiresInSeconds })).video;
+}
+
+export async function uploadRules(): Promise<UploadRules> {
+  return (await gatewayRequest(UploadRulesDocument, {})).uploadRules;
 }
 
 export interface NewUpload {
