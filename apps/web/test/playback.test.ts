@@ -195,6 +195,7 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
       const video = document.querySelector("video");
       return video !== null && !video.paused && video.currentTime > 0.5;
     });
+    expect(await page.locator("video").getAttribute("poster")).toMatch(new RegExp(`/${videoId}/`));
     // The player's box has the source's shape (16:9 here).
     const box = await page.locator("video").boundingBox();
     expect(box!.width / box!.height).toBeCloseTo(16 / 9, 1);
@@ -246,13 +247,19 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     await screenshot("playback.png");
     violations.push(...(await seriousViolations("video page, playing")));
 
-    // The library: a card with the poster placeholder, status and renditions, at desktop and phone widths.
+    // The library: a card with the poster, status and renditions, at desktop and phone widths.
     await page.goto(webUrl);
     expect(await page.title()).toBe("Library · AQ");
     expect(await page.getByRole("link", { name: "Library" }).getAttribute("aria-current")).toBe("page");
     const card = page.locator(`li[data-video-id="${videoId}"]`);
     expect(await card.locator("[data-status]").getAttribute("data-status")).toBe("READY");
     expect(await card.getByTestId("renditions").textContent()).toBe(renditionNames.join(", "));
+    // Its poster, signed like playback, has loaded.
+    await card.locator(".poster img").waitFor();
+    await page.waitForFunction(
+      (id) => (document.querySelector(`li[data-video-id="${id}"] .poster img`) as HTMLImageElement).naturalWidth > 0,
+      videoId,
+    );
     await screenshot("library.png");
     violations.push(...(await seriousViolations("library, light")));
     await page.emulateMedia({ colorScheme: "dark" });

@@ -13,7 +13,7 @@ export function VideoCard({ video }: { video: VideoSummary }) {
     <li className="video-card" data-video-id={video.id}>
       {/* The same destination as the title link: kept out of the tab order and the accessibility tree. */}
       <Link href={`/videos/${video.id}`} className="poster-link" tabIndex={-1} aria-hidden="true">
-        <Poster label={video.status === "READY" ? "Play" : statusLabel(video.status)} durationSeconds={video.durationSeconds} />
+        <Poster src={video.posterUrl ?? null} label={statusLabel(video.status)} durationSeconds={video.durationSeconds} />
       </Link>
       <div className="card-body">
         <Link href={`/videos/${video.id}`} className="card-title" title={title}>

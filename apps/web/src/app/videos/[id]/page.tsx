@@ -63,9 +63,14 @@ export default async function VideoPage({ params }: { params: Promise<{ id: stri
         <div>
           <section aria-label="Video">
             {video.playbackUrl ? (
-              <PlayerView src={video.playbackUrl} aspectRatio={aspectRatio} />
+              <PlayerView src={video.playbackUrl} poster={video.posterUrl ?? undefined} aspectRatio={aspectRatio} />
             ) : (
-              <Poster label={statusLabel(video.status)} durationSeconds={video.durationSeconds} aspectRatio={aspectRatio} />
+              <Poster
+                src={video.posterUrl ?? null}
+                label={statusLabel(video.status)}
+                durationSeconds={video.durationSeconds}
+                aspectRatio={aspectRatio}
+              />
             )}
           </section>
           {video.status !== "READY" && video.status !== "DELETED" && (
@@ -114,6 +119,13 @@ export default async function VideoPage({ params }: { params: Promise<{ id: stri
           {video.status !== "DELETED" && (
             <section aria-label="Actions">
               <VideoActions id={video.id} title={title} retry={canRetry(video)} />
+              {video.downloadUrl && (
+                <p>
+                  <a href={video.downloadUrl} className="button" download>
+                    Download MP4
+                  </a>
+                </p>
+              )}
               <p>
                 <Link href="/upload">Upload another video</Link>
               </p>

@@ -24,7 +24,7 @@ declare global {
   }
 }
 
-export function PlayerView({ src, aspectRatio }: { src: string; aspectRatio?: number }) {
+export function PlayerView({ src, poster, aspectRatio }: { src: string; poster?: string; aspectRatio?: number }) {
   const onInstance = useCallback((hls: Hls) => {
     const handle: AqPlayerHandle = { hls, events: [] };
     const log = (event: PlayerEvent) => handle.events.push(event);
@@ -40,5 +40,5 @@ export function PlayerView({ src, aspectRatio }: { src: string; aspectRatio?: nu
     };
   }, []);
 
-  return <HlsPlayer src={src} autoPlay muted aspectRatio={aspectRatio} onInstance={onInstance} />;
+  return <HlsPlayer src={src} poster={poster} autoPlay muted aspectRatio={aspectRatio} onInstance={onInstance} />;
 }
