@@ -1,6 +1,6 @@
 import { claimDueWebhookDeliveries, recordWebhookAttempt, type ClaimedDelivery, type Database } from "@aq/platform/db";
 import type { Logger } from "@aq/platform/log";
-import { backoffMs, sleep } from "@aq/platform/service";
+import { backoffMs } from "@aq/platform/service";
 import { sendWebhook, webhookEventOf, webhookHeaders, type SecretBox, type WebhookResponse } from "@aq/platform/webhooks";
 
 export interface DispatcherSettings {
@@ -41,8 +41,26 @@ const CLAIM_MARGIN_MS = 5000;
 export function startDispatcher(options: DispatcherOptions): Dispatcher {
   const { db, log, secrets, settings, signal } = options;
   const inFlight = new Set<Promise<void>>();
-  let wakeUp = new AbortController();
-  const wake = () => wakeUp.abort();
+  let woken = false;
+  let wakeUp: (() => void) | undefined;
+  const wake = () => {
+    woken = true;
+    wakeUp?.();
+  };
+  // A timer and a resolver rather than AbortSignal.any per poll: the loop runs for the life of the process.
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (woken || signal.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
+      wakeUp = done;
+    });
 
   const attempt = async ({ delivery, endpoint, change }: ClaimedDelivery) => {
     const event = webhookEventOf(change);
@@ -56,24 +74,25 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
       videoId: event.data.videoId,
       attempt: number,
     };
-    let outcome: WebhookResponse;
+    let secret: string | undefined;
     try {
-      const secret = secrets.open(endpoint.encryptedSecret);
-      outcome = await sendWebhook({
-        url: endpoint.url,
-        body,
-        headers: webhookHeaders(event, body, secret, number),
-        timeoutMs: settings.timeoutMs,
-        policy: { allowPrivate: settings.allowPrivate },
-      });
+      secret = secrets.open(endpoint.encryptedSecret);
     } catch (error) {
-      // Only opening the secret can throw: the key differs from the one that sealed it.
+      // The key differs from the one that sealed it: nothing can be signed, so nothing is sent.
       log.error(
         { ...context, err: { message: (error as Error).message } },
         "the endpoint's secret cannot be opened with WEBHOOK_SECRETS_KEY",
       );
-      outcome = { statusCode: null, error: "the endpoint's secret cannot be opened with this WEBHOOK_SECRETS_KEY", durationMs: 0 };
     }
+    const outcome: WebhookResponse = secret
+      ? await sendWebhook({
+          url: endpoint.url,
+          body,
+          headers: webhookHeaders(event, body, secret, number),
+          timeoutMs: settings.timeoutMs,
+          policy: { allowPrivate: settings.allowPrivate },
+        })
+      : { statusCode: null, error: "the endpoint's secret cannot be opened with this WEBHOOK_SECRETS_KEY", durationMs: 0 };
     const retryInMs = backoffMs(number, { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs });
     const claim = { deliveryId: delivery.id, claimToken: delivery.claimToken! };
     const state = await recordWebhookAttempt(db, claim, outcome, { retryInMs, retryWindowMs: settings.retryWindowMs });
@@ -102,7 +121,7 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   const run = async () => {
     let failures = 0;
     while (!signal.aborted) {
-      wakeUp = new AbortController();
+      woken = false;
       const free = settings.concurrency - inFlight.size;
       let full = false;
       if (free > 0) {
@@ -115,13 +134,13 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
           failures++;
           const delay = backoffMs(failures, { baseMs: POLL_MS, maxMs: 30_000 });
           log.warn({ err: error, retryInMs: delay }, "claiming webhook deliveries failed; retrying");
-          await sleep(delay, signal);
+          await pause(delay);
           continue;
         }
       }
       // With every slot busy, the next look comes when a try ends (it wakes the loop).
       if (full && inFlight.size < settings.concurrency) continue;
-      await sleep(POLL_MS, AbortSignal.any([signal, wakeUp.signal]));
+      await pause(POLL_MS);
     }
     await Promise.all(inFlight);
   };
