@@ -136,6 +136,6 @@ USER node
 WORKDIR /app/apps/webhook-service
 ENV HEALTH_HOST=0.0.0.0 HEALTH_PORT=8084
 EXPOSE 8084
-HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+HEALTHCHECK --interval=10s --timeout=10s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8084/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/main.js"]
