@@ -97,7 +97,8 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
     const claim = { deliveryId: delivery.id, claimToken: delivery.claimToken! };
     const state = await recordWebhookAttempt(db, claim, outcome, { retryInMs, retryWindowMs: settings.retryWindowMs });
     const line = { ...context, statusCode: outcome.statusCode, error: outcome.error, durationMs: outcome.durationMs, state };
-    if (state === null) log.info(line, "webhook try logged; the delivery was replayed or taken over meanwhile, so its new round goes on");
+    if (state === null)
+      log.info(line, "webhook try done, but the delivery was replayed, taken over or deleted meanwhile; its outcome changes nothing");
     else if (state === "delivered") log.info(line, "webhook delivered");
     else if (state === "failed") log.error(line, "webhook delivery failed for good: its retry window is over");
     else log.warn({ ...line, retryInMs }, "webhook delivery failed; retrying later");

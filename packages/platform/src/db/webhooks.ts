@@ -216,7 +216,8 @@ export interface DeliveryOutcome {
  * `retryInMs`, or failed for good once its retry window (counted from its first try) is over.
  * Returns the delivery's state after it, or null when the try no longer held the claim (a
  * replay re-queued the delivery meanwhile, or its claim expired and another sender took it):
- * the try is logged, and the delivery is left to its new round.
+ * the try is logged, and the delivery is left to its new round. Also null, with nothing
+ * logged, when the delivery is gone (its endpoint was deleted during the try).
  */
 export async function recordWebhookAttempt(
   db: Database,
@@ -227,6 +228,12 @@ export async function recordWebhookAttempt(
   const { deliveryId, claimToken } = claim;
   const delivered = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
   return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.id, deliveryId))
+      .for("update");
+    if (!current) return null;
     await tx.insert(webhookAttempts).values({ deliveryId, ...outcome });
     const retryUntil = sql`coalesce(${webhookDeliveries.retryUntil}, now() + make_interval(secs => ${schedule.retryWindowMs / 1000}))`;
     const [row] = await tx

@@ -6,6 +6,7 @@ import {
   fanOutVideoEvents,
   getVideoHistory,
   insertVideo,
+  deleteWebhookEndpoint,
   insertWebhookEndpoint,
   listWebhookEndpoints,
   recordWebhookAttempt,
@@ -92,6 +93,15 @@ describe("webhook deliveries in Postgres", () => {
     const [again] = await claim();
     expect(again!.delivery.eventId).toBe(inFlight!.delivery.eventId);
     expect(again!.delivery.attempts).toBe(0);
+  });
+
+  it("records nothing, and does not fail, for a try whose endpoint was deleted meanwhile", async () => {
+    await onlyNewEndpoints();
+    const target = await endpoint(["video.uploaded"]);
+    await fanOutVideoEvents(db, await video());
+    const [inFlight] = await claim();
+    expect(await deleteWebhookEndpoint(db, target.id)).toBe(true);
+    expect(await recordWebhookAttempt(db, claimOf(inFlight!), ok, schedule)).toBeNull();
   });
 
   it("marks a delivery failed once its retry window is over, and lets the video's next event go", async () => {
