@@ -56,3 +56,4 @@ export * from "./images/index.js";
 export * from "./mp4/index.js";
 export { makeAssets, type MakeAssetsOptions } from "./make-assets.js";
 export { measureQc, type QcOptions } from "./qc/qc-report.js";
+export * from "./captions/index.js";
