@@ -42,6 +42,9 @@ export const ERROR_CODES = [
   // media core
   "SOURCE_TOO_LONG",
   "OUTPUT_NOT_EMPTY",
+  // captions and other files beside the video
+  "CAPTION_INVALID",
+  "VIDEO_NOT_READY",
   // webhooks
   "WEBHOOK_URL_REFUSED",
   "WEBHOOKS_NOT_CONFIGURED",

@@ -137,6 +137,16 @@ export const ERROR_EXPLANATIONS = {
     nextStep: "Give a public http(s) URL for the webhook.",
     retryable: false,
   },
+  CAPTION_INVALID: {
+    summary: "This caption file could not be read as WebVTT or SRT.",
+    nextStep: "Fix the line the message names (or export the captions again) and upload the file again.",
+    retryable: false,
+  },
+  VIDEO_NOT_READY: {
+    summary: "This video is not ready yet.",
+    nextStep: "Wait until it is ready, then try again.",
+    retryable: false,
+  },
   WEBHOOKS_NOT_CONFIGURED: { summary: "Webhooks are not set up on this service.", nextStep: ASK_OPERATOR, retryable: false },
 } as const satisfies Record<ErrorCode, ErrorExplanation>;
 

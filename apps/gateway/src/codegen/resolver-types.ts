@@ -27,6 +27,7 @@ export async function generateResolverTypes(): Promise<string> {
       contextType: "../graphql/context.js#GatewayContext",
       mappers: {
         Video: "@aq/platform/db#VideoRow",
+        CaptionTrack: "@aq/pipeline#VideoCaption",
         StatusChange: "@aq/platform/db#StatusChangeRow",
         VideoError: "@aq/contracts#ErrorValue",
         WebhookEndpoint: "@aq/platform/db#WebhookEndpointRow",

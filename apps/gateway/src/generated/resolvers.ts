@@ -3,6 +3,7 @@
 import type { VideoStatus } from '@aq/contracts';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { VideoRow, StatusChangeRow, WebhookEndpointRow, WebhookDeliveryRow, WebhookAttemptRow } from '@aq/platform/db';
+import type { VideoCaption } from '@aq/pipeline';
 import type { ErrorValue } from '@aq/contracts';
 import type { GatewayContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
@@ -59,6 +60,29 @@ export type StatusChange = {
   detail?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * A caption track: WebVTT segmented along the video's 6 s segments and listed in the master
+ * playlist's SUBTITLES group, so hls.js and Safari offer it in their captions menu.
+ */
+export type CaptionTrack = {
+  __typename?: 'CaptionTrack';
+  /** BCP 47 language tag (en, pt-BR): one track per language. */
+  language: Scalars['String']['output'];
+  /** What a player's captions menu shows. */
+  label: Scalars['String']['output'];
+  /** A signed URL of the whole track as one WebVTT file (for a <track> element or a download); null unless READY. */
+  url?: Maybe<Scalars['String']['output']>;
+};
+
+
+/**
+ * A caption track: WebVTT segmented along the video's 6 s segments and listed in the master
+ * playlist's SUBTITLES group, so hls.js and Safari offer it in their captions menu.
+ */
+export type CaptionTrackUrlArgs = {
+  expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type Video = {
   __typename?: 'Video';
   id: Scalars['ID']['output'];
@@ -111,6 +135,8 @@ export type Video = {
    * Null until READY, and when no download was asked for.
    */
   downloadUrl?: Maybe<Scalars['String']['output']>;
+  /** Caption tracks, in the order the master playlist lists them (its SUBTITLES group). */
+  captions: Array<CaptionTrack>;
   /** How many times the current stage has been attempted. */
   attempts: Scalars['Int']['output'];
   /** ISO 8601. */
@@ -237,6 +263,20 @@ export type UploadTarget = {
   headers: Array<HttpHeader>;
   /** ISO 8601. */
   expiresAt: Scalars['String']['output'];
+};
+
+export type AddCaptionInput = {
+  videoId: Scalars['ID']['input'];
+  /** BCP 47 language tag (en, pt-BR, zh-Hant); adding a language the video has replaces that track. */
+  language: Scalars['String']['input'];
+  /** Exact size of the caption file (at most 2 MiB). */
+  sizeBytes: Scalars['Float']['input'];
+};
+
+export type AddCaptionPayload = {
+  __typename?: 'AddCaptionPayload';
+  /** PUT the WebVTT or SRT file here (with these headers), then call completeCaptionUpload. */
+  upload: UploadTarget;
 };
 
 export type CreateVideoPayload = {
@@ -441,6 +481,17 @@ export type Mutation = {
    * or re-queues a video that has not moved for longer than the gateway's stuck threshold.
    */
   retryVideo: Video;
+  /** Step 1 of adding a caption track to a READY video: a presigned PUT for its WebVTT or SRT file. */
+  addCaption: AddCaptionPayload;
+  /**
+   * Step 2: checks the uploaded file (a broken one is refused with CAPTION_INVALID naming its first
+   * bad line), converts SRT to WebVTT, stores the track and lists it in the master playlist
+   * (label: what players show; default the language, or the replaced track's label). Only
+   * playlists and caption files change.
+   */
+  completeCaptionUpload: Video;
+  /** Takes the language's track out of the master playlist and deletes its files. */
+  removeCaption: Video;
   /** Removes the video's stored objects and marks it DELETED. True when done (also if it was already deleted). */
   deleteVideo: Scalars['Boolean']['output'];
   /** Registers a webhook endpoint; the payload holds its signing secret, which is never shown again. */
@@ -470,6 +521,24 @@ export type MutationCompleteVideoUploadArgs = {
 
 export type MutationRetryVideoArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationAddCaptionArgs = {
+  input: AddCaptionInput;
+};
+
+
+export type MutationCompleteCaptionUploadArgs = {
+  videoId: Scalars['ID']['input'];
+  language: Scalars['String']['input'];
+  label?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationRemoveCaptionArgs = {
+  videoId: Scalars['ID']['input'];
+  language: Scalars['String']['input'];
 };
 
 
@@ -591,6 +660,7 @@ export type ResolversTypes = {
   VideoError: ResolverTypeWrapper<ErrorValue>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   StatusChange: ResolverTypeWrapper<StatusChangeRow>;
+  CaptionTrack: ResolverTypeWrapper<VideoCaption>;
   Video: ResolverTypeWrapper<VideoRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -602,6 +672,8 @@ export type ResolversTypes = {
   CreateVideoInput: CreateVideoInput;
   HttpHeader: ResolverTypeWrapper<HttpHeader>;
   UploadTarget: ResolverTypeWrapper<UploadTarget>;
+  AddCaptionInput: AddCaptionInput;
+  AddCaptionPayload: ResolverTypeWrapper<AddCaptionPayload>;
   CreateVideoPayload: ResolverTypeWrapper<Omit<CreateVideoPayload, 'video'> & { video: ResolversTypes['Video'] }>;
   VideoEdge: ResolverTypeWrapper<Omit<VideoEdge, 'node'> & { node: ResolversTypes['Video'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -630,6 +702,7 @@ export type ResolversParentTypes = {
   VideoError: ErrorValue;
   Boolean: Scalars['Boolean']['output'];
   StatusChange: StatusChangeRow;
+  CaptionTrack: VideoCaption;
   Video: VideoRow;
   ID: Scalars['ID']['output'];
   Float: Scalars['Float']['output'];
@@ -641,6 +714,8 @@ export type ResolversParentTypes = {
   CreateVideoInput: CreateVideoInput;
   HttpHeader: HttpHeader;
   UploadTarget: UploadTarget;
+  AddCaptionInput: AddCaptionInput;
+  AddCaptionPayload: AddCaptionPayload;
   CreateVideoPayload: Omit<CreateVideoPayload, 'video'> & { video: ResolversParentTypes['Video'] };
   VideoEdge: Omit<VideoEdge, 'node'> & { node: ResolversParentTypes['Video'] };
   PageInfo: PageInfo;
@@ -683,6 +758,12 @@ export type StatusChangeResolvers<ContextType = GatewayContext, ParentType exten
   detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type CaptionTrackResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CaptionTrack'] = ResolversParentTypes['CaptionTrack']> = {
+  language?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<CaptionTrackUrlArgs>>;
+};
+
 export type VideoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Video'] = ResolversParentTypes['Video']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -700,6 +781,7 @@ export type VideoResolvers<ContextType = GatewayContext, ParentType extends Reso
   storyboardUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoStoryboardUrlArgs>>;
   mp4Download?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   downloadUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoDownloadUrlArgs>>;
+  captions?: Resolver<Array<ResolversTypes['CaptionTrack']>, ParentType, ContextType>;
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -751,6 +833,10 @@ export type UploadTargetResolvers<ContextType = GatewayContext, ParentType exten
   method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   headers?: Resolver<Array<ResolversTypes['HttpHeader']>, ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AddCaptionPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AddCaptionPayload'] = ResolversParentTypes['AddCaptionPayload']> = {
+  upload?: Resolver<ResolversTypes['UploadTarget'], ParentType, ContextType>;
 };
 
 export type CreateVideoPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CreateVideoPayload'] = ResolversParentTypes['CreateVideoPayload']> = {
@@ -855,6 +941,9 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   createVideo?: Resolver<ResolversTypes['CreateVideoPayload'], ParentType, ContextType, RequireFields<MutationCreateVideoArgs, 'input'>>;
   completeVideoUpload?: Resolver<ResolversTypes['Video'], ParentType, ContextType, RequireFields<MutationCompleteVideoUploadArgs, 'id'>>;
   retryVideo?: Resolver<ResolversTypes['Video'], ParentType, ContextType, RequireFields<MutationRetryVideoArgs, 'id'>>;
+  addCaption?: Resolver<ResolversTypes['AddCaptionPayload'], ParentType, ContextType, RequireFields<MutationAddCaptionArgs, 'input'>>;
+  completeCaptionUpload?: Resolver<ResolversTypes['Video'], ParentType, ContextType, RequireFields<MutationCompleteCaptionUploadArgs, 'videoId' | 'language'>>;
+  removeCaption?: Resolver<ResolversTypes['Video'], ParentType, ContextType, RequireFields<MutationRemoveCaptionArgs, 'videoId' | 'language'>>;
   deleteVideo?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteVideoArgs, 'id'>>;
   createWebhookEndpoint?: Resolver<ResolversTypes['CreateWebhookEndpointPayload'], ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;
   setWebhookEndpointEnabled?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationSetWebhookEndpointEnabledArgs, 'id' | 'enabled'>>;
@@ -871,6 +960,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Rendition?: RenditionResolvers<ContextType>;
   VideoError?: VideoErrorResolvers<ContextType>;
   StatusChange?: StatusChangeResolvers<ContextType>;
+  CaptionTrack?: CaptionTrackResolvers<ContextType>;
   Video?: VideoResolvers<ContextType>;
   QcReport?: QcReportResolvers<ContextType>;
   QcRendition?: QcRenditionResolvers<ContextType>;
@@ -878,6 +968,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   QcAudio?: QcAudioResolvers<ContextType>;
   HttpHeader?: HttpHeaderResolvers<ContextType>;
   UploadTarget?: UploadTargetResolvers<ContextType>;
+  AddCaptionPayload?: AddCaptionPayloadResolvers<ContextType>;
   CreateVideoPayload?: CreateVideoPayloadResolvers<ContextType>;
   VideoEdge?: VideoEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import type { Resolvers } from "../generated/resolvers.js";
 import { videoStatusEnumValues } from "../graphql/status.js";
+import { CaptionTrack, captionMutations } from "./captions.js";
 import { completeVideoUpload } from "./complete-upload.js";
 import { createVideo } from "./create-video.js";
 import { deleteVideo } from "./delete-video.js";
@@ -14,9 +15,10 @@ export const resolvers: Resolvers = {
   WebhookEndpointSource: { API: "api", CONFIG: "config" },
   WebhookDeliveryState: { PENDING: "pending", DELIVERED: "delivered", FAILED: "failed" },
   Query: { video, videos, uploadRules, ...webhookQueries },
-  Mutation: { createVideo, completeVideoUpload, retryVideo, deleteVideo, ...webhookMutations },
+  Mutation: { createVideo, completeVideoUpload, retryVideo, deleteVideo, ...captionMutations, ...webhookMutations },
   Subscription: { videoProgress },
   Video,
+  CaptionTrack,
   StatusChange,
   VideoError,
   WebhookEndpoint,

@@ -1,37 +1,14 @@
 import { AqError, explainError, nearestThumbnail, QC_REPORT, thumbnailFile, videoPrefix, type QcReport } from "@aq/contracts";
-import { signPlaybackFileUrl, signPlaybackUrl } from "@aq/platform/playback";
+import { signPlaybackUrl } from "@aq/platform/playback";
 import { getObjectStream } from "@aq/platform/storage";
 import { presignGetText } from "@aq/platform/storage";
-import type { VideoRow } from "@aq/platform/db";
-import type { GatewayContext } from "../graphql/context.js";
 import type { StatusChangeResolvers, VideoErrorResolvers, VideoResolvers } from "../generated/resolvers.js";
 import { publicError } from "../graphql/public-error.js";
+import { linkLifetime, signedFile } from "./signed-file.js";
 
 /** The probe result is stored typed (the media core's MediaInfo); only a few numbers are exposed. */
 function finite(value: number | null | undefined): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
-
-/** A signed link's lifetime: the caller's within the configured maximum, else the default. */
-function linkLifetime(expiresInSeconds: number | null | undefined, runtime: GatewayContext["runtime"]): number {
-  const { PLAYBACK_DEFAULT_TTL_SECONDS, PLAYBACK_MAX_TTL_SECONDS } = runtime.config;
-  const ttl = expiresInSeconds ?? PLAYBACK_DEFAULT_TTL_SECONDS;
-  if (ttl < 1 || ttl > PLAYBACK_MAX_TTL_SECONDS) {
-    throw new AqError("INVALID_INPUT", `expiresInSeconds must be between 1 and ${PLAYBACK_MAX_TTL_SECONDS}, got ${ttl}`);
-  }
-  return ttl;
-}
-
-/** A signed URL of a file under videos/<id>/, once the video is READY and the file was made. */
-async function signedFile(
-  row: VideoRow,
-  path: string | undefined,
-  expiresInSeconds: number | null | undefined,
-  context: GatewayContext,
-): Promise<string | null> {
-  if (row.status !== "ready" || !path) return null;
-  const { runtime } = context;
-  return (await signPlaybackFileUrl(runtime.keyring, runtime.playbackBaseUrl(), row.id, path, linkLifetime(expiresInSeconds, runtime))).url;
 }
 
 export const Video: VideoResolvers = {
@@ -58,6 +35,7 @@ export const Video: VideoResolvers = {
   },
   storyboardUrl: (row, { expiresInSeconds }, context) => signedFile(row, row.assets?.storyboard.path, expiresInSeconds, context),
   downloadUrl: (row, { expiresInSeconds }, context) => signedFile(row, row.assets?.download?.path, expiresInSeconds, context),
+  captions: (row) => row.captions.map((track) => ({ ...track, video: row })),
   createdAt: (row) => row.createdAt.toISOString(),
   updatedAt: (row) => row.updatedAt.toISOString(),
   history: (row, _args, { history }) => history.load(row.id),

@@ -57,6 +57,14 @@ export type CreateVideoInput = {
   mp4Download?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+export type AddCaptionInput = {
+  videoId: Scalars['ID']['input'];
+  /** BCP 47 language tag (en, pt-BR, zh-Hant); adding a language the video has replaces that track. */
+  language: Scalars['String']['input'];
+  /** Exact size of the caption file (at most 2 MiB). */
+  sizeBytes: Scalars['Float']['input'];
+};
+
 export type WebhookEndpointSource =
   /** Registered with createWebhookEndpoint. */
   | 'API'

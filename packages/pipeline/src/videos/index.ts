@@ -7,3 +7,4 @@ export * from "./create-video.js";
 export * from "./complete-upload.js";
 export * from "./delete-video.js";
 export * from "./retry.js";
+export * from "./captions.js";

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, exists, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
-import { statusSubject, type ErrorValue, type StatusEvent, type VideoStatus } from "@aq/contracts";
+import { statusSubject, type CaptionTrack, type ErrorValue, type StatusEvent, type VideoStatus } from "@aq/contracts";
 import type { Database } from "./client.js";
 import { clearExpiredLease, holdsLease, leaseIs, releaseLease, type LeaseRef } from "./leases.js";
 import { outbox, videoStatusHistory, videos, workLeases, type NewVideoRow, type StatusChangeRow, type VideoRow } from "./schema.js";
@@ -179,4 +179,23 @@ export async function releaseAttempt(db: Database, lease: LeaseRef, status: Vide
     .update(videos)
     .set({ attempts: sql`greatest(${videos.attempts} - 1, 0)` })
     .where(and(eq(videos.id, lease.videoId), eq(videos.status, status), underLease(lease)));
+}
+
+/**
+ * Changes a video's caption tracks with its row locked, so two changes to one video take turns:
+ * `change` gets the row as locked and returns the new list, after doing whatever must happen
+ * before it is recorded (rewriting the master playlist). Null when there is no such video.
+ */
+export async function changeVideoCaptions(
+  db: Database,
+  id: string,
+  change: (row: VideoRow) => Promise<CaptionTrack[]>,
+): Promise<VideoRow | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(videos).where(eq(videos.id, id)).for("update");
+    if (!row) return null;
+    const captions = await change(row);
+    const [updated] = await tx.update(videos).set({ captions, updatedAt: new Date() }).where(eq(videos.id, id)).returning();
+    return updated ?? null;
+  });
 }

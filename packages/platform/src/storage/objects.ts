@@ -12,7 +12,7 @@ import {
   type GetObjectCommandOutput,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { AqError } from "@aq/contracts";
+import { AqError, cacheControlFor, contentTypeFor } from "@aq/contracts";
 import type { Storage } from "./client.js";
 
 interface S3ErrorShape {
@@ -189,4 +189,27 @@ export async function presignPut(
 export async function presignGetText(storage: Storage, key: string, expiresInSeconds: number): Promise<string> {
   const command = new GetObjectCommand({ Bucket: storage.bucket, Key: key, ResponseContentType: "text/plain; charset=utf-8" });
   return getSignedUrl(storage.client, command, { expiresIn: expiresInSeconds });
+}
+
+/** Writes a small text object (a playlist, a caption file) with the content type and caching its name calls for. */
+export async function putText(storage: Storage, key: string, text: string): Promise<void> {
+  await storage.client.send(
+    new PutObjectCommand({
+      Bucket: storage.bucket,
+      Key: key,
+      Body: text,
+      ContentType: contentTypeFor(key),
+      CacheControl: cacheControlFor(key),
+    }),
+  );
+}
+
+/** An object's bytes, at most `maxBytes` of them (null when there is no such object). */
+export async function readObjectBytes(storage: Storage, key: string, maxBytes: number): Promise<Buffer | null> {
+  const object = await getObjectStream(storage, key, `bytes=0-${maxBytes - 1}`).catch((error: unknown) => {
+    if (isInvalidRangeError(error)) return getObjectStream(storage, key);
+    throw error;
+  });
+  if (!object) return null;
+  return Buffer.concat(await object.body.toArray());
 }
