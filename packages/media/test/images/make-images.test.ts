@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultLadderConfig } from "@aq/config";
-import { encodeVideo, type EncodedVideo } from "../../src/encode-video.js";
+import type { EncodedVideo } from "../../src/encode-video.js";
+import { encodeClip } from "../encoded-clip.js";
 import { makeImages } from "../../src/images/make-images.js";
 import { streamsOf } from "../hls-assertions.js";
 
@@ -21,13 +21,7 @@ beforeAll(async () => {
     ...["-filter_complex", "[0:v][1:v]concat=n=2:v=1[v]", "-map", "[v]", "-map", "2:a", "-c:v", "libx264", "-preset", "ultrafast"],
     ...["-c:a", "aac", "-shortest", source],
   ]);
-  encoded = await encodeVideo({
-    source,
-    workDir: join(dir, "work"),
-    outDir: join(dir, "out", "clip"),
-    videoId: "clip",
-    ladder: { ...defaultLadderConfig, allowSmallerSources: true, x264Preset: "superfast" },
-  });
+  encoded = await encodeClip(source, dir);
 }, 120_000);
 
 afterAll(async () => {

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultLadderConfig } from "@aq/config";
 import { makeTestClip } from "@aq/devkit";
-import { encodeVideo, type EncodedVideo } from "../../src/encode-video.js";
+import type { EncodedVideo } from "../../src/encode-video.js";
+import { encodeClip } from "../encoded-clip.js";
 import { downloadRendition, isFastStart, makeDownload } from "../../src/mp4/make-download.js";
 
 let dir: string;
@@ -15,13 +15,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "aq-download-test-"));
   const source = join(dir, "source.mp4");
   await makeTestClip(source, { seconds: 7, width: 640, height: 360, fps: 30 });
-  encoded = await encodeVideo({
-    source,
-    workDir: join(dir, "work"),
-    outDir: join(dir, "out", "clip"),
-    videoId: "clip",
-    ladder: { ...defaultLadderConfig, allowSmallerSources: true, x264Preset: "superfast" },
-  });
+  encoded = await encodeClip(source, dir);
 }, 120_000);
 
 afterAll(async () => {
