@@ -301,13 +301,18 @@ async function checkPlayback(playbackUrl: string): Promise<{ playlists: number; 
     }
     lines.push(`${variant}: ${list.length} segments; fetched ${sizes.join(", ")}`);
   }
-  // A token is required: the same path without its signature is refused.
-  const unsigned = new URL(playbackUrl);
-  unsigned.search = "";
-  const refused = await fetch(unsigned);
+  // The signature is part of the path (/v/<expiry>/<kid>.<signature>/<id>/master.m3u8): the same
+  // path with one character of it changed is refused.
+  const tampered = new URL(playbackUrl);
+  const parts = tampered.pathname.split("/");
+  const token = parts[3] ?? "";
+  if (parts[1] !== "v" || !token.includes(".")) throw new Error(`unexpected playback URL shape: ${tampered.pathname}`);
+  parts[3] = token.slice(0, -1) + (token.endsWith("A") ? "B" : "A");
+  tampered.pathname = parts.join("/");
+  const refused = await fetch(tampered);
   await refused.body?.cancel();
-  if (refused.status < 400) throw new Error(`playback without the signature answered ${refused.status}`);
-  lines.push(`master.m3u8 without its signature: ${refused.status}`);
+  if (refused.status < 400) throw new Error(`playback with a tampered signature answered ${refused.status}`);
+  lines.push(`master.m3u8 with a tampered signature: ${refused.status}`);
   return { playlists: variants.length + 1, segments, lines };
 }
 
