@@ -139,6 +139,37 @@ describe("edge worker in the Workers runtime (workerd via Miniflare) with a loca
     expect(notPlayback.status).toBe(400);
     await notPlayback.arrayBuffer();
   });
+  it("serves the poster, storyboard and caption files with their types, and a download as an attachment", async () => {
+    const bucket = await mf.getR2Bucket("BUCKET");
+    const files: Array<[string, string]> = [
+      ["images/poster.jpg", "\xff\xd8\xff"],
+      ["images/storyboard.vtt", "WEBVTT\n"],
+      ["captions/en_000.vtt", "WEBVTT\n"],
+      ["download/My-trip.mp4", "mp4 bytes"],
+      ["captions/.upload-en", "1\n00:00:01,000 --> 00:00:02,000\nhi\n"],
+    ];
+    for (const [file, body] of files) await bucket.put(`videos/video-a/${file}`, body);
+    const expected: Array<[string, string, string | null]> = [
+      ["images/poster.jpg", "image/jpeg", null],
+      ["images/storyboard.vtt", "text/vtt; charset=utf-8", null],
+      ["captions/en_000.vtt", "text/vtt; charset=utf-8", null],
+      ["download/My-trip.mp4", "video/mp4", 'attachment; filename="My-trip.mp4"'],
+    ];
+    for (const [file, contentType, disposition] of expected) {
+      for (const method of ["GET", "HEAD"]) {
+        const res = await mf.dispatchFetch(await url("video-a", file), { method });
+        expect(res.status, file).toBe(200);
+        expect(res.headers.get("content-type"), file).toBe(contentType);
+        expect(res.headers.get("content-disposition"), file).toBe(disposition);
+        await res.arrayBuffer();
+      }
+    }
+    // A caption file waiting for completeCaptionUpload is not part of playback.
+    const hidden = await mf.dispatchFetch(await url("video-a", "captions/.upload-en"));
+    expect(hidden.status).toBe(400);
+    await hidden.arrayBuffer();
+  });
+
   it("answers 412 when If-Match or If-Unmodified-Since fails, and serves when they hold", async () => {
     const segment = await url("video-b", "segments/360p_000.ts");
     const etag = (await mf.dispatchFetch(segment, { method: "HEAD" })).headers.get("etag")!;

@@ -128,16 +128,31 @@ describe("captions", () => {
       if (object.key.startsWith(`${prefix}captions/`) || object.key === `${prefix}master.m3u8`) continue;
       expect(before.get(object.key), object.key).toBe(object.size);
     }
-    expect(await listPrefix(gw.storage, `uploads/${id}/`)).toEqual([]);
+    // The uploaded file is gone once published; it never was reachable through playback.
+    expect((await listPrefix(gw.storage, `${prefix}captions/.`)).map((o) => o.key)).toEqual([]);
   });
 
   it("refuses a broken file with CAPTION_INVALID naming the line, and leaves the published tracks alone", async () => {
     await upload("fr", BROKEN_SRT);
+    const waiting = (await listPrefix(gw.storage, `${prefix}captions/.`)).map((o) => o.key);
+    expect(waiting).toEqual([`${prefix}captions/.upload-fr`]);
+    const [, expiry, token] = new URL(
+      (
+        await gw.graphql<{ video: { posterUrl: null; captions: { url: string }[] } }>(
+          `query($id: ID!) { video(id: $id) { captions { url } } }`,
+          { id },
+        )
+      ).data!.video.captions[0]!.url,
+    ).pathname
+      .split("/")
+      .slice(1);
+    expect((await fetch(new URL(`/v/${expiry}/${token}/${id}/captions/.upload-fr`, gw.url))).status).toBe(400);
     const refused = await gw.graphql(COMPLETE, { id, language: "fr" });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", aqCode: "CAPTION_INVALID" });
     expect(refused.errors?.[0]?.message).toMatch(/SRT line 6: "00:00:0x,000" is not a timestamp/);
     expect(await text(`${prefix}master.m3u8`)).not.toContain("captions/fr.m3u8");
     expect(await listPrefix(gw.storage, `${prefix}captions/fr`)).toEqual([]);
+    expect(await listPrefix(gw.storage, `${prefix}captions/.upload-fr`)).toEqual([]);
   });
 
   it("removes a track by rewriting the master back, and deletes its files", async () => {

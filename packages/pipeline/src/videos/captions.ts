@@ -6,7 +6,6 @@ import {
   captionSegment,
   CAPTIONS_DIR,
   MASTER_PLAYLIST,
-  uploadPrefix,
   videoPrefix,
   type CaptionTrack,
 } from "@aq/contracts";
@@ -20,7 +19,7 @@ import {
   withSubtitles,
 } from "@aq/media";
 import { changeVideoCaptions, getVideo, type Database, type VideoRow } from "@aq/platform/db";
-import { deletePrefix, presignPut, putText, readObjectBytes, type PresignedPut, type Storage } from "@aq/platform/storage";
+import { deleteObject, deletePrefix, presignPut, putText, readObjectBytes, type PresignedPut, type Storage } from "@aq/platform/storage";
 
 /** Caption files are text: 2 MiB holds many hours of cues. */
 export const MAX_CAPTION_BYTES = 2 * 1024 * 1024;
@@ -48,9 +47,14 @@ export interface VideoCaption extends CaptionTrack {
   video: VideoRow;
 }
 
-/** Where a caption file waits between its upload and completeCaptionUpload. */
+/**
+ * Where a caption file waits between its upload and completeCaptionUpload: in the video's own
+ * folder, so deleteVideo removes it, but not under uploads/<id>/, which the gateway's upload
+ * sweep empties for READY videos (it could take the file between the PUT and the completion).
+ * The leading dot keeps it off the playback route (parsePlaybackPath refuses hidden names).
+ */
 export function captionUploadKey(videoId: string, language: string): string {
-  return `${uploadPrefix(videoId)}${CAPTIONS_DIR}/${language}`;
+  return `${videoPrefix(videoId)}${CAPTIONS_DIR}/.upload-${language}`;
 }
 
 async function readyVideo(db: Database, videoId: string): Promise<VideoRow> {
@@ -131,9 +135,15 @@ export async function completeCaptionUpload(
   await readyVideo(deps.db, videoId);
   const uploaded = await readObjectBytes(deps.storage, captionUploadKey(videoId, language), MAX_CAPTION_BYTES + 1);
   if (!uploaded) throw new AqError("NOT_FOUND", `no caption file was uploaded for ${language}: PUT it to the URL addCaption gave first`);
-  if (uploaded.length > MAX_CAPTION_BYTES) throw new AqError("CAPTION_INVALID", `the caption file is over ${MAX_CAPTION_BYTES} bytes`);
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(uploaded);
-  const { cues } = parseCaptions(text);
+  let cues;
+  try {
+    if (uploaded.length > MAX_CAPTION_BYTES) throw new AqError("CAPTION_INVALID", `the caption file is over ${MAX_CAPTION_BYTES} bytes`);
+    cues = parseCaptions(new TextDecoder("utf-8", { fatal: false }).decode(uploaded)).cues;
+  } catch (error) {
+    // A refused file is of no further use: the client uploads a corrected one.
+    await deleteObject(deps.storage, captionUploadKey(videoId, language));
+    throw error;
+  }
 
   const prefix = videoPrefix(videoId);
   const { segmentSeconds, startPts } = await videoTimeline(deps.storage, videoId);
@@ -151,7 +161,7 @@ export async function completeCaptionUpload(
     return tracks;
   });
   if (!updated) throw new AqError("NOT_FOUND", `no video with id ${videoId}`);
-  await deletePrefix(deps.storage, captionUploadKey(videoId, language));
+  await deleteObject(deps.storage, captionUploadKey(videoId, language));
   return updated;
 }
 

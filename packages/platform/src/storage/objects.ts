@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -212,4 +213,9 @@ export async function readObjectBytes(storage: Storage, key: string, maxBytes: n
   });
   if (!object) return null;
   return Buffer.concat(await object.body.toArray());
+}
+
+/** Deletes one object by its exact key (deleting a key that does not exist is no error). */
+export async function deleteObject(storage: Storage, key: string): Promise<void> {
+  await storage.client.send(new DeleteObjectCommand({ Bucket: storage.bucket, Key: key }));
 }
