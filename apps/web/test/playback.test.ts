@@ -140,10 +140,11 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     await page.locator('[data-testid="file-check"][data-check="ok"]').waitFor();
     // What the video's page showed on its way, recorded as it happens (the upload can be over in a blink).
     await page.evaluate(() => {
-      const seen = { uploadBar: false, statuses: [] as string[], percents: [] as number[] };
+      const seen = { uploadPhases: [] as string[], statuses: [] as string[], percents: [] as number[] };
       new MutationObserver(() => {
         const live = document.querySelector('[data-testid="video-progress"]');
-        if (live?.getAttribute("data-uploading") === "true") seen.uploadBar = true;
+        const phase = live?.getAttribute("data-upload");
+        if (phase && seen.uploadPhases.at(-1) !== phase) seen.uploadPhases.push(phase);
         const status = live?.getAttribute("data-status");
         if (status && seen.statuses.at(-1) !== status) seen.statuses.push(status);
         const bar = live?.querySelector("progress");
@@ -161,9 +162,10 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     expect(await page.title()).toBe(`${title} · AQ`);
     await screenshot("video-encoding.png");
     const seen = await page.evaluate(
-      () => (window as unknown as { __seen: { uploadBar: boolean; statuses: string[]; percents: number[] } }).__seen,
+      () => (window as unknown as { __seen: { uploadPhases: string[]; statuses: string[]; percents: number[] } }).__seen,
     );
-    expect(seen.uploadBar).toBe(true);
+    // The video's page followed this tab's upload (a small local file may be sent before the page shows "uploading").
+    expect(seen.uploadPhases.at(-1), seen.uploadPhases.join(" ")).toBe("done");
     expect(seen.statuses).toContain("AWAITING_UPLOAD");
     // One overall bar that never moves back.
     expect(
@@ -246,6 +248,20 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     expect(await page.getByLabel("HlsPlayer snippet", { exact: true }).textContent()).toContain("<HlsPlayer src=");
     await screenshot("playback.png");
     violations.push(...(await seriousViolations("video page, playing")));
+
+    // A playlist the player cannot load (an expired or refused link) ends in a message, not a spinner.
+    await page.route("**/master.m3u8", (route) => route.fulfill({ status: 403, body: "expired" }));
+    await page.reload();
+    await expect
+      .poll(() => page.locator("main [role=alert]").allTextContents(), { timeout: 30_000 })
+      .toEqual([expect.stringMatching(/^The video could not be loaded: the link may have expired/)]);
+    // Nothing left loading (NETWORK_EMPTY) and no controls: the browser shows no spinner.
+    expect(await page.evaluate(() => [document.querySelector("video")!.networkState, document.querySelector("video")!.controls])).toEqual([
+      0,
+      false,
+    ]);
+    await screenshot("playback-failed.png");
+    await page.unroute("**/master.m3u8");
 
     // The library: a card with the poster, status and renditions, at desktop and phone widths.
     await page.goto(webUrl);

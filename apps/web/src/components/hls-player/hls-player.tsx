@@ -27,7 +27,8 @@ export function HlsPlayer({ src, autoPlay = false, muted = autoPlay, poster, cla
         ref={videoRef}
         className={styles.video}
         style={aspectRatio ? ({ "--aq-aspect": aspectRatio } as CSSProperties) : undefined}
-        controls
+        // Without a playable source the controls would only show a loading spinner: the message below says why.
+        controls={!player.error}
         playsInline
         autoPlay={autoPlay}
         muted={muted}

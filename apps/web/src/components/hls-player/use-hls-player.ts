@@ -116,8 +116,11 @@ export function useHlsPlayer(
               hls.recoverMediaError();
               return;
             }
-            // Stop here: hls.js would otherwise leave the video waiting, its spinner turning forever.
+            // Stop here: an attached but starved media source leaves the browser's spinner turning forever.
             hls.stopLoad();
+            hls.detachMedia();
+            video.removeAttribute("src");
+            video.load();
             setError(playbackFailure(data.type === ErrorTypes.NETWORK_ERROR ? "network" : "media", data.details));
           });
           hls.loadSource(src);

@@ -62,7 +62,7 @@ export function LiveProgress({
       : [eta, speed].filter(Boolean).join(" · ") || null;
 
   return (
-    <div data-testid="video-progress" data-status={status} data-uploading={upload?.phase === "uploading" || undefined}>
+    <div data-testid="video-progress" data-status={status} data-upload={upload?.phase}>
       <ProgressSteps progress={shown} attempt={status === "ENCODING" ? Math.max(attempts, 1) : null} detail={detail} />
       {upload?.phase === "failed" && (
         <p className="error-text" role="alert">
