@@ -38,11 +38,14 @@ export function sourceFilters(video: VideoStreamInfo, toneMap: boolean): string[
  * exact scale with square pixels and 8-bit 4:2:0 (what libx264's main profile takes). ffmpeg has
  * already applied the rotation, so sizes are in display orientation.
  */
-export function buildFilterGraph(video: VideoStreamInfo, plan: RenditionPlan[], toneMap: boolean): string {
+export function buildFilterGraph(video: VideoStreamInfo, plan: RenditionPlan[], toneMap: boolean, trim?: string): string {
   const first = plan[0];
   if (!first) throw new Error("an encode needs at least one rendition");
   const shared = [
     `fps=fps=${first.frameRateText}`,
+    // A chunk keeps the output frames of its range: cut after the fps filter, so each frame is the
+    // source frame the single run picks for that slot, whatever the source's own timestamps.
+    ...(trim ? [trim] : []),
     ...sourceFilters(video, toneMap),
     `split=${plan.length}${plan.map((_, i) => `[s${i}]`).join("")}`,
   ];

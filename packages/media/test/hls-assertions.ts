@@ -21,11 +21,11 @@ export async function mediaPlaylist(outDir: string, name: string): Promise<types
 }
 
 /** The guide's (docs/encoding-guide.md) section 2 layout with section 5 names, and nothing else. */
-export async function expectExactLayout(outDir: string, plan: RenditionPlan[]): Promise<number> {
+export async function expectExactLayout(outDir: string, plan: RenditionPlan[], options: { qc?: boolean } = {}): Promise<number> {
   const first = await mediaPlaylist(outDir, plan[0]!.name);
   const count = first.segments.length;
-  // The guide's files, plus the QC report encodeVideo writes beside them.
-  const expected = ["master.m3u8", "qc.json"];
+  // The guide's files, plus the QC report encodeVideo writes beside them (the media functions below it write none).
+  const expected = ["master.m3u8", ...(options.qc === false ? [] : ["qc.json"])];
   for (const r of plan) {
     expected.push(`${r.name}.m3u8`);
     for (let i = 0; i < count; i++) expected.push(`segments/${r.name}_${String(i).padStart(3, "0")}.ts`);

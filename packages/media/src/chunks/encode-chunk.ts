@@ -66,8 +66,9 @@ export interface EncodedChunk {
  * writes its segments with the numbers and timestamps the single run gives them:
  * - `-copyts` keeps the source's timeline through the filters, so the `fps` filter places frames on
  *   the single run's grid and the forced keyframes continue its 2 s grid (`keyframesBefore`);
- * - the video is read from startSeconds (ffmpeg decodes from the keyframe before and drops what
- *   precedes it) for durationSeconds, the last chunk to the end;
+ * - the video is read from a second before startSeconds to a second after its end, and the frames
+ *   of its range are kept after the fps filter (trim), so each is the single run's frame for that
+ *   slot even when the source's timestamps are off the grid; the last chunk reads to the end;
  * - each audio track is copied, AAC frame by AAC frame, from the first frame starting at or after
  *   startSeconds to the last starting before the chunk's end, so consecutive chunks hold every
  *   frame exactly once;
@@ -109,7 +110,7 @@ export async function encodeChunk(options: EncodeChunkOptions): Promise<EncodedC
       inputArg(options.input),
       ...audioInputs.flatMap((input) => [...inputSafetyArgs({ remote: isRemote(input) }), ...audioRangeArgs(chunk), "-i", inputArg(input)]),
       "-filter_complex",
-      buildFilterGraph(video, plan, toneMap),
+      buildFilterGraph(video, plan, toneMap, trimFilter(chunk, first)),
       ...ladderOutputArgs({
         plan,
         preset: options.preset ?? "medium",
@@ -159,11 +160,30 @@ function cutMargin(rendition: RenditionPlan): number {
   return 1 / rendition.frameRateValue + AAC_FRAME_SAMPLES / AUDIO_SAMPLE_RATE;
 }
 
+/**
+ * Seconds of source read before a chunk's start: the fps filter places the chunk's first frames
+ * from the source frames around the start, which may lie a little before it.
+ */
+const VIDEO_PREROLL_SECONDS = 1;
+
+/** The input range read: from a little before the chunk (ffmpeg decodes from the keyframe before that) to a little after. */
 function videoRangeArgs(chunk: ChunkRange): string[] {
-  return [
-    ...(chunk.startSeconds > 0 ? ["-ss", seconds(chunk.startSeconds * 1e6)] : []),
-    ...(chunk.last ? [] : ["-t", seconds(chunk.durationSeconds * 1e6)]),
-  ];
+  const from = Math.max(0, chunk.startSeconds - VIDEO_PREROLL_SECONDS);
+  const to = chunk.startSeconds + chunk.durationSeconds + VIDEO_PREROLL_SECONDS;
+  return [...(from > 0 ? ["-ss", seconds(from * 1e6)] : []), ...(chunk.last ? [] : ["-t", seconds((to - from) * 1e6)])];
+}
+
+/**
+ * The chunk's output frames, on the single run's timeline (-copyts): the fps filter numbers them in
+ * its time base of one frame, so the range is the frame slots from the first at or after the start
+ * to the first at or after the end (a time in seconds would be rounded to the nearest slot, which at
+ * 29.97 fps is the slot before 18 s).
+ */
+function trimFilter(chunk: ChunkRange, rendition: RenditionPlan): string {
+  const slot = (seconds: number) => Math.ceil((seconds * rendition.frameRate.num) / rendition.frameRate.den - 1e-9);
+  const start = chunk.startSeconds > 0 ? [`start_pts=${slot(chunk.startSeconds)}`] : [];
+  const end = chunk.last ? [] : [`end_pts=${slot(chunk.startSeconds + chunk.durationSeconds)}`];
+  return `trim=${[...start, ...end].join(":") || "start_pts=0"}`;
 }
 
 /**

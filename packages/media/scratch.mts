@@ -1,0 +1,14 @@
+import { probeMedia, planLadder, encodeHls, encodeInChunks, normalizeSource, normalizedFileName, verifyHlsOutput } from "./src/index.ts";
+import { defaultLadderConfig } from "@aq/config";
+import { rm, mkdir, readFile } from "node:fs/promises";
+const src = process.argv[2]!; const dir = process.argv[3]!;
+await rm(dir, { recursive: true, force: true }); await mkdir(dir, { recursive: true });
+const si = await probeMedia(src);
+const norm = `${dir}/${normalizedFileName(si)}`;
+await normalizeSource({ input: src, output: norm, info: si, logFile: `${dir}/log` });
+const info = await probeMedia(norm);
+const plan = planLadder(info, defaultLadderConfig).slice(0, 2);
+await encodeHls({ input: norm, outDir: `${dir}/single`, info, plan, logFile: `${dir}/log`, preset: "superfast" });
+await encodeInChunks({ input: norm, outDir: `${dir}/chunked`, workDir: `${dir}/work`, info, plan, logFile: `${dir}/log`, preset: "superfast", chunks: { segmentSeconds: 6, chunkSegments: 1, firstChunkSegments: 1 } });
+await verifyHlsOutput(`${dir}/chunked`, plan);
+for (const v of ["single", "chunked"]) console.log(v, (await readFile(`${dir}/${v}/240p.m3u8`, "utf8")).match(/#EXTINF:[\d.]+/g)!.join(" "));
