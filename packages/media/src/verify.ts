@@ -3,7 +3,7 @@ import { join, posix, resolve } from "node:path";
 import { execa } from "execa";
 import type { types } from "hls-parser";
 import { AqError } from "@aq/contracts";
-import { MASTER_PLAYLIST, SEGMENTS_DIR } from "@aq/contracts";
+import { MASTER_PLAYLIST, QC_REPORT, SEGMENTS_DIR } from "@aq/contracts";
 import { playlistName, readPlaylist } from "./hls-playlists.js";
 import { fileArg } from "./input-safety.js";
 import type { RenditionPlan } from "./ladder.js";
@@ -37,7 +37,9 @@ const DURATION_TOLERANCE_SECONDS = 0.5;
 export async function verifyHlsOutput(outDir: string, plan: RenditionPlan[]): Promise<VerifiedOutput> {
   const root = resolve(outDir);
   const problems: string[] = [];
-  const expected = new Set<string>([MASTER_PLAYLIST]);
+  // The QC report encodeVideo writes after verifying sits beside the guide's files: a finished
+  // output verified again (a retried upload, aq encode's output) holds it.
+  const expected = new Set<string>([MASTER_PLAYLIST, QC_REPORT]);
   const renditions: VerifiedRendition[] = [];
   const segmentCounts = new Map<string, number>();
   let durationSeconds = 0;

@@ -68,6 +68,7 @@ describe("verifyHlsOutput", () => {
       "240p.m3u8",
       "360p.m3u8",
       "master.m3u8",
+      "qc.json",
       "segments/240p_000.ts",
       "segments/240p_001.ts",
       "segments/360p_000.ts",
