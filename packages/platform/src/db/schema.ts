@@ -34,6 +34,12 @@ export const videos = pgTable(
     sourceKind: text("source_kind").$type<"upload" | "url" | "file">().notNull(),
     sourceLocation: text("source_location").notNull(),
     sourceSizeBytes: bigint("source_size_bytes", { mode: "number" }),
+    /** A direct upload's multipart upload id in the bucket (null for a single PUT), kept until the upload completes or is aborted. */
+    multipartUploadId: text("multipart_upload_id"),
+    /** The size of every part but the last, for a multipart upload. */
+    uploadPartBytes: bigint("upload_part_bytes", { mode: "number" }),
+    /** When a direct upload must be complete; the gateway's upload sweep deletes the video after that. */
+    uploadExpiresAt: timestamp("upload_expires_at", { withTimezone: true, mode: "date", precision: 3 }),
     /** The probe stage's verdict and plan: the encoder encodes exactly this plan. */
     probe: jsonb("probe").$type<MediaInfo>(),
     plannedRenditions: jsonb("planned_renditions").$type<RenditionPlan[]>(),
