@@ -5,6 +5,7 @@ import S3rver from "s3rver";
 import type { StorageEnv } from "@aq/config";
 import { createStorage, type Storage } from "@aq/platform/storage";
 import { installS3rverDesShim } from "./s3rver-des-shim.js";
+import { installS3rverMultipartShim } from "./s3rver-multipart-shim.js";
 import { startStrictS3Proxy, type R2Limits, type StrictS3Proxy } from "./strict-s3/index.js";
 
 export interface TestS3Server {
@@ -70,6 +71,7 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Test
     vhostBuckets: false,
     configureBuckets: [{ name: bucket, configs: [ANY_ORIGIN_CORS] }],
   });
+  installS3rverMultipartShim(server);
   let address: { port: number };
   try {
     address = await server.run();

@@ -178,14 +178,14 @@ export function deleteObjectsIntegrityRefusal(request: S3Request, body: Buffer):
  * minPartBytes, and all of them but the last of one size (R2 assembles objects from uniform parts).
  */
 export class MultipartLedger {
-  private readonly parts = new Map<string, Map<number, number>>();
+  private readonly parts = new Map<string, Map<number, { size: number; etag: string | undefined }>>();
 
   constructor(private readonly limits: R2Limits) {}
 
-  recordPart(uploadId: string, partNumber: number, size: number): void {
+  recordPart(uploadId: string, partNumber: number, size: number, etag?: string): void {
     let sizes = this.parts.get(uploadId);
     if (!sizes) this.parts.set(uploadId, (sizes = new Map()));
-    sizes.set(partNumber, size);
+    sizes.set(partNumber, { size, etag });
   }
 
   forget(uploadId: string): void {
@@ -195,7 +195,8 @@ export class MultipartLedger {
   /** Checks the parts a CompleteMultipartUpload body lists. */
   completionRefusal(uploadId: string, body: string): S3Refusal | null {
     const listed = [...body.matchAll(/<PartNumber>\s*(\d+)\s*<\/PartNumber>/g)].map((m) => Number(m[1]));
-    const sizes = this.parts.get(uploadId) ?? new Map<number, number>();
+    const etags = [...body.matchAll(/<ETag>\s*([^<]*?)\s*<\/ETag>/g)].map((m) => m[1]!.replace(/&quot;|"/g, ""));
+    const recorded = this.parts.get(uploadId) ?? new Map<number, { size: number; etag: string | undefined }>();
     if (listed.length === 0) return { status: 400, code: "MalformedXML", message: "the request lists no parts" };
     if (listed.length > this.limits.maxParts)
       return { status: 400, code: "InvalidArgument", message: `at most ${this.limits.maxParts} parts` };
@@ -204,10 +205,13 @@ export class MultipartLedger {
         return { status: 400, code: "InvalidPartOrder", message: "The list of parts was not in ascending order." };
     }
     const partSizes: number[] = [];
-    for (const number of listed) {
-      const size = sizes.get(number);
-      if (size === undefined) return { status: 400, code: "InvalidPart", message: `part ${number} was never uploaded` };
-      partSizes.push(size);
+    for (const [index, number] of listed.entries()) {
+      const part = recorded.get(number);
+      if (part === undefined) return { status: 400, code: "InvalidPart", message: `part ${number} was never uploaded` };
+      const etag = etags[index];
+      if (etag !== undefined && part.etag !== undefined && etag !== part.etag.replace(/"/g, ""))
+        return { status: 400, code: "InvalidPart", message: `part ${number}'s ETag does not match the part uploaded` };
+      partSizes.push(part.size);
     }
     const leading = partSizes.slice(0, -1);
     if (leading.some((size) => size < this.limits.minPartBytes)) {

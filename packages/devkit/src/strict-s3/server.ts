@@ -85,7 +85,12 @@ export async function startStrictS3Proxy(options: StrictS3Options): Promise<Stri
     res.end(body);
   }
 
-  function forward(req: IncomingMessage, res: ServerResponse, headers: Record<string, string>, body: Buffer): Promise<number> {
+  function forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    headers: Record<string, string>,
+    body: Buffer,
+  ): Promise<{ status: number; etag: string | undefined }> {
     return new Promise((resolve, reject) => {
       const forwarded = { ...headers };
       // The body is already read in full: the upstream must not wait for a 100 Continue.
@@ -97,7 +102,8 @@ export async function startStrictS3Proxy(options: StrictS3Options): Promise<Stri
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
-          answer.on("end", () => resolve(answer.statusCode ?? 502));
+          const etag = typeof answer.headers.etag === "string" ? answer.headers.etag : undefined;
+          answer.on("end", () => resolve({ status: answer.statusCode ?? 502, etag }));
           answer.on("error", reject);
         },
       );
@@ -131,10 +137,11 @@ export async function startStrictS3Proxy(options: StrictS3Options): Promise<Stri
       const refusal = ledger.completionRefusal(uploadId, body.toString("utf8"));
       if (refusal) return refuse(req, res, refusal);
     }
-    const status = await forward(req, res, headers, body);
+    const { status, etag } = await forward(req, res, headers, body);
     if (uploadId && status >= 200 && status < 300) {
-      if (request.method === "PUT") ledger.recordPart(uploadId, Number(request.query.get("partNumber")), body.length);
-      else ledger.forget(uploadId);
+      if (request.method === "PUT") ledger.recordPart(uploadId, Number(request.query.get("partNumber")), body.length, etag);
+      // Completed or aborted; a GET (ListParts) changes nothing.
+      else if (request.method === "POST" || request.method === "DELETE") ledger.forget(uploadId);
     }
   }
 

@@ -5,3 +5,4 @@ export * from "./upload-directory.js";
 export * from "./bucket.js";
 export * from "./limits.js";
 export * from "./cleanup.js";
+export * from "./multipart.js";

@@ -12,3 +12,6 @@ export const MIN_PART_BYTES = 5 * MIB;
 
 /** Part numbers run from 1 to this (R2 and S3). */
 export const MAX_PARTS = 10_000;
+
+/** The largest object R2 and S3 store (5 TiB), reached only through a multipart upload. */
+export const MAX_OBJECT_BYTES = 5 * 1024 * 1024 * MIB;
