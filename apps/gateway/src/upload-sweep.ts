@@ -1,7 +1,7 @@
 import type { VideoStatus } from "@aq/contracts";
-import { getVideo, listVideosCreatedBefore, transitionVideo, type Database } from "@aq/platform/db";
+import { getVideo, listExpiredUploads, transitionVideo, type Database } from "@aq/platform/db";
 import type { Logger } from "@aq/platform/log";
-import { deletePrefix, listPrefix, uploadPrefix, type Storage } from "@aq/platform/storage";
+import { abortMultipartUpload, deletePrefix, listMultipartUploads, listPrefix, uploadPrefix, type Storage } from "@aq/platform/storage";
 
 /** Statuses after which a video never reads its upload again (the encoder reads it until READY, and again on a retry). */
 const DONE_WITH_UPLOAD: readonly VideoStatus[] = ["ready", "rejected", "deleted"];
@@ -21,25 +21,42 @@ export interface UploadSweepResult {
   expired: string[];
   /** Videos whose left-over upload objects were removed. */
   cleaned: string[];
+  /** Videos whose unfinished multipart upload was aborted (its parts freed). */
+  aborted: string[];
 }
 
 /**
- * Once a video's upload URL has expired nothing can PUT to it any more, so what is left under
+ * Once a video's upload window has closed (its upload URL expired, or for a multipart upload
+ * MULTIPART_UPLOAD_TTL_SECONDS passed) nothing can PUT to it any more, so what is left under
  * uploads/<id>/ can go for good: a video still AWAITING_UPLOAD then is marked DELETED (it can
  * never be completed) and its partial upload removed, and the upload of a video that no longer
  * needs it (READY, REJECTED, DELETED, or gone) is removed, including one PUT again after READY.
+ * Unfinished multipart uploads are aborted unless their video still awaits them, so the bucket
+ * keeps no orphaned parts (which no object listing shows, and R2 bills).
  */
 export async function sweepUploads(deps: UploadSweepDeps, now = new Date()): Promise<UploadSweepResult> {
   const urlsExpiredBefore = new Date(now.getTime() - deps.uploadUrlTtlSeconds * 1000);
   const expired: string[] = [];
-  for (const video of await listVideosCreatedBefore(deps.db, "awaiting_upload", urlsExpiredBefore, BATCH)) {
+  for (const video of await listExpiredUploads(deps.db, now, deps.uploadUrlTtlSeconds, BATCH)) {
+    const window = video.uploadExpiresAt ? `by ${video.uploadExpiresAt.toISOString()}` : `within ${deps.uploadUrlTtlSeconds} s`;
     const moved = await transitionVideo(deps.db, {
       id: video.id,
       from: "awaiting_upload",
       to: "deleted",
-      detail: `the upload was not completed within ${deps.uploadUrlTtlSeconds} s, when its upload URL expired`,
+      detail: `the upload was not completed ${window}; nothing can upload to it any more`,
     });
     if (moved) expired.push(video.id);
+  }
+
+  const aborted: string[] = [];
+  for (const upload of await listMultipartUploads(deps.storage, "uploads/")) {
+    const id = upload.key.split("/")[1] ?? "";
+    const video = id ? await getVideo(deps.db, id) : undefined;
+    if (video?.status === "awaiting_upload" && video.multipartUploadId === upload.uploadId) continue;
+    // No row: createVideo may be about to write it, so an orphan gets the upload URL lifetime first.
+    if (!video && (!upload.initiated || upload.initiated >= urlsExpiredBefore)) continue;
+    await abortMultipartUpload(deps.storage, upload.key, upload.uploadId);
+    aborted.push(id);
   }
 
   const cleaned: string[] = [];
@@ -51,8 +68,9 @@ export async function sweepUploads(deps: UploadSweepDeps, now = new Date()): Pro
     await deletePrefix(deps.storage, uploadPrefix(id));
     cleaned.push(id);
   }
-  if (expired.length > 0 || cleaned.length > 0) deps.log.info({ expired: expired.length, cleaned: cleaned.length }, "upload sweep");
-  return { expired, cleaned };
+  if (expired.length > 0 || cleaned.length > 0 || aborted.length > 0)
+    deps.log.info({ expired: expired.length, cleaned: cleaned.length, aborted: aborted.length }, "upload sweep");
+  return { expired, cleaned, aborted };
 }
 
 /** Runs sweepUploads every `intervalMs` until the signal aborts; a failed sweep is logged and the next one tries again. */

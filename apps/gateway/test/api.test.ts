@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { acquireLease, getVideo, getVideoHistory, insertVideo, transitionVideo } from "@aq/platform/db";
-import { headObject, MAX_SINGLE_PUT_BYTES } from "@aq/platform/storage";
+import { headObject, MAX_OBJECT_BYTES, MAX_SINGLE_PUT_BYTES } from "@aq/platform/storage";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -183,19 +183,37 @@ describe("gateway API", () => {
       expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: "BAD_USER_INPUT" } });
     });
 
-    it("refuses a direct upload above R2's single-request limit even when MAX_SOURCE_BYTES allows it", async () => {
-      const large = await startTestGateway(infra, { MAX_SOURCE_BYTES: String(20 * 1024 ** 3) });
+    it("offers a multipart upload above the threshold (always above R2's single-request limit), up to 5 TiB", async () => {
+      const large = await startTestGateway(infra, { MAX_SOURCE_BYTES: String(6 * 1024 ** 4) });
+      const MULTIPART = `mutation Create($input: CreateVideoInput!) {
+        createVideo(input: $input) { video { id status } upload { url } multipart { partBytes lastPartBytes partCount uploadedParts { partNumber } } }
+      }`;
       try {
-        const refused = await large.graphql(CREATE, { input: uploadInput(MAX_SINGLE_PUT_BYTES + 1) });
+        const refused = await large.graphql(MULTIPART, { input: uploadInput(MAX_OBJECT_BYTES + 1) });
         expect(refused.errors?.[0]).toMatchObject({
-          message: expect.stringMatching(
-            /one request of at most 5363466240 bytes .*multipart uploads are not offered yet: give a sourceUrl/,
-          ),
+          message: expect.stringMatching(/the largest object a bucket stores is 5497558138880 bytes \(5 TiB/),
           extensions: { code: "BAD_USER_INPUT", aqCode: "SOURCE_TOO_LARGE" },
         });
-        const largest = await large.graphql<CreatePayload>(CREATE, { input: uploadInput(MAX_SINGLE_PUT_BYTES) });
+        const largest = await large.graphql<{
+          createVideo: {
+            video: { status: string };
+            upload: null;
+            multipart: { partBytes: number; lastPartBytes: number; partCount: number };
+          };
+        }>(MULTIPART, { input: uploadInput(MAX_OBJECT_BYTES) });
         expect(largest.errors).toBeUndefined();
-        expect(largest.data!.createVideo.upload!.headers).toContainEqual({ name: "Content-Length", value: String(MAX_SINGLE_PUT_BYTES) });
+        const { multipart } = largest.data!.createVideo;
+        expect(largest.data!.createVideo).toMatchObject({ video: { status: "AWAITING_UPLOAD" }, upload: null });
+        expect(multipart.partBytes).toBe(525 * 1024 ** 2);
+        expect(multipart.partCount).toBeLessThanOrEqual(10_000);
+        expect(multipart.partBytes * (multipart.partCount - 1) + multipart.lastPartBytes).toBe(MAX_OBJECT_BYTES);
+        // The default threshold (100 MiB) is under the single-PUT limit: a file of that size still gets one URL.
+        const single = await large.graphql<CreatePayload>(CREATE, { input: uploadInput(100 * 1024 ** 2) });
+        expect(single.data!.createVideo.upload!.headers).toContainEqual({ name: "Content-Length", value: String(100 * 1024 ** 2) });
+        const over = await large.graphql<{ createVideo: { multipart: { partCount: number } | null } }>(MULTIPART, {
+          input: uploadInput(MAX_SINGLE_PUT_BYTES),
+        });
+        expect(over.data!.createVideo.multipart!.partCount).toBe(Math.ceil(MAX_SINGLE_PUT_BYTES / (16 * 1024 ** 2)));
       } finally {
         await large.stop();
       }

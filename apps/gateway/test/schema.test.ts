@@ -20,7 +20,10 @@ describe("schema", () => {
     const sdl = readFileSync(SCHEMA_PATH, "utf8");
     for (const name of [
       "createVideo(input: CreateVideoInput!): CreateVideoPayload!",
-      "completeVideoUpload(id: ID!): Video!",
+      "completeVideoUpload(id: ID!, parts: [CompletedPartInput!]): Video!",
+      "signUploadParts(id: ID!, partNumbers: [Int!]!): [UploadPartTarget!]!",
+      "resumeVideoUpload(id: ID!): MultipartUpload!",
+      "abortVideoUpload(id: ID!): Video!",
       "retryVideo(id: ID!): Video!",
       "deleteVideo(id: ID!): Boolean!",
       "videoProgress(id: ID!): VideoProgress!",

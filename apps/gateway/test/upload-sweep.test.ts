@@ -1,18 +1,38 @@
 import { getVideo, transitionVideo } from "@aq/platform/db";
 import { createLogger } from "@aq/platform/log";
-import { deletePrefix, headObject, uploadPrefix } from "@aq/platform/storage";
+import { newVideoId } from "@aq/contracts";
+import {
+  createMultipartUpload,
+  deletePrefix,
+  headObject,
+  listMultipartUploads,
+  listUploadedParts,
+  presignUploadPart,
+  uploadPrefix,
+} from "@aq/platform/storage";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sweepUploads } from "../src/upload-sweep.js";
 import { startInfrastructure, startTestGateway, type Infrastructure, type TestGateway } from "./harness.js";
 
 const TTL_SECONDS = 600;
+const MULTIPART_TTL_SECONDS = 7200;
+const MIB = 1024 * 1024;
 
 let infra: Infrastructure;
 let gw: TestGateway;
 
 beforeAll(async () => {
   infra = await startInfrastructure();
-  gw = await startTestGateway(infra, { UPLOAD_URL_TTL_SECONDS: String(TTL_SECONDS) }, { relay: false, uploadSweepIntervalMs: false });
+  gw = await startTestGateway(
+    infra,
+    {
+      UPLOAD_URL_TTL_SECONDS: String(TTL_SECONDS),
+      MULTIPART_UPLOAD_TTL_SECONDS: String(MULTIPART_TTL_SECONDS),
+      MULTIPART_UPLOAD_THRESHOLD_BYTES: String(5 * MIB),
+      MULTIPART_PART_BYTES: String(5 * MIB),
+    },
+    { relay: false, uploadSweepIntervalMs: false },
+  );
 });
 
 afterAll(async () => {
@@ -96,4 +116,47 @@ it("removes an upload PUT again after READY once the URL has expired, and keeps 
   expect(await headObject(gw.storage, `uploads/${ready.id}/clip.mp4`)).toBeNull();
   expect(await headObject(gw.storage, `uploads/${encoding.id}/clip.mp4`)).not.toBeNull();
   expect((await getVideo(gw.db, ready.id))?.status).toBe("ready");
+});
+
+it("aborts an abandoned multipart upload once its window closed (not at the upload URL's), so no parts stay in the bucket", async () => {
+  const created = await gw.graphql<{ createVideo: { video: { id: string; createdAt: string }; multipart: { expiresAt: string } } }>(
+    `mutation($input: CreateVideoInput!) { createVideo(input: $input) { video { id createdAt } multipart { expiresAt } } }`,
+    { input: { upload: { filename: "long.mov", contentType: "video/quicktime", sizeBytes: 12 * MIB } } },
+  );
+  const { video, multipart } = created.data!.createVideo;
+  const expiresAt = new Date(multipart.expiresAt);
+  expect(expiresAt.getTime() - new Date(video.createdAt).getTime()).toBe(MULTIPART_TTL_SECONDS * 1000);
+  const signed = await gw.graphql<{ signUploadParts: Array<{ url: string }> }>(
+    `mutation($id: ID!) { signUploadParts(id: $id, partNumbers: [1]) { url } }`,
+    { id: video.id },
+  );
+  expect((await fetch(signed.data!.signUploadParts[0]!.url, { method: "PUT", body: new Uint8Array(5 * MIB) })).status).toBe(200);
+  const key = `uploads/${video.id}/long.mov`;
+  const uploadId = (await getVideo(gw.db, video.id))!.multipartUploadId!;
+
+  // Past the upload URL lifetime, still inside the multipart window: an upload in progress is left alone.
+  const during = await sweep(new Date(new Date(video.createdAt).getTime() + (TTL_SECONDS + 1) * 1000));
+  expect(during.expired).not.toContain(video.id);
+  expect(during.aborted).not.toContain(video.id);
+  expect(await listUploadedParts(gw.storage, key, uploadId)).toHaveLength(1);
+
+  const after = await sweep(new Date(expiresAt.getTime() + 1000));
+  expect(after.expired).toContain(video.id);
+  expect(after.aborted).toContain(video.id);
+  expect((await getVideo(gw.db, video.id))?.status).toBe("deleted");
+  expect(await listUploadedParts(gw.storage, key, uploadId)).toBeNull();
+  expect(await listMultipartUploads(gw.storage, uploadPrefix(video.id))).toEqual([]);
+});
+
+it("aborts an orphaned multipart upload (no video row) once it is older than the upload URL lifetime", async () => {
+  const id = newVideoId();
+  const key = `uploads/${id}/orphan.mov`;
+  const uploadId = await createMultipartUpload(gw.storage, key, "video/quicktime");
+  const part = await presignUploadPart(gw.storage, { key, uploadId, partNumber: 1, contentLength: 10 }, 600);
+  expect((await fetch(part.url, { method: "PUT", body: new Uint8Array(10) })).status).toBe(200);
+
+  expect((await sweep(new Date())).aborted).not.toContain(id);
+  expect(await listMultipartUploads(gw.storage, uploadPrefix(id))).toHaveLength(1);
+  expect((await sweep(new Date(Date.now() + (TTL_SECONDS + 60) * 1000))).aborted).toContain(id);
+  expect(await listMultipartUploads(gw.storage, uploadPrefix(id))).toEqual([]);
 });

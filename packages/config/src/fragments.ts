@@ -70,7 +70,7 @@ export const sourceUrlEnv = {
   ),
   MAX_SOURCE_BYTES: described(
     envInt(20 * 1024 ** 3, 1),
-    "Largest accepted source in bytes (declared upload size, or downloaded `sourceUrl`).",
+    "Largest accepted source in bytes (declared upload size, or downloaded `sourceUrl`); a direct upload is also capped at 5 TiB, the largest object R2 and S3 store.",
   ),
 };
 

@@ -79,6 +79,18 @@ export const gatewayEnv = {
   GRAPHQL_MAX_FIELDS: described(envInt(200, 10, 10_000), "Query size limit (fields per operation)."),
   GRAPHQL_MAX_BODY_BYTES: described(envInt(100_000, 1000), "Largest accepted request body, in bytes."),
   UPLOAD_URL_TTL_SECONDS: described(envInt(3600, 60, 7 * 24 * 3600), "Lifetime of a presigned upload URL."),
+  MULTIPART_UPLOAD_THRESHOLD_BYTES: described(
+    envInt(100 * 1024 ** 2, 5 * 1024 ** 2, 5 * 1024 ** 3 - 5 * 1024 ** 2),
+    "A direct upload larger than this is a resumable multipart upload (parts PUT in parallel, `completeVideoUpload` with their ETags); smaller ones are one presigned `PUT`. At most 5 GiB - 5 MiB, the most one `PUT` carries on R2.",
+  ),
+  MULTIPART_PART_BYTES: described(
+    envInt(16 * 1024 ** 2, 5 * 1024 ** 2, 5 * 1024 ** 3 - 5 * 1024 ** 2),
+    "Part size of a multipart upload (every part but the last has it); a file that would need more than 10,000 parts gets the smallest whole MiB that fits (525 MiB at 5 TiB).",
+  ),
+  MULTIPART_UPLOAD_TTL_SECONDS: described(
+    envInt(24 * 3600, 60, 7 * 24 * 3600),
+    "How long a multipart upload may take from `createVideo` to `completeVideoUpload`; after that the upload sweep aborts it (its parts leave the bucket) and the video becomes `DELETED`. Each part URL lives `UPLOAD_URL_TTL_SECONDS` at most, and new ones are asked for as the upload goes on.",
+  ),
   UPLOAD_S3_ENDPOINT: described(
     z.string().url().optional(),
     "The S3 endpoint browsers reach for direct uploads, when it differs from `S3_ENDPOINT` (e.g. inside Docker).",

@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   // storage
   "UPLOAD_FAILED",
   "UPLOAD_MISMATCH",
+  /** completeVideoUpload of a multipart upload whose parts are missing, of the wrong size, or not the ones listed (ETags). */
+  "UPLOAD_INCOMPLETE",
   "CLEANUP_FAILED",
   // misc
   /** A request's input the client can correct; the message says what is wrong. */

@@ -111,6 +111,11 @@ export const ERROR_EXPLANATIONS = {
     nextStep: "Retry in a few minutes.",
     retryable: true,
   },
+  UPLOAD_INCOMPLETE: {
+    summary: "Some parts of the upload are not in storage yet, or are not the ones that were sent.",
+    nextStep: "Resume the upload with the same file, then complete it again.",
+    retryable: false,
+  },
   CLEANUP_FAILED: { summary: "Some files could not be removed from storage.", nextStep: "Delete the video again.", retryable: false },
   INVALID_INPUT: {
     summary: "The request was not accepted as sent.",

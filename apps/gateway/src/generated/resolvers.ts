@@ -279,11 +279,58 @@ export type AddCaptionPayload = {
   upload: UploadTarget;
 };
 
+/**
+ * A resumable upload in parts, for files over the gateway's multipart threshold (up to 5 TiB).
+ * Cut the file into partCount parts of partBytes bytes (the last one lastPartBytes), PUT each to
+ * a URL from signUploadParts (in parallel, in any order), keep the ETag each PUT answers, then
+ * call completeVideoUpload. After a dropped connection or a lost page, resumeVideoUpload says
+ * which parts the bucket already holds.
+ */
+export type MultipartUpload = {
+  __typename?: 'MultipartUpload';
+  /** Size of every part but the last. */
+  partBytes: Scalars['Float']['output'];
+  lastPartBytes: Scalars['Float']['output'];
+  /** Parts are numbered 1 to partCount. */
+  partCount: Scalars['Int']['output'];
+  /** ISO 8601. Complete the upload before this; afterwards it is aborted and the video DELETED. */
+  expiresAt: Scalars['String']['output'];
+  /** Parts the bucket holds with their planned size, by part number (empty on createVideo). */
+  uploadedParts: Array<UploadedPart>;
+};
+
+export type UploadedPart = {
+  __typename?: 'UploadedPart';
+  partNumber: Scalars['Int']['output'];
+  sizeBytes: Scalars['Float']['output'];
+  /** As the bucket reports it (quoted). */
+  etag: Scalars['String']['output'];
+};
+
+/** PUT part partNumber (exactly its size: the signature covers Content-Length) to this URL, with these headers, before expiresAt. */
+export type UploadPartTarget = {
+  __typename?: 'UploadPartTarget';
+  partNumber: Scalars['Int']['output'];
+  url: Scalars['String']['output'];
+  method: Scalars['String']['output'];
+  headers: Array<HttpHeader>;
+  /** ISO 8601. */
+  expiresAt: Scalars['String']['output'];
+};
+
+/** A part as uploaded: its number and the ETag response header of its PUT. */
+export type CompletedPartInput = {
+  partNumber: Scalars['Int']['input'];
+  etag: Scalars['String']['input'];
+};
+
 export type CreateVideoPayload = {
   __typename?: 'CreateVideoPayload';
   video: Video;
-  /** Present for upload sources. */
+  /** Present for upload sources up to the multipart threshold: one PUT of the whole file. */
   upload?: Maybe<UploadTarget>;
+  /** Present for larger upload sources: upload in parts. */
+  multipart?: Maybe<MultipartUpload>;
 };
 
 export type VideoEdge = {
@@ -474,8 +521,20 @@ export type QueryWebhookEndpointArgs = {
 export type Mutation = {
   __typename?: 'Mutation';
   createVideo: CreateVideoPayload;
-  /** After the PUT: checks that the object exists with the declared size, then starts the pipeline. */
+  /**
+   * After the PUT: checks that the object exists with the declared size, then starts the pipeline.
+   * For a multipart upload it first assembles the parts, once every one is in the bucket with its
+   * planned size (else UPLOAD_INCOMPLETE naming the missing ones); parts, when given, must list
+   * every part in order with the ETag its PUT answered (UPLOAD_INCOMPLETE when the bucket holds
+   * another). Leave parts out for uploads of more than about 1,000 parts (the request size limit).
+   */
   completeVideoUpload: Video;
+  /** Signed PUT URLs for 1 to 100 parts of a multipart upload (ask for the next ones as the upload goes on). */
+  signUploadParts: Array<UploadPartTarget>;
+  /** A multipart upload's plan and the parts the bucket already holds: upload only the others. */
+  resumeVideoUpload: MultipartUpload;
+  /** Gives up an upload in progress (AWAITING_UPLOAD): its parts leave the bucket and the video is DELETED. */
+  abortVideoUpload: Video;
   /**
    * Starts a failed video again (FAILED_ENCODING from the encode, FAILED_UPLOAD from the upload),
    * or re-queues a video that has not moved for longer than the gateway's stuck threshold.
@@ -515,6 +574,23 @@ export type MutationCreateVideoArgs = {
 
 
 export type MutationCompleteVideoUploadArgs = {
+  id: Scalars['ID']['input'];
+  parts?: InputMaybe<Array<CompletedPartInput>>;
+};
+
+
+export type MutationSignUploadPartsArgs = {
+  id: Scalars['ID']['input'];
+  partNumbers: Array<Scalars['Int']['input']>;
+};
+
+
+export type MutationResumeVideoUploadArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationAbortVideoUploadArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -674,6 +750,10 @@ export type ResolversTypes = {
   UploadTarget: ResolverTypeWrapper<UploadTarget>;
   AddCaptionInput: AddCaptionInput;
   AddCaptionPayload: ResolverTypeWrapper<AddCaptionPayload>;
+  MultipartUpload: ResolverTypeWrapper<MultipartUpload>;
+  UploadedPart: ResolverTypeWrapper<UploadedPart>;
+  UploadPartTarget: ResolverTypeWrapper<UploadPartTarget>;
+  CompletedPartInput: CompletedPartInput;
   CreateVideoPayload: ResolverTypeWrapper<Omit<CreateVideoPayload, 'video'> & { video: ResolversTypes['Video'] }>;
   VideoEdge: ResolverTypeWrapper<Omit<VideoEdge, 'node'> & { node: ResolversTypes['Video'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -716,6 +796,10 @@ export type ResolversParentTypes = {
   UploadTarget: UploadTarget;
   AddCaptionInput: AddCaptionInput;
   AddCaptionPayload: AddCaptionPayload;
+  MultipartUpload: MultipartUpload;
+  UploadedPart: UploadedPart;
+  UploadPartTarget: UploadPartTarget;
+  CompletedPartInput: CompletedPartInput;
   CreateVideoPayload: Omit<CreateVideoPayload, 'video'> & { video: ResolversParentTypes['Video'] };
   VideoEdge: Omit<VideoEdge, 'node'> & { node: ResolversParentTypes['Video'] };
   PageInfo: PageInfo;
@@ -839,9 +923,32 @@ export type AddCaptionPayloadResolvers<ContextType = GatewayContext, ParentType 
   upload?: Resolver<ResolversTypes['UploadTarget'], ParentType, ContextType>;
 };
 
+export type MultipartUploadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MultipartUpload'] = ResolversParentTypes['MultipartUpload']> = {
+  partBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  lastPartBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  partCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  uploadedParts?: Resolver<Array<ResolversTypes['UploadedPart']>, ParentType, ContextType>;
+};
+
+export type UploadedPartResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UploadedPart'] = ResolversParentTypes['UploadedPart']> = {
+  partNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sizeBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  etag?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type UploadPartTargetResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UploadPartTarget'] = ResolversParentTypes['UploadPartTarget']> = {
+  partNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  headers?: Resolver<Array<ResolversTypes['HttpHeader']>, ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type CreateVideoPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CreateVideoPayload'] = ResolversParentTypes['CreateVideoPayload']> = {
   video?: Resolver<ResolversTypes['Video'], ParentType, ContextType>;
   upload?: Resolver<Maybe<ResolversTypes['UploadTarget']>, ParentType, ContextType>;
+  multipart?: Resolver<Maybe<ResolversTypes['MultipartUpload']>, ParentType, ContextType>;
 };
 
 export type VideoEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['VideoEdge'] = ResolversParentTypes['VideoEdge']> = {
@@ -940,6 +1047,9 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createVideo?: Resolver<ResolversTypes['CreateVideoPayload'], ParentType, ContextType, RequireFields<MutationCreateVideoArgs, 'input'>>;
   completeVideoUpload?: Resolver<ResolversTypes['Video'], ParentType, ContextType, RequireFields<MutationCompleteVideoUploadArgs, 'id'>>;
+  signUploadParts?: Resolver<Array<ResolversTypes['UploadPartTarget']>, ParentType, ContextType, RequireFields<MutationSignUploadPartsArgs, 'id' | 'partNumbers'>>;
+  resumeVideoUpload?: Resolver<ResolversTypes['MultipartUpload'], ParentType, ContextType, RequireFields<MutationResumeVideoUploadArgs, 'id'>>;
+  abortVideoUpload?: Resolver<ResolversTypes['Video'], ParentType, ContextType, RequireFields<MutationAbortVideoUploadArgs, 'id'>>;
   retryVideo?: Resolver<ResolversTypes['Video'], ParentType, ContextType, RequireFields<MutationRetryVideoArgs, 'id'>>;
   addCaption?: Resolver<ResolversTypes['AddCaptionPayload'], ParentType, ContextType, RequireFields<MutationAddCaptionArgs, 'input'>>;
   completeCaptionUpload?: Resolver<ResolversTypes['Video'], ParentType, ContextType, RequireFields<MutationCompleteCaptionUploadArgs, 'videoId' | 'language'>>;
@@ -969,6 +1079,9 @@ export type Resolvers<ContextType = GatewayContext> = {
   HttpHeader?: HttpHeaderResolvers<ContextType>;
   UploadTarget?: UploadTargetResolvers<ContextType>;
   AddCaptionPayload?: AddCaptionPayloadResolvers<ContextType>;
+  MultipartUpload?: MultipartUploadResolvers<ContextType>;
+  UploadedPart?: UploadedPartResolvers<ContextType>;
+  UploadPartTarget?: UploadPartTargetResolvers<ContextType>;
   CreateVideoPayload?: CreateVideoPayloadResolvers<ContextType>;
   VideoEdge?: VideoEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -1,9 +1,10 @@
 import { createVideo as create } from "@aq/pipeline";
 import type { MutationResolvers } from "../generated/resolvers.js";
+import { multipartUploadOf } from "./multipart-upload.js";
 
 export const createVideo: MutationResolvers["createVideo"] = async (_parent, { input }, { runtime, log }) => {
   const { config } = runtime;
-  const { video, upload } = await create(
+  const { video, upload, multipart } = await create(
     {
       db: runtime.db,
       storage: runtime.storage,
@@ -12,12 +13,19 @@ export const createVideo: MutationResolvers["createVideo"] = async (_parent, { i
       uploadUrlTtlSeconds: config.UPLOAD_URL_TTL_SECONDS,
       allowPrivateSources: config.SOURCE_URL_ALLOW_PRIVATE,
       mp4DownloadDefault: config.MP4_DOWNLOAD_DEFAULT,
+      multipart: {
+        thresholdBytes: config.MULTIPART_UPLOAD_THRESHOLD_BYTES,
+        partBytes: config.MULTIPART_PART_BYTES,
+        ttlSeconds: config.MULTIPART_UPLOAD_TTL_SECONDS,
+      },
     },
     input,
   );
   log.info(
     { videoId: video.id, sizeBytes: input.upload?.sizeBytes },
-    upload ? "video created, awaiting upload" : "video created from a source URL",
+    input.upload
+      ? `video created, awaiting ${multipart ? `a multipart upload of ${multipart.partCount} parts` : "upload"}`
+      : "video created from a source URL",
   );
   return {
     video,
@@ -27,5 +35,6 @@ export const createVideo: MutationResolvers["createVideo"] = async (_parent, { i
       headers: Object.entries(upload.headers).map(([name, value]) => ({ name, value })),
       expiresAt: upload.expiresAt.toISOString(),
     },
+    multipart: multipart && multipartUploadOf(multipart, []),
   };
 };

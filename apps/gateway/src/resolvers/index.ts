@@ -4,6 +4,7 @@ import { CaptionTrack, captionMutations } from "./captions.js";
 import { completeVideoUpload } from "./complete-upload.js";
 import { createVideo } from "./create-video.js";
 import { deleteVideo } from "./delete-video.js";
+import { abortVideoUpload, resumeVideoUpload, signUploadParts } from "./multipart-upload.js";
 import { uploadRules, video, videos } from "./queries.js";
 import { retryVideo } from "./retry-video.js";
 import { StatusChange, Video, VideoError } from "./video-fields.js";
@@ -15,7 +16,17 @@ export const resolvers: Resolvers = {
   WebhookEndpointSource: { API: "api", CONFIG: "config" },
   WebhookDeliveryState: { PENDING: "pending", DELIVERED: "delivered", FAILED: "failed" },
   Query: { video, videos, uploadRules, ...webhookQueries },
-  Mutation: { createVideo, completeVideoUpload, retryVideo, deleteVideo, ...captionMutations, ...webhookMutations },
+  Mutation: {
+    createVideo,
+    completeVideoUpload,
+    signUploadParts,
+    resumeVideoUpload,
+    abortVideoUpload,
+    retryVideo,
+    deleteVideo,
+    ...captionMutations,
+    ...webhookMutations,
+  },
   Subscription: { videoProgress },
   Video,
   CaptionTrack,

@@ -1,7 +1,17 @@
 import { AqError, newVideoId } from "@aq/contracts";
 import { insertVideo, type Database, type VideoRow } from "@aq/platform/db";
 import { assertSourceUrlAllowed } from "@aq/platform/sources";
-import { MAX_SINGLE_PUT_BYTES, presignPut, uploadKey, type PresignedPut, type Storage } from "@aq/platform/storage";
+import {
+  createMultipartUpload,
+  MAX_OBJECT_BYTES,
+  MAX_SINGLE_PUT_BYTES,
+  planParts,
+  presignPut,
+  uploadKey,
+  type PartPlan,
+  type PresignedPut,
+  type Storage,
+} from "@aq/platform/storage";
 
 const MAX_TITLE_LENGTH = 200;
 const MAX_FILENAME_LENGTH = 255;
@@ -34,12 +44,27 @@ export interface CreateVideoDeps {
   allowPrivateSources: boolean;
   /** Whether a video makes an MP4 download when its input does not say. */
   mp4DownloadDefault: boolean;
+  multipart: MultipartSettings;
+}
+
+/** MULTIPART_UPLOAD_THRESHOLD_BYTES, MULTIPART_PART_BYTES, MULTIPART_UPLOAD_TTL_SECONDS. */
+export interface MultipartSettings {
+  thresholdBytes: number;
+  partBytes: number;
+  ttlSeconds: number;
+}
+
+/** A multipart upload as its client sees it: how to cut the file, and when it must be done. */
+export interface MultipartUploadPlan extends PartPlan {
+  expiresAt: Date;
 }
 
 export interface CreatedVideo {
   video: VideoRow;
-  /** Where to PUT the file, for an upload source. */
+  /** Where to PUT the file, for an upload source up to the multipart threshold. */
   upload: PresignedPut | null;
+  /** For a larger upload source: its parts, whose URLs signUploadParts gives. */
+  multipart: MultipartUploadPlan | null;
 }
 
 function invalid(message: string): AqError {
@@ -70,13 +95,17 @@ function checkUpload(upload: UploadSource, maxBytes: number): void {
     throw invalid(`upload.sizeBytes must be a positive whole number of bytes, got ${sizeBytes}`);
   if (sizeBytes > maxBytes)
     throw new AqError("SOURCE_TOO_LARGE", `upload.sizeBytes is ${sizeBytes}; the largest accepted source is ${maxBytes} bytes`);
-  if (sizeBytes > MAX_SINGLE_PUT_BYTES) {
-    // The upload target is one presigned PUT, and R2 refuses larger requests (EntityTooLarge).
+  if (sizeBytes > MAX_OBJECT_BYTES) {
     throw new AqError(
       "SOURCE_TOO_LARGE",
-      `upload.sizeBytes is ${sizeBytes}; a direct upload is one request of at most ${MAX_SINGLE_PUT_BYTES} bytes (4.995 GiB, R2's limit) and multipart uploads are not offered yet: give a sourceUrl instead`,
+      `upload.sizeBytes is ${sizeBytes}; the largest object a bucket stores is ${MAX_OBJECT_BYTES} bytes (5 TiB, R2 and S3)`,
     );
   }
+}
+
+/** One presigned PUT carries at most MAX_SINGLE_PUT_BYTES on R2 (EntityTooLarge above), whatever the threshold says. */
+function needsMultipart(sizeBytes: number, settings: MultipartSettings): boolean {
+  return sizeBytes > settings.thresholdBytes || sizeBytes > MAX_SINGLE_PUT_BYTES;
 }
 
 async function checkSourceUrl(deps: CreateVideoDeps, sourceUrl: string): Promise<string> {
@@ -89,7 +118,8 @@ async function checkSourceUrl(deps: CreateVideoDeps, sourceUrl: string): Promise
 
 /**
  * A new video: from a direct upload (AWAITING_UPLOAD, with a presigned PUT for the declared
- * size and type) or from a source URL the probe service fetches (UPLOADED). Throws
+ * size and type, or above the multipart threshold a multipart upload started in the bucket)
+ * or from a source URL the probe service fetches (UPLOADED). Throws
  * INVALID_INPUT, SOURCE_TOO_LARGE or SOURCE_URL_REFUSED with what to change.
  */
 export async function createVideo(deps: CreateVideoDeps, input: NewVideo): Promise<CreatedVideo> {
@@ -106,22 +136,32 @@ export async function createVideo(deps: CreateVideoDeps, input: NewVideo): Promi
   if (input.upload) {
     checkUpload(input.upload, deps.maxSourceBytes);
     const key = uploadKey(id, input.upload.filename);
-    const upload = await presignPut(deps.uploadStorage, key, {
-      contentType: input.upload.contentType,
-      contentLength: input.upload.sizeBytes,
-      expiresInSeconds: deps.uploadUrlTtlSeconds,
-    });
-    const video = await insertVideo(deps.db, {
+    const { sizeBytes, contentType } = input.upload;
+    const base = {
       id,
       title,
       status: "awaiting_upload",
       sourceKind: "upload",
       sourceLocation: key,
-      sourceSizeBytes: input.upload.sizeBytes,
+      sourceSizeBytes: sizeBytes,
       mp4Download,
       ...times,
+    } as const;
+    if (needsMultipart(sizeBytes, deps.multipart)) {
+      const plan = planParts(sizeBytes, deps.multipart.partBytes);
+      const expiresAt = new Date(now.getTime() + deps.multipart.ttlSeconds * 1000);
+      // Started before the row exists: an upload whose row never got written is an orphan the upload sweep aborts.
+      const multipartUploadId = await createMultipartUpload(deps.storage, key, contentType);
+      const video = await insertVideo(deps.db, { ...base, multipartUploadId, uploadPartBytes: plan.partBytes, uploadExpiresAt: expiresAt });
+      return { video, upload: null, multipart: { ...plan, expiresAt } };
+    }
+    const upload = await presignPut(deps.uploadStorage, key, {
+      contentType,
+      contentLength: sizeBytes,
+      expiresInSeconds: deps.uploadUrlTtlSeconds,
     });
-    return { video, upload };
+    const video = await insertVideo(deps.db, { ...base, uploadExpiresAt: upload.expiresAt });
+    return { video, upload, multipart: null };
   }
   const sourceUrl = await checkSourceUrl(deps, input.sourceUrl!);
   const video = await insertVideo(deps.db, {
@@ -133,5 +173,5 @@ export async function createVideo(deps: CreateVideoDeps, input: NewVideo): Promi
     mp4Download,
     ...times,
   });
-  return { video, upload: null };
+  return { video, upload: null, multipart: null };
 }

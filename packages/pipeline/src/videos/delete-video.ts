@@ -1,7 +1,7 @@
 import { AqError, isAqError, VIDEO_STATUSES } from "@aq/contracts";
 import { getVideo, transitionVideo, type Database } from "@aq/platform/db";
 import type { Logger } from "@aq/platform/log";
-import { deletePrefixWithRetries, uploadPrefix, videoPrefix, type Storage } from "@aq/platform/storage";
+import { abortMultipartUpload, deletePrefixWithRetries, uploadPrefix, videoPrefix, type Storage } from "@aq/platform/storage";
 
 const NOT_DELETED = VIDEO_STATUSES.filter((status) => status !== "deleted");
 
@@ -11,14 +11,20 @@ const NOT_DELETED = VIDEO_STATUSES.filter((status) => status !== "deleted");
  * removes any objects left behind by an earlier failure. Throws NOT_FOUND, or CLEANUP_FAILED
  * when objects remain (the video is deleted; calling again retries).
  */
-export async function deleteVideo(deps: { db: Database; storage: Storage; log: Logger }, id: string): Promise<{ removed: number }> {
+export async function deleteVideo(
+  deps: { db: Database; storage: Storage; log: Logger },
+  id: string,
+  detail = "deleted through the API",
+): Promise<{ removed: number }> {
   const video = await getVideo(deps.db, id);
   if (!video) throw new AqError("NOT_FOUND", `no video with id ${id}`);
   if (video.status !== "deleted") {
-    await transitionVideo(deps.db, { id, from: NOT_DELETED, to: "deleted", set: { progress: 0 }, detail: "deleted through the API" });
+    await transitionVideo(deps.db, { id, from: NOT_DELETED, to: "deleted", set: { progress: 0 }, detail });
   }
   let removed = 0;
   try {
+    // Parts of an unfinished multipart upload are no objects a prefix deletion sees; a completed upload is gone already (no error).
+    if (video.multipartUploadId) await abortMultipartUpload(deps.storage, video.sourceLocation, video.multipartUploadId);
     for (const prefix of [videoPrefix(id), uploadPrefix(id)])
       removed += await deletePrefixWithRetries(deps.storage, prefix, { log: deps.log });
   } catch (error) {

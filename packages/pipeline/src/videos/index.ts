@@ -8,3 +8,4 @@ export * from "./complete-upload.js";
 export * from "./delete-video.js";
 export * from "./retry.js";
 export * from "./captions.js";
+export * from "./multipart-upload.js";
