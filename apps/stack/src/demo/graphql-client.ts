@@ -15,6 +15,9 @@ export interface GraphqlClientOptions {
 export function createGraphqlClient(options: GraphqlClientOptions) {
   let ws: Client | undefined;
   return {
+    /** For helpers that take the endpoint itself (uploadInParts through gatewayUploadApi). */
+    endpoint: { url: options.httpUrl, apiKey: options.apiKey },
+
     request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<TResult> {
       return graphqlRequest({ url: options.httpUrl, apiKey: options.apiKey }, document, variables);
     },

@@ -1,9 +1,12 @@
+import { openAsBlob } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import {
   CompleteUploadDocument,
   CreateUploadDocument,
+  gatewayUploadApi,
   PlayerDocument,
+  uploadInParts,
   VideoProgressDocument,
   type PlayerQuery,
   type VideoProgressSubscription,
@@ -38,7 +41,8 @@ function mib(bytes: number): string {
 
 /**
  * The whole flow an application runs against the API: createVideo with an upload source, PUT
- * the file to the presigned URL, completeVideoUpload, follow videoProgress until the video
+ * the file to the presigned URL (or, above the gateway's multipart threshold, its parts in
+ * parallel, resumed from the bucket if a run fails), completeVideoUpload, follow videoProgress until the video
  * reaches a terminal status, then read the video back (with its signed playback URL).
  */
 export async function sendVideo(
@@ -58,16 +62,29 @@ export async function sendVideo(
       },
     },
   });
-  const { video: createdVideo, upload } = created.createVideo;
+  const { video: createdVideo, upload, multipart } = created.createVideo;
   const id = createdVideo.id;
-  if (!upload) throw new Error(`the gateway created video ${id} without an upload target`);
   const startedAt = Date.now();
-  board.update("upload", 0, `0 of ${mib(size)}`);
-  await uploadFile(file, upload, (sent, total) => {
+  const report = (sent: number, total: number) => {
     const seconds = Math.max(0.001, (Date.now() - startedAt) / 1000);
     board.update("upload", total ? (sent / total) * 100 : 100, `${mib(sent)} of ${mib(total)}  ${mib(sent / seconds)}/s`);
-  });
-  await client.request(CompleteUploadDocument, { id });
+  };
+  board.update("upload", 0, `0 of ${mib(size)}`);
+  if (multipart) {
+    const run = async () =>
+      uploadInParts({
+        api: gatewayUploadApi(client.endpoint),
+        videoId: id,
+        file: await openAsBlob(file),
+        onProgress: (progress) => report(progress.uploadedBytes, progress.totalBytes),
+      });
+    // Each part is retried already; a run that still fails is resumed once from the parts the bucket holds.
+    await run().catch(run);
+  } else {
+    if (!upload) throw new Error(`the gateway created video ${id} without an upload target`);
+    await uploadFile(file, upload, report);
+    await client.request(CompleteUploadDocument, { id });
+  }
 
   await client.follow(VideoProgressDocument, { id }, ({ videoProgress: event }) => {
     if (event.error) {
