@@ -1,8 +1,18 @@
 "use server";
 
 import { GatewayError, type GatewayFailure } from "@/lib/gateway/errors";
-import { completeVideoUpload, createUploadVideo, deleteVideo, retryVideo, type NewUpload } from "@/lib/gateway/videos";
-import type { UploadTarget, VideoSummary } from "@/lib/videos";
+import type { MultipartUploadStateFragment, PartTarget, UploadedPartEtag } from "@aq/graphql-client";
+import {
+  completeVideoUpload,
+  createUploadVideo,
+  deleteVideo,
+  resumeVideoUpload,
+  retryVideo,
+  signUploadParts,
+  type CreatedUpload,
+  type NewUpload,
+} from "@/lib/gateway/videos";
+import type { VideoSummary } from "@/lib/videos";
 
 /**
  * The mutations the browser needs, run on this server with its API key. Failures come back as
@@ -26,7 +36,7 @@ function videoId(id: unknown): string {
   return id;
 }
 
-export async function createUploadAction(input: NewUpload): Promise<ActionResult<{ video: VideoSummary; upload: UploadTarget }>> {
+export async function createUploadAction(input: NewUpload): Promise<ActionResult<CreatedUpload>> {
   return run(() => {
     const { title, filename, contentType, sizeBytes } = input ?? {};
     if (typeof filename !== "string" || typeof contentType !== "string" || typeof sizeBytes !== "number") {
@@ -36,8 +46,25 @@ export async function createUploadAction(input: NewUpload): Promise<ActionResult
   });
 }
 
-export async function completeUploadAction(id: string): Promise<ActionResult<VideoSummary>> {
-  return run(() => completeVideoUpload(videoId(id)));
+export async function completeUploadAction(id: string, parts: UploadedPartEtag[] | null = null): Promise<ActionResult<VideoSummary>> {
+  return run(() => {
+    // The gateway checks each part against the bucket; here only the shape, whatever the caller's types said.
+    if (parts !== null && (!Array.isArray(parts) || parts.some((p) => typeof p?.partNumber !== "number" || typeof p?.etag !== "string")))
+      throw new GatewayError({ code: "BAD_USER_INPUT", message: "parts must be a list of { partNumber, etag }" });
+    return completeVideoUpload(videoId(id), parts);
+  });
+}
+
+export async function signUploadPartsAction(id: string, partNumbers: number[]): Promise<ActionResult<PartTarget[]>> {
+  return run(() => {
+    if (!Array.isArray(partNumbers) || partNumbers.some((n) => typeof n !== "number"))
+      throw new GatewayError({ code: "BAD_USER_INPUT", message: "partNumbers must be a list of numbers" });
+    return signUploadParts(videoId(id), partNumbers);
+  });
+}
+
+export async function resumeUploadAction(id: string): Promise<ActionResult<MultipartUploadStateFragment>> {
+  return run(() => resumeVideoUpload(videoId(id)));
 }
 
 export async function retryVideoAction(id: string): Promise<ActionResult<VideoSummary>> {

@@ -23,6 +23,7 @@ export type { VideoStatus };
 export type VideoSummary = VideoSummaryFragment;
 export type VideoDetails = NonNullable<PlayerQuery["video"]>;
 export type UploadTarget = NonNullable<CreateUploadMutation["createVideo"]["upload"]>;
+export type MultipartUploadPlan = NonNullable<CreateUploadMutation["createVideo"]["multipart"]>;
 export type VideoProgress = VideoProgressSubscription["videoProgress"];
 export type UploadRules = UploadRulesQuery["uploadRules"];
 

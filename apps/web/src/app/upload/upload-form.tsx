@@ -1,7 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, type DragEvent, type FormEvent } from "react";
+import { useEffect, useState, type DragEvent, type FormEvent } from "react";
+import { pendingUploads, type PendingUpload } from "@/lib/upload/pending-uploads";
 import { readFileFacts, ruleProblems } from "@/lib/upload-check";
 import type { UploadRules } from "@/lib/videos";
 import { formatBytes } from "../_components/format";
@@ -21,6 +22,9 @@ export function UploadForm({ rules }: { rules: UploadRules }) {
   const [dragging, setDragging] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [unfinished, setUnfinished] = useState<PendingUpload[]>([]);
+  // localStorage exists only in the browser: read after the first render.
+  useEffect(() => setUnfinished(pendingUploads()), []);
 
   async function choose(chosen: File | null) {
     setFile(chosen);
@@ -109,6 +113,18 @@ export function UploadForm({ rules }: { rules: UploadRules }) {
         <p className="error-text" role="alert">
           {error}
         </p>
+      )}
+      {unfinished.length > 0 && (
+        <div data-testid="unfinished-uploads">
+          <p>Unfinished uploads: choose the same file again to resume where it stopped.</p>
+          <ul>
+            {unfinished.map((u) => (
+              <li key={u.videoId}>
+                {u.name} ({formatBytes(u.size)})
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
     </form>
   );

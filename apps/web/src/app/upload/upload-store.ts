@@ -1,7 +1,9 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
-import { completeUploadAction, createUploadAction } from "../actions";
+import { pendingUploadFor } from "@/lib/upload/pending-uploads";
+import { uploadFromActions, type UploadActions } from "@/lib/upload/upload-large-file";
+import { completeUploadAction, createUploadAction, resumeUploadAction, signUploadPartsAction } from "../actions";
 import { putFile } from "./put-file";
 
 /** A direct upload this tab is sending: kept outside any page, so moving to the video's page does not stop it. */
@@ -44,11 +46,38 @@ function syncLeaveWarning(): void {
   else window.removeEventListener("beforeunload", warnBeforeLeaving);
 }
 
+const UPLOAD_ACTIONS: UploadActions = { resume: resumeUploadAction, sign: signUploadPartsAction, complete: completeUploadAction };
+
+/** A large file's parts, in parallel and resumable (lib/upload); its progress counts the parts already in the bucket. */
+function sendParts(videoId: string, file: File, expiresAt: string): void {
+  set(videoId, { phase: "uploading", sent: 0, total: file.size });
+  uploadFromActions({
+    actions: UPLOAD_ACTIONS,
+    videoId,
+    file,
+    expiresAt,
+    onProgress: (progress) => set(videoId, { phase: "uploading", sent: progress.uploadedBytes, total: progress.totalBytes }),
+  }).then(
+    () => set(videoId, { phase: "done", total: file.size }),
+    (error: unknown) => {
+      const resumable = pendingUploadFor(file) !== null;
+      set(videoId, { phase: "failed", message: `${(error as Error).message}${resumable ? " Choose the same file again to resume." : ""}` });
+    },
+  );
+}
+
 /**
- * createVideo, then (without waiting) the PUT to the presigned URL and completeVideoUpload.
+ * createVideo, then (without waiting) the PUT to the presigned URL and completeVideoUpload, or
+ * for a file above the gateway's multipart threshold its parts. A file whose multipart upload
+ * this browser started and did not finish (after a reload, a closed tab) resumes that video.
  * Resolves with the video id as soon as the video exists, so the caller can move to its page.
  */
 export async function startUpload(file: File, title: string): Promise<{ ok: true; videoId: string } | { ok: false; message: string }> {
+  const pending = pendingUploadFor(file);
+  if (pending) {
+    sendParts(pending.videoId, file, pending.expiresAt);
+    return { ok: true, videoId: pending.videoId };
+  }
   const created = await createUploadAction({
     title,
     filename: file.name,
@@ -56,8 +85,12 @@ export async function startUpload(file: File, title: string): Promise<{ ok: true
     sizeBytes: file.size,
   });
   if (!created.ok) return { ok: false, message: created.error.message };
-  const { video, upload } = created.value;
+  const { video, upload, multipart } = created.value;
   const videoId = video.id;
+  if (multipart) {
+    sendParts(videoId, file, multipart.expiresAt);
+    return { ok: true, videoId };
+  }
   set(videoId, { phase: "uploading", sent: 0, total: file.size });
   void (async () => {
     try {

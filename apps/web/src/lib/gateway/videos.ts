@@ -5,11 +5,16 @@ import {
   DeleteVideoDocument,
   LibraryDocument,
   PlayerDocument,
+  ResumeUploadDocument,
   RetryVideoDocument,
+  SignUploadPartsDocument,
   UploadRulesDocument,
   type LibraryQuery,
+  type MultipartUploadStateFragment,
+  type PartTarget,
+  type UploadedPartEtag,
 } from "@aq/graphql-client";
-import type { UploadRules, UploadTarget, VideoDetails, VideoStatus, VideoSummary } from "../videos";
+import type { MultipartUploadPlan, UploadRules, UploadTarget, VideoDetails, VideoStatus, VideoSummary } from "../videos";
 import { gatewayRequest } from "./request";
 
 export type LibraryPage = LibraryQuery["videos"];
@@ -34,16 +39,30 @@ export interface NewUpload {
   sizeBytes: number;
 }
 
-export async function createUploadVideo(input: NewUpload): Promise<{ video: VideoSummary; upload: UploadTarget }> {
+/** One presigned PUT, or above the gateway's multipart threshold a plan of parts. */
+export type CreatedUpload = { video: VideoSummary } & (
+  { upload: UploadTarget; multipart: null } | { upload: null; multipart: MultipartUploadPlan }
+);
+
+export async function createUploadVideo(input: NewUpload): Promise<CreatedUpload> {
   const { title, ...upload } = input;
   const data = await gatewayRequest(CreateUploadDocument, { input: { title, upload } });
-  const { video, upload: target } = data.createVideo;
+  const { video, upload: target, multipart } = data.createVideo;
+  if (multipart) return { video, upload: null, multipart };
   if (!target) throw new Error(`the gateway created video ${video.id} without an upload target`);
-  return { video, upload: target };
+  return { video, upload: target, multipart: null };
 }
 
-export async function completeVideoUpload(id: string): Promise<VideoSummary> {
-  return (await gatewayRequest(CompleteUploadDocument, { id })).completeVideoUpload;
+export async function completeVideoUpload(id: string, parts: UploadedPartEtag[] | null = null): Promise<VideoSummary> {
+  return (await gatewayRequest(CompleteUploadDocument, { id, parts })).completeVideoUpload;
+}
+
+export async function signUploadParts(id: string, partNumbers: number[]): Promise<PartTarget[]> {
+  return (await gatewayRequest(SignUploadPartsDocument, { id, partNumbers })).signUploadParts;
+}
+
+export async function resumeVideoUpload(id: string): Promise<MultipartUploadStateFragment> {
+  return (await gatewayRequest(ResumeUploadDocument, { id })).resumeVideoUpload;
 }
 
 export async function retryVideo(id: string): Promise<VideoSummary> {
