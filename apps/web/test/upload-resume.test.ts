@@ -10,6 +10,8 @@ const MIB = 1024 * 1024;
 /** 8 parts of 5 MiB (the smallest R2 allows), the last one 3 MiB. */
 const FILE_BYTES = 38 * MIB;
 const PARTS_BEFORE_RELOAD = 3;
+const RESUME = `mutation($id: ID!) { resumeVideoUpload(id: $id) { uploadedParts { partNumber } } }`;
+const HISTORY = `query($id: ID!) { video(id: $id) { history { to detail } } }`;
 
 describe.skipIf(!chromiumPresent)("a large upload in headless Chromium, resumed after a page reload", () => {
   let world: BrowserStack | undefined;
@@ -27,6 +29,15 @@ describe.skipIf(!chromiumPresent)("a large upload in headless Chromium, resumed 
   afterAll(async () => {
     await world?.stop();
   });
+
+  async function gateway<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    const answer = await fetch(stack.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${stack.apiKey}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return ((await answer.json()) as { data: T }).data;
+  }
 
   async function chooseAndSubmit(): Promise<void> {
     const chooser = page.waitForEvent("filechooser");
