@@ -1,14 +1,14 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { createTestDatabase, makeTestClip, startNatsServer, type TestDatabase, type TestNatsServer } from "@aq/devkit";
-import { startStack, type RunningStack } from "@aq/stack";
+import { makeTestClip } from "@aq/devkit";
+import type { RunningStack } from "@aq/stack";
 import type { PlayerEvent } from "../src/app/videos/[id]/player-view";
-import { appDir, buildWebApp, startWebApp, type RunningWebApp } from "./support/web-app";
+import { CHROMIUM, chromiumPresent, startBrowserStack, type BrowserStack } from "./support/browser-stack";
+import { appDir, type RunningWebApp } from "./support/web-app";
 
 interface AxeResults {
   violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
@@ -16,19 +16,8 @@ interface AxeResults {
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const ARTIFACTS = join(appDir, "test-artifacts");
 
-const chromiumPresent = existsSync(CHROMIUM);
 if (!chromiumPresent) {
   console.warn(
     `apps/web: SKIPPING the browser playback test: ${CHROMIUM} is absent (scripts/install-system-deps.sh installs it; CI always does).`,
@@ -36,59 +25,28 @@ if (!chromiumPresent) {
 }
 
 describe.skipIf(!chromiumPresent)("playback in headless Chromium against the real stack", () => {
-  const logs: string[] = [];
-  const pageLog: string[] = [];
-  let dir: string;
+  let world: BrowserStack | undefined;
+  let logs: string[] = [];
+  let pageLog: string[] = [];
   let clip: string;
   let smallClip: string;
-  let nats: TestNatsServer | undefined;
-  let database: TestDatabase | undefined;
   let stack: RunningStack | undefined;
   let web: RunningWebApp | undefined;
-  let context: BrowserContext | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "aq-web-playback-"));
-    // Built before the stack starts, so the build does not compete with the services for the cores.
-    await buildWebApp();
-    // A NATS server and a database of this suite's own: services of another stack on the same
-    // machine must not take its jobs.
-    nats = await startNatsServer();
-    database = await createTestDatabase();
-    stack = await startStack({
-      dataDir: join(dir, "stack"),
-      natsUrl: nats.url,
-      databaseUrl: database.url,
-      ports: "ephemeral",
-      web: false,
-      logs: (source, line) => void logs.push(`${source}| ${line}`),
-    });
-    web = await startWebApp({ AQ_GATEWAY_URL: stack.graphqlUrl, AQ_API_KEY: stack.apiKey });
-    clip = join(dir, "clip-720p.mp4");
+    world = await startBrowserStack("playback");
+    ({ logs, pageLog, stack, web, page } = world);
+    clip = join(world.dir, "clip-720p.mp4");
     // 1280x720 gets all four renditions of the ladder; 12 s is two 6 s segments per rendition.
     await makeTestClip(clip, { seconds: 12, width: 1280, height: 720, fps: 30, audio: "stereo" });
     // What the browser check must refuse before any byte is sent: 480p, under the 720p minimum.
-    smallClip = join(dir, "clip-480p.mp4");
+    smallClip = join(world.dir, "clip-480p.mp4");
     await makeTestClip(smallClip, { seconds: 6, width: 854, height: 480, fps: 30 });
-    context = await chromium.launchPersistentContext(join(dir, "chromium-profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 1000 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (message) => void pageLog.push(`console.${message.type()}: ${message.text()}`));
-    page.on("pageerror", (error) => void pageLog.push(`pageerror: ${error.message}`));
   });
 
   afterAll(async () => {
-    await context?.close();
-    await web?.stop();
-    await stack?.stop();
-    await database?.drop();
-    await nats?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await world?.stop();
   });
 
   /** axe-core (from npm) injected into the page: WCAG 2 A/AA rules, serious and critical findings only. */
