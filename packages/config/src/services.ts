@@ -27,6 +27,15 @@ export const encoderServiceEnv = {
     'Encodes at once per instance (the guide: "one encode job per CPU core").',
     "number of CPU cores",
   ),
+  CHUNK_MIN_SOURCE_SECONDS: described(
+    envInt(30, 0),
+    "Sources at least this long are encoded in chunks spread over every encoder instance, and play before they are READY; shorter ones in one ffmpeg run. `0`: never chunk.",
+  ),
+  CHUNK_SECONDS: described(
+    envInt(36, 6, 3600).refine((seconds) => seconds % 6 === 0, "must be a multiple of the 6 s segment length"),
+    "Length of a chunk (a multiple of the 6 s segment); the first chunk is shorter (`CHUNK_FIRST_SEGMENTS`) so the video plays within seconds.",
+  ),
+  CHUNK_FIRST_SEGMENTS: described(envInt(2, 1, 100), "Segments in the first chunk of a chunked encode."),
   ENCODE_DISK_RESERVE_BYTES: described(
     envInt(512 * 1024 * 1024, 0),
     "Free space kept in `WORK_DIR`; an encode that would need it fails with `INSUFFICIENT_DISK` before it starts.",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { videoStatusSchema, type VideoStatus } from "./status.js";
+import { CHUNK_SUBJECTS, PLAYABLE_SUBJECTS } from "./chunks.js";
 
 /**
  * Subjects. Status events carry the video id and the new status in the subject so that a
@@ -7,7 +8,7 @@ import { videoStatusSchema, type VideoStatus } from "./status.js";
  * (`aq.video.<id>.>`).
  */
 export const PIPELINE_STREAM = "AQ_PIPELINE";
-export const PIPELINE_SUBJECTS = ["aq.video.>"];
+export const PIPELINE_SUBJECTS = ["aq.video.>", CHUNK_SUBJECTS, PLAYABLE_SUBJECTS];
 
 export function statusSubject(videoId: string, status: VideoStatus): string {
   return `aq.video.${videoId}.${status}`;

@@ -1,5 +1,6 @@
 export * from "./status.js";
 export * from "./events.js";
+export * from "./chunks.js";
 export * from "./ids.js";
 export * from "./error-codes.js";
 export * from "./errors.js";

@@ -16,6 +16,16 @@ export function uploadKey(videoId: string, filename = "source"): string {
 export function uploadPrefix(videoId: string): string {
   return `uploads/${videoId}/`;
 }
+/**
+ * Intermediate files a chunked encode shares between encoder instances through the bucket (the
+ * normalized source, the whole-source audio); deleted with the upload once the video is READY.
+ */
+export function workPrefix(videoId: string): string {
+  return `work/${videoId}/`;
+}
+export function workKey(videoId: string, filename: string): string {
+  return `${workPrefix(videoId)}${filename.replace(/[^A-Za-z0-9._-]/g, "_")}`;
+}
 export function videoPrefix(videoId: string): string {
   return `videos/${videoId}/`;
 }
@@ -35,9 +45,12 @@ export function contentTypeFor(key: string): string {
   return CONTENT_TYPES[ext] ?? "application/octet-stream";
 }
 
-/** Segments never change once written; playlists may be replaced by a re-encode. */
+/**
+ * Segments never change once written. Playlists are revalidated on every use: a chunked encode's
+ * EVENT playlists grow while the video plays (and turn into VOD ones), and a re-encode replaces them.
+ */
 export function cacheControlFor(key: string): string {
-  return key.endsWith(".ts") ? "public, max-age=31536000, immutable" : "public, max-age=60";
+  return key.endsWith(".ts") ? "public, max-age=31536000, immutable" : "no-cache";
 }
 
 /** Where an operator reads a video's job logs (ffmpeg output of each encode attempt). */

@@ -1,5 +1,5 @@
 import { WORK_CONSUMERS, type WorkerName } from "@aq/contracts";
-import { findStuckVideos, republishStatus, transitionVideo } from "@aq/platform/db";
+import { findStuckChunks, findStuckVideos, republishStatus, requeueChunk, transitionVideo } from "@aq/platform/db";
 import type { Logger } from "@aq/platform/log";
 import type { Database } from "@aq/platform/db";
 
@@ -30,5 +30,18 @@ export async function sweepStuckVideos(db: Database, worker: WorkerName, stuckAf
     }
   }
   if (requeued.length) log.warn({ worker, videoIds: requeued }, "sweep: re-queued stuck videos");
+  return requeued;
+}
+
+/**
+ * The same net under chunk jobs (the encoder's sweep): a chunk of an encoding video untouched for
+ * `stuckAfterMs` and under no live lease is queued again in a new round. Returns "<id>/<index>"s.
+ */
+export async function sweepStuckChunks(db: Database, stuckAfterMs: number, log: Logger): Promise<string[]> {
+  const requeued: string[] = [];
+  for (const chunk of await findStuckChunks(db, new Date(Date.now() - stuckAfterMs))) {
+    if (await requeueChunk(db, chunk.videoId, chunk.index)) requeued.push(`${chunk.videoId}/${chunk.index}`);
+  }
+  if (requeued.length) log.warn({ chunks: requeued }, "sweep: re-queued stuck chunks");
   return requeued;
 }

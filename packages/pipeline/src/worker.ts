@@ -1,8 +1,25 @@
-import { closeBus, connectBus, consumeWork, ensurePipelineStream, ensureWorkConsumer, startOutboxRelay } from "@aq/platform/bus";
+import {
+  CHUNK_QUEUE,
+  closeBus,
+  connectBus,
+  consumeWork,
+  ensurePipelineStream,
+  ensureWorkConsumer,
+  startOutboxRelay,
+} from "@aq/platform/bus";
 import type { PipelineWorkerConfig } from "@aq/config";
-import { WORK_CONSUMERS, type WorkerName } from "@aq/contracts";
+import { chunkLeaseUnit, WORK_CONSUMERS, type ChunkJob, type WorkerName } from "@aq/contracts";
 import { hostname } from "node:os";
-import { acquireLease, closeDatabase, createDatabase, runMigrations, transitionVideo, type Database, type VideoRow } from "@aq/platform/db";
+import {
+  acquireLease,
+  closeDatabase,
+  createDatabase,
+  failChunk,
+  runMigrations,
+  transitionVideo,
+  type Database,
+  type VideoRow,
+} from "@aq/platform/db";
 import { toErrorValue } from "@aq/contracts";
 import { createLogger } from "@aq/platform/log";
 import { runService } from "@aq/platform/service";
@@ -10,7 +27,7 @@ import { createStorage } from "@aq/platform/storage";
 import type { Logger } from "@aq/platform/log";
 import type { DeliveryContext, StageDeps } from "./deps.js";
 import { keepLease, type HeldLease } from "./lease.js";
-import { sweepStuckVideos } from "./sweep.js";
+import { sweepStuckChunks, sweepStuckVideos } from "./sweep.js";
 
 export interface PipelineWorkerSpec {
   service: string;
@@ -18,6 +35,11 @@ export interface PipelineWorkerSpec {
   config: PipelineWorkerConfig;
   concurrency: number;
   handle: (deps: StageDeps, videoId: string, delivery: DeliveryContext) => Promise<void>;
+  /** The encoder's second queue: chunk jobs of chunked encodes, each under a lease on its chunk. */
+  chunkJobs?: {
+    concurrency: number;
+    handle: (deps: StageDeps, job: ChunkJob, delivery: DeliveryContext) => Promise<void>;
+  };
 }
 
 /**
@@ -39,7 +61,9 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
       await runMigrations(db);
       const nc = await connectBus(config.NATS_URL, log);
       await ensurePipelineStream(nc);
-      await ensureWorkConsumer(nc, worker, { ackWaitSeconds: config.NATS_ACK_WAIT_SECONDS, maxDeliver: config.NATS_MAX_DELIVER });
+      const consumerSettings = { ackWaitSeconds: config.NATS_ACK_WAIT_SECONDS, maxDeliver: config.NATS_MAX_DELIVER };
+      await ensureWorkConsumer(nc, worker, consumerSettings);
+      if (spec.chunkJobs) await ensureWorkConsumer(nc, CHUNK_QUEUE, consumerSettings);
       const deps: StageDeps = {
         db,
         nc,
@@ -50,9 +74,10 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
       };
       const relay = startOutboxRelay(db, nc, { log, signal, intervalMs: 500 });
       const sweep = setInterval(() => {
-        sweepStuckVideos(db, worker, config.STUCK_AFTER_SECONDS * 1000, log).catch((error: unknown) =>
-          log.warn({ err: toErrorValue(error) }, "sweep failed; trying again next interval"),
-        );
+        const stuckAfterMs = config.STUCK_AFTER_SECONDS * 1000;
+        sweepStuckVideos(db, worker, stuckAfterMs, log)
+          .then(() => (worker === "encoder" ? sweepStuckChunks(db, stuckAfterMs, log) : []))
+          .catch((error: unknown) => log.warn({ err: toErrorValue(error) }, "sweep failed; trying again next interval"));
       }, config.SWEEP_INTERVAL_SECONDS * 1000);
       const consuming = consumeWork(nc, worker, {
         concurrency: spec.concurrency,
@@ -99,11 +124,53 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
           }
         },
       });
+      const chunkJobs = spec.chunkJobs;
+      const consumingChunks = chunkJobs
+        ? consumeWork(nc, CHUNK_QUEUE, {
+            concurrency: chunkJobs.concurrency,
+            ackWaitSeconds: config.NATS_ACK_WAIT_SECONDS,
+            maxDeliver: config.NATS_MAX_DELIVER,
+            drainTimeoutMs: Math.max(1000, config.SHUTDOWN_TIMEOUT_SECONDS * 1000 - 5000),
+            log,
+            signal,
+            handler: async (job, delivery) => {
+              const child = delivery.log;
+              const owned = await takeChunk(db, job, config.WORK_LEASE_SECONDS * 1000, child);
+              if (!owned) return;
+              const { lease, video } = owned;
+              try {
+                await chunkJobs.handle({ ...deps, log: child }, job, {
+                  signal: AbortSignal.any([delivery.signal, lease.signal]),
+                  lastAttempt: delivery.lastAttempt,
+                  lease,
+                  video,
+                });
+                relay.wake();
+              } catch (error) {
+                if (lease.lost) return child.warn({ err: toErrorValue(error) }, "chunk stopped: its lease was lost");
+                if (!delivery.lastAttempt || signal.aborted) throw error;
+                const { code, message } = toErrorValue(error);
+                const failed = await failChunk(
+                  db,
+                  lease.ref,
+                  job.index,
+                  { code, message: `gave up after repeated failures: ${message}` },
+                  null,
+                );
+                relay.wake();
+                if (failed) child.error({ err: { code, message } }, "chunk failed on its last delivery; video marked failed");
+              } finally {
+                await lease.end();
+              }
+            },
+          })
+        : Promise.resolve();
       return {
         ready: () => !nc.isClosed(),
         stop: async () => {
           clearInterval(sweep);
           await consuming;
+          await consumingChunks;
           await relay.stopped;
           await closeBus(nc);
           await closeDatabase(db);
@@ -114,7 +181,7 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
 }
 
 /** This process, as lease holders are shown to operators. */
-const OWNER = `${hostname()}:${process.pid}`;
+export const PROCESS_OWNER = `${hostname()}:${process.pid}`;
 
 /**
  * Makes this delivery the one owner of the video's stage: takes the lease (none live on it) and
@@ -129,7 +196,7 @@ async function takeStage(
   log: Logger,
 ): Promise<{ lease: HeldLease; video: VideoRow } | null> {
   const { status: queued, working } = WORK_CONSUMERS[worker];
-  const acquired = await acquireLease(db, { videoId, unit: worker, statuses: [queued, working], owner: OWNER, ttlMs });
+  const acquired = await acquireLease(db, { videoId, unit: worker, statuses: [queued, working], owner: PROCESS_OWNER, ttlMs });
   if (acquired.kind === "moved") {
     log.info({ status: acquired.status }, "video is not waiting for this stage; nothing to do");
     return null;
@@ -152,4 +219,25 @@ async function takeStage(
     return null;
   }
   return { lease, video };
+}
+
+/**
+ * Makes this delivery the one owner of a chunk: the lease on the chunk's unit while its video is
+ * encoding. A second copy of the job, or a job of a video that failed or was deleted meanwhile, is
+ * a no-op with a log line.
+ */
+async function takeChunk(db: Database, job: ChunkJob, ttlMs: number, log: Logger): Promise<{ lease: HeldLease; video: VideoRow } | null> {
+  const unit = chunkLeaseUnit(job.index);
+  const acquired = await acquireLease(db, { videoId: job.videoId, unit, statuses: ["encoding"], owner: PROCESS_OWNER, ttlMs });
+  if (acquired.kind === "moved") {
+    log.info({ status: acquired.status }, "video is no longer encoding; chunk job dropped");
+    return null;
+  }
+  if (acquired.kind === "held") {
+    log.info({ holder: acquired.holder.owner }, "another encoder owns this chunk; this delivery is a no-op");
+    return null;
+  }
+  if (acquired.takenOver)
+    log.warn({ previousOwner: acquired.takenOver.owner }, "taking over a chunk whose owner stopped renewing its lease");
+  return { lease: keepLease(db, acquired.lease, { ttlMs, log }), video: acquired.video };
 }

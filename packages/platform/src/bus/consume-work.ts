@@ -1,9 +1,46 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
-import { PIPELINE_STREAM, statusEventSchema, WORK_CONSUMERS, type StatusEvent, type WorkerName } from "@aq/contracts";
+import type { z } from "zod";
+import {
+  CHUNK_CONSUMER,
+  chunkJobSchema,
+  PIPELINE_STREAM,
+  statusEventSchema,
+  WORK_CONSUMERS,
+  workFilterSubject,
+  type ChunkJob,
+  type StatusEvent,
+  type WorkerName,
+} from "@aq/contracts";
 import type { Logger } from "../log/index.js";
 import { backoffMs, sleep } from "../service/retry.js";
 import { ensurePipelineStream, ensureWorkConsumer } from "./streams.js";
+
+/** A durable work queue in the pipeline stream: its consumer, what it filters, and what its messages hold. */
+export interface WorkQueue<T extends { videoId: string }> {
+  durable: string;
+  filterSubject: string;
+  schema: z.ZodType<T>;
+  /** What every log line of a delivery names besides the video id. */
+  logFields: (message: T) => Record<string, unknown>;
+}
+
+/** A stage's queue: the status events its worker waits for. */
+export function statusQueue(worker: WorkerName): WorkQueue<StatusEvent> {
+  return {
+    durable: WORK_CONSUMERS[worker].durable,
+    filterSubject: workFilterSubject(worker),
+    schema: statusEventSchema,
+    logFields: (event) => ({ status: event.status }),
+  };
+}
+
+/** The chunk jobs of chunked encodes, pulled by every encoder instance. */
+export const CHUNK_QUEUE: WorkQueue<ChunkJob> = {
+  ...CHUNK_CONSUMER,
+  schema: chunkJobSchema,
+  logFields: (job) => ({ chunk: job.index, round: job.round }),
+};
 
 export interface WorkContext {
   /** JetStream will not deliver this message again: a failure now must be recorded as final. */
@@ -15,12 +52,12 @@ export interface WorkContext {
   log: Logger;
 }
 
-export type WorkHandler = (event: StatusEvent, context: WorkContext) => Promise<void>;
+export type WorkHandler<T = StatusEvent> = (event: T, context: WorkContext) => Promise<void>;
 
-export interface ConsumeWorkOptions {
+export interface ConsumeWorkOptions<T = StatusEvent> {
   /** Messages handled at once by this instance. */
   concurrency: number;
-  handler: WorkHandler;
+  handler: WorkHandler<T>;
   log: Logger;
   /** Abort to stop: no more pulls, in-flight work gets `drainTimeoutMs` to finish. */
   signal: AbortSignal;
@@ -41,28 +78,35 @@ interface InFlight {
   handedBack: boolean;
 }
 
-function parseEvent(msg: JsMsg): StatusEvent | string {
+function parseMessage<T>(msg: JsMsg, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; problem: string } {
   let data: unknown;
   try {
     data = msg.json();
   } catch (error) {
-    return `payload is not JSON: ${(error as Error).message}`;
+    return { ok: false, problem: `payload is not JSON: ${(error as Error).message}` };
   }
-  const parsed = statusEventSchema.safeParse(data);
-  return parsed.success ? parsed.data : `payload does not match the status event schema: ${parsed.error.message}`;
+  const parsed = schema.safeParse(data);
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, problem: `payload does not match the schema: ${parsed.error.message}` };
 }
 
 /**
- * Runs `handler` for the status events of one service's durable consumer, at most
+ * Runs `handler` for the messages of one durable work queue (a stage's status events, or chunk jobs), at most
  * `concurrency` at a time. Each free slot pulls exactly one message, so nothing waits in a
  * local buffer while its ack timer runs. Long handlers keep their message with in-progress
  * heartbeats; success acks, failure naks with backoff, a malformed message is terminated.
  * Survives NATS restarts and a deleted consumer (recreated). Resolves once stopped.
  */
-export async function consumeWork(nc: NatsConnection, worker: WorkerName, options: ConsumeWorkOptions): Promise<void> {
+export async function consumeWork<T extends { videoId: string } = StatusEvent>(
+  nc: NatsConnection,
+  worker: WorkerName | WorkQueue<T>,
+  options: ConsumeWorkOptions<T>,
+): Promise<void> {
   const { log, signal, handler } = options;
   const js = jetstream(nc);
-  const durable = WORK_CONSUMERS[worker].durable;
+  const queue = (typeof worker === "string" ? statusQueue(worker) : worker) as WorkQueue<T>;
+  const durable = queue.durable;
   const pullExpiresMs = options.pullExpiresMs ?? 30_000;
   const heartbeatMs = Math.max(100, (options.ackWaitSeconds * 1000) / 3);
   const inFlight = new Set<InFlight>();
@@ -73,7 +117,7 @@ export async function consumeWork(nc: NatsConnection, worker: WorkerName, option
   const getConsumer = () => {
     consumer ??= (async () => {
       await ensurePipelineStream(nc);
-      await ensureWorkConsumer(nc, worker, { ackWaitSeconds: options.ackWaitSeconds, maxDeliver: options.maxDeliver });
+      await ensureWorkConsumer(nc, queue, { ackWaitSeconds: options.ackWaitSeconds, maxDeliver: options.maxDeliver });
       const ready = await js.consumers.get(PIPELINE_STREAM, durable);
       log.info({ consumer: durable, concurrency: options.concurrency }, "work consumer ready");
       return ready;
@@ -95,16 +139,17 @@ export async function consumeWork(nc: NatsConnection, worker: WorkerName, option
 
   const handle = async (msg: JsMsg) => {
     const deliveryCount = msg.info.deliveryCount;
-    const event = parseEvent(msg);
-    if (typeof event === "string") {
-      log.error({ subject: msg.subject, seq: msg.seq, problem: event }, "malformed work message terminated");
+    const parsed = parseMessage(msg, queue.schema);
+    if (!parsed.ok) {
+      log.error({ subject: msg.subject, seq: msg.seq, problem: parsed.problem }, "malformed work message terminated");
       // No reason argument: servers before 2.11 do not recognise "+TERM <reason>" as a term.
       msg.term();
       return;
     }
+    const event = parsed.value;
     const entry: InFlight = { msg, controller: new AbortController(), handedBack: false };
     const lastAttempt = deliveryCount >= options.maxDeliver;
-    const eventLog = log.child({ videoId: event.videoId, status: event.status, delivery: deliveryCount });
+    const eventLog = log.child({ videoId: event.videoId, ...queue.logFields(event), delivery: deliveryCount });
     inFlight.add(entry);
     const heartbeat = setInterval(() => msg.working(), heartbeatMs);
     try {

@@ -9,9 +9,12 @@ import { backoffMs } from "../service/retry.js";
  * The JetStream message id of an outbox row: the same on every re-publish of the row, so the
  * stream drops a repeat within its duplicate window. Row ids alone restart at 1 in every new
  * database (tests, a restored backup) and would make the stream drop new events as repeats,
- * so a digest of the payload (which holds the event time) is part of the id.
+ * so a digest of the payload (which holds the event time) is part of the id. An event with an
+ * id of its own (a chunk job: one message per chunk and round) keeps it, so that writing the
+ * same event twice publishes it once.
  */
 export function outboxMessageId(message: OutboxMessage): string {
+  if (message.messageId) return message.messageId;
   const digest = createHash("sha256").update(JSON.stringify(message.payload)).digest("hex").slice(0, 16);
   return `outbox-${message.id}-${digest}`;
 }

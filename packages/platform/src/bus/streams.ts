@@ -59,13 +59,19 @@ export interface WorkConsumerSettings {
 
 /**
  * The durable pull consumer every instance of a service shares (explicit acks, filtered to
- * the status the service works on). Existing consumers are updated to these settings.
+ * the status the service works on, or to a queue of its own such as the chunk jobs). Existing consumers are updated to these settings.
  */
-export async function ensureWorkConsumer(nc: NatsConnection, worker: WorkerName, settings: WorkConsumerSettings): Promise<ConsumerInfo> {
-  return ensureDurableConsumer(nc, WORK_CONSUMERS[worker].durable, {
+export async function ensureWorkConsumer(
+  nc: NatsConnection,
+  worker: WorkerName | { durable: string; filterSubject: string },
+  settings: WorkConsumerSettings,
+): Promise<ConsumerInfo> {
+  const { durable, filterSubject } =
+    typeof worker === "string" ? { durable: WORK_CONSUMERS[worker].durable, filterSubject: workFilterSubject(worker) } : worker;
+  return ensureDurableConsumer(nc, durable, {
     ack_wait: nanos(settings.ackWaitSeconds * 1000),
     max_deliver: settings.maxDeliver,
-    filter_subject: workFilterSubject(worker),
+    filter_subject: filterSubject,
   });
 }
 

@@ -7,3 +7,4 @@ export * from "./stale.js";
 export * from "./outbox.js";
 export * from "./leases.js";
 export * from "./webhooks.js";
+export * from "./chunks.js";

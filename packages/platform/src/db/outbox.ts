@@ -6,6 +6,8 @@ export interface OutboxMessage {
   id: number;
   subject: string;
   payload: unknown;
+  /** The event's own JetStream message id, when it has one. */
+  messageId: string | null;
 }
 
 /** How long a relay may take to publish a claimed batch before another relay may claim it. */
@@ -19,7 +21,7 @@ const CLAIM_MS = 60_000;
  * stable and JetStream drops the repeat.
  */
 export async function drainOutbox(db: Database, publish: (message: OutboxMessage) => Promise<void>, batchSize = 100): Promise<number> {
-  const claimed = await db.execute<{ id: string; subject: string; payload: unknown }>(sql`
+  const claimed = await db.execute<{ id: string; subject: string; payload: unknown; message_id: string | null }>(sql`
     update ${outbox} set claimed_until = now() + make_interval(secs => ${CLAIM_MS / 1000})
     where id in (
       select id from ${outbox}
@@ -28,8 +30,10 @@ export async function drainOutbox(db: Database, publish: (message: OutboxMessage
       limit ${batchSize}
       for update skip locked
     )
-    returning id, subject, payload`);
-  const rows = claimed.rows.map((r) => ({ id: Number(r.id), subject: r.subject, payload: r.payload })).sort((a, b) => a.id - b.id);
+    returning id, subject, payload, message_id`);
+  const rows = claimed.rows
+    .map((r) => ({ id: Number(r.id), subject: r.subject, payload: r.payload, messageId: r.message_id }))
+    .sort((a, b) => a.id - b.id);
   const published: number[] = [];
   try {
     for (const row of rows) {

@@ -2,6 +2,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -13,7 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import type { CaptionTrack, ErrorValue, MediaInfo, RenditionPlan, VideoAssets, VideoStatus } from "@aq/contracts";
+import type { CaptionTrack, ChunkStatus, ErrorValue, MediaInfo, RenditionPlan, VideoAssets, VideoStatus } from "@aq/contracts";
 
 /** A rung as produced: the name is the short side ("720p"). */
 export interface StoredRendition {
@@ -22,6 +23,16 @@ export interface StoredRendition {
   height: number;
   bandwidth: number;
   averageBandwidth?: number;
+}
+
+/** The inputs a chunked encode shares through the bucket (no disk is shared between encoders). */
+export interface ChunkSource {
+  /** The normalized source (work/<id>/normalized.mp4 or .mkv). */
+  normalizedKey: string;
+  /** Probed from the normalized file: its stream indices and duration are what chunks read. */
+  info: MediaInfo;
+  /** The whole-source AAC tracks, one per bit rate of the ladder; empty without audio. */
+  audio: { bitrateKbps: number; key: string }[];
 }
 
 export const videos = pgTable(
@@ -56,6 +67,14 @@ export const videos = pgTable(
     assets: jsonb("assets").$type<VideoAssets>(),
     /** Caption tracks published in the master playlist, in the order listed. */
     captions: jsonb("captions").$type<CaptionTrack[]>().notNull().default([]),
+    /** Chunks of a chunked encode (video_chunks rows); null for a single-run encode. */
+    chunkCount: integer("chunk_count"),
+    /** What every chunk encode reads, in the bucket: written by the planner with the chunk rows. */
+    chunkSource: jsonb("chunk_source").$type<ChunkSource>(),
+    /** Chunks whose segments the published (EVENT) playlists list: a contiguous prefix that only grows. */
+    publishedChunks: integer("published_chunks").notNull().default(0),
+    /** When the master playlist and the first chunk of every rung reached the bucket: playable from then on. */
+    playableAt: timestamp("playable_at", { withTimezone: true, mode: "date" }),
     // Millisecond precision, as JavaScript dates have: a page cursor built from a row's
     // created_at then compares equal to the stored value.
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date", precision: 3 }).notNull().defaultNow(),
@@ -110,6 +129,53 @@ export const workLeases = pgTable(
   (t) => [primaryKey({ columns: [t.videoId, t.unit] }), index("work_leases_expires_idx").on(t.expiresAt)],
 );
 
+/** One segment of a rung as a chunk encode wrote it: `segments/<rung>_<NNN>.ts`. */
+export interface StoredSegment {
+  uri: string;
+  durationSeconds: number;
+  bytes: number;
+}
+
+/** A done chunk's rung, as the media core's encodeChunk reports it: what the playlists are built from. */
+export interface StoredChunkRendition {
+  name: string;
+  /** RFC 6381 video codec read from the rung's first segment. */
+  videoCodec: string;
+  segments: StoredSegment[];
+}
+
+/**
+ * One time range of a chunked encode (see contracts/chunks.ts): the barrier of the fan-in. A
+ * chunk is done once its segments of every rung are in the bucket; the row then lists them.
+ */
+export const videoChunks = pgTable(
+  "video_chunks",
+  {
+    videoId: text("video_id")
+      .notNull()
+      .references(() => videos.id, { onDelete: "cascade" }),
+    index: integer("index").notNull(),
+    startSeconds: doublePrecision("start_seconds").notNull(),
+    durationSeconds: doublePrecision("duration_seconds").notNull(),
+    firstSegment: integer("first_segment").notNull(),
+    segmentCount: integer("segment_count").notNull(),
+    status: text("status").$type<ChunkStatus>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** Times the chunk's job was queued: part of its message id, so a re-queue is a new message. */
+    round: integer("round").notNull().default(0),
+    /** The process (host:pid) of the latest attempt. */
+    encoder: text("encoder"),
+    /** The latest attempt's ffmpeg log in the bucket. */
+    logLocation: text("log_location"),
+    /** Per rung, the chunk's segments in order, once done (they are in the bucket then). */
+    renditions: jsonb("renditions").$type<StoredChunkRendition[]>(),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.videoId, t.index] }), index("video_chunks_status_idx").on(t.status, t.updatedAt)],
+);
+
 /**
  * Transactional outbox: a status change and the event announcing it are written in one
  * transaction; a relay claims pending rows for a short while (no lock held while it
@@ -119,6 +185,8 @@ export const outbox = pgTable("outbox", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
   subject: text("subject").notNull(),
   payload: jsonb("payload").notNull(),
+  /** The JetStream message id when the event has one of its own (a chunk job); else derived from the row. */
+  messageId: text("message_id"),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   /** A relay is publishing the row until then; after it, another relay may. */
   claimedUntil: timestamp("claimed_until", { withTimezone: true, mode: "date" }),
@@ -202,3 +270,4 @@ export type WorkLeaseRow = typeof workLeases.$inferSelect;
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;
+export type VideoChunkRow = typeof videoChunks.$inferSelect;

@@ -1,10 +1,19 @@
-import { and, asc, desc, eq, exists, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, isNull, lt, ne, notExists, or, sql } from "drizzle-orm";
 import { statusSubject, type CaptionTrack, type ErrorValue, type StatusEvent, type VideoStatus } from "@aq/contracts";
 import type { Database } from "./client.js";
 import { clearExpiredLease, holdsLease, leaseIs, releaseLease, type LeaseRef } from "./leases.js";
-import { outbox, videoStatusHistory, videos, workLeases, type NewVideoRow, type StatusChangeRow, type VideoRow } from "./schema.js";
+import {
+  outbox,
+  videoChunks,
+  videoStatusHistory,
+  videos,
+  workLeases,
+  type NewVideoRow,
+  type StatusChangeRow,
+  type VideoRow,
+} from "./schema.js";
 
-type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 function statusEvent(row: VideoRow, from: VideoStatus | null): StatusEvent {
   const error: ErrorValue | null = row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null;
@@ -53,23 +62,26 @@ export interface Transition {
  * updated row, or null when nothing changed.
  */
 export async function transitionVideo(db: Database, t: Transition): Promise<VideoRow | null> {
+  return db.transaction((tx) => transitionWithin(tx, t));
+}
+
+/** transitionVideo inside a transaction that writes more rows with it (chunk rows, see chunks.ts). */
+export async function transitionWithin(tx: Tx, t: Transition): Promise<VideoRow | null> {
   const expected = typeof t.from === "string" ? [t.from] : [...t.from];
-  return db.transaction(async (tx) => {
-    const [current] = await tx.select({ status: videos.status }).from(videos).where(eq(videos.id, t.id)).for("update");
-    if (!current || !expected.includes(current.status)) return null;
-    if (t.lease && !(await holdsLease(tx, t.lease))) return null;
-    if (t.unlessLeased && !(await clearExpiredLease(tx, t.id, t.unlessLeased))) return null;
-    const now = new Date();
-    const [row] = await tx
-      .update(videos)
-      .set({ ...t.set, status: t.to, updatedAt: now, statusChangedAt: now })
-      .where(and(eq(videos.id, t.id), inArray(videos.status, expected)))
-      .returning();
-    if (!row) return null;
-    await recordChange(tx, row, current.status, t.detail);
-    if (t.lease && t.releaseLease) await releaseLease(tx, t.lease);
-    return row;
-  });
+  const [current] = await tx.select({ status: videos.status }).from(videos).where(eq(videos.id, t.id)).for("update");
+  if (!current || !expected.includes(current.status)) return null;
+  if (t.lease && !(await holdsLease(tx, t.lease))) return null;
+  if (t.unlessLeased && !(await clearExpiredLease(tx, t.id, t.unlessLeased))) return null;
+  const now = new Date();
+  const [row] = await tx
+    .update(videos)
+    .set({ ...t.set, status: t.to, updatedAt: now, statusChangedAt: now })
+    .where(and(eq(videos.id, t.id), inArray(videos.status, expected)))
+    .returning();
+  if (!row) return null;
+  await recordChange(tx, row, current.status, t.detail);
+  if (t.lease && t.releaseLease) await releaseLease(tx, t.lease);
+  return row;
 }
 
 /** Only the lease holder may write: `videos` rows under a lease, for single-row updates. */
@@ -144,6 +156,13 @@ export async function findStuckVideos(
         and(
           eq(videos.status, stage.working),
           or(and(isNull(workLeases.videoId), lt(videos.updatedAt, olderThan)), lt(workLeases.expiresAt, sql`now()`)),
+          // Chunks in flight are swept one by one (findStuckChunks); the video is not handed back under them.
+          notExists(
+            db
+              .select({ one: sql`1` })
+              .from(videoChunks)
+              .where(and(eq(videoChunks.videoId, videos.id), inArray(videoChunks.status, ["pending", "encoding"]))),
+          ),
         ),
       ),
     )

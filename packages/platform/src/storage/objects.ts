@@ -144,6 +144,18 @@ export async function deletePrefix(storage: Storage, prefix: string, { batchSize
   }
 }
 
+/** Writes a small text object (a playlist) with the content type and cache headers its name calls for. */
+export async function putTextObject(storage: Storage, key: string, text: string): Promise<void> {
+  await storage.client.send(
+    new PutObjectCommand({ Bucket: storage.bucket, Key: key, Body: text, ContentType: contentTypeFor(key), CacheControl: cacheControlFor(key) }),
+  );
+}
+
+/** A URL that reads one object for a while (a chunk encode's input: ffmpeg reads it with range requests, no shared disk). */
+export async function presignGet(storage: Storage, key: string, expiresInSeconds: number): Promise<string> {
+  return getSignedUrl(storage.client, new GetObjectCommand({ Bucket: storage.bucket, Key: key }), { expiresIn: expiresInSeconds });
+}
+
 export interface PresignedPut {
   url: string;
   method: "PUT";

@@ -115,19 +115,36 @@ export async function uploadDirectory(
   options: UploadDirectoryOptions,
 ): Promise<UploadedTree> {
   const files = await listLocalTree(localDir);
+  await uploadFiles(
+    storage,
+    files.map((file) => ({ localPath: file.absolutePath, key: keyFor(prefix, file.relativePath) })),
+    options,
+  );
+  await verifyUploadedTree(storage, localDir, prefix);
+  return { files: files.length, bytes: files.reduce((sum, f) => sum + f.size, 0) };
+}
+
+/**
+ * Uploads local files to their keys, several at once, each retried with backoff (uploadFile);
+ * the first failure stops the rest and is thrown.
+ */
+export async function uploadFiles(
+  storage: Storage,
+  files: readonly { localPath: string; key: string }[],
+  options: UploadDirectoryOptions,
+): Promise<void> {
   let next = 0;
   let failure: unknown;
   const worker = async () => {
     while (failure === undefined && next < files.length) {
+      const file = files[next++]!;
       if (options.signal?.aborted) {
-        failure = new AqError("UPLOAD_FAILED", `upload to ${prefix} was aborted`);
+        failure = new AqError("UPLOAD_FAILED", `upload of ${file.key} was aborted`);
         return;
       }
-      const file = files[next++]!;
-      const key = keyFor(prefix, file.relativePath);
       try {
-        await uploadFile(storage, file.absolutePath, key, options);
-        options.log?.debug({ key, size: file.size }, "object uploaded");
+        await uploadFile(storage, file.localPath, file.key, options);
+        options.log?.debug({ key: file.key }, "object uploaded");
       } catch (error) {
         failure ??= error;
       }
@@ -135,8 +152,6 @@ export async function uploadDirectory(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, files.length)) }, worker));
   if (failure !== undefined) throw failure;
-  await verifyUploadedTree(storage, localDir, prefix);
-  return { files: files.length, bytes: files.reduce((sum, f) => sum + f.size, 0) };
 }
 
 /**

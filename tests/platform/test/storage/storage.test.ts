@@ -162,7 +162,7 @@ describe("uploadDirectory", () => {
     );
     const playlist = await s3.storage.client.send(new GetObjectCommand({ Bucket: storage.bucket, Key: "videos/v1/720p/index.m3u8" }));
     expect(playlist.ContentType).toBe("application/vnd.apple.mpegurl");
-    expect(playlist.CacheControl).toBe("public, max-age=60");
+    expect(playlist.CacheControl).toBe("no-cache");
     await playlist.Body?.transformToString();
     const segment = await s3.storage.client.send(new GetObjectCommand({ Bucket: storage.bucket, Key: "videos/v1/360p/big.ts" }));
     expect(segment.ContentType).toBe("video/mp2t");

@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+/**
+ * Segment-chunked encoding (issue #13): a long source is cut into time ranges of whole segments,
+ * each encoded in every rung by whichever encoder instance pulls its job. A chunk row in Postgres
+ * is the barrier: the encoder that records the last chunk done writes the final playlists.
+ *
+ *   pending -> encoding -> done
+ *                       -> pending   (attempt failed once, or its owner died: queued again)
+ *                       -> failed    (second failed attempt: the video ends failed_encoding)
+ *   failed -> pending                (retryVideo re-runs the chunks that are not done)
+ */
+export const CHUNK_STATUSES = ["pending", "encoding", "done", "failed"] as const;
+export const chunkStatusSchema = z.enum(CHUNK_STATUSES);
+export type ChunkStatus = z.infer<typeof chunkStatusSchema>;
+
+/** The guide's rule (docs/encoding-guide.md §10) per chunk: one retry, then the video fails. */
+export const CHUNK_ATTEMPTS = 2;
+
+/** Chunk jobs are a work queue of their own in the pipeline stream, pulled by every encoder instance. */
+export const CHUNK_SUBJECTS = "aq.chunk.>";
+export const CHUNK_CONSUMER = { durable: "encoder-chunks", filterSubject: CHUNK_SUBJECTS } as const;
+
+export function chunkSubject(videoId: string, index: number): string {
+  return `aq.chunk.${videoId}.${index}`;
+}
+
+/**
+ * One message per chunk and queueing round: JetStream drops a second publish with the same id
+ * (the outbox relay re-publishing, a planner run twice), while a chunk queued again by a retry or
+ * the sweep gets a new round and so a new message.
+ */
+export function chunkMessageId(videoId: string, index: number, round: number): string {
+  return `chunk-${videoId}-${index}-${round}`;
+}
+
+export const chunkJobSchema = z.object({
+  v: z.literal(1),
+  videoId: z.string(),
+  index: z.number().int().nonnegative(),
+  round: z.number().int().nonnegative(),
+  at: z.string(),
+});
+export type ChunkJob = z.infer<typeof chunkJobSchema>;
+
+/** The lease unit of one chunk's encode (work_leases is keyed by video and unit). */
+export function chunkLeaseUnit(index: number): string {
+  return `encoder/chunk-${String(index).padStart(4, "0")}`;
+}
+
+/** The file name of one chunk attempt's ffmpeg log under logs/<id>/. */
+export function chunkLogName(index: number, attempt: number): string {
+  return `encode-chunk-${String(index).padStart(4, "0")}-attempt-${attempt}.log`;
+}
+
+/**
+ * Announced once, when the master playlist and the first chunk's segments of every rung are in
+ * the bucket: from then on the video plays (a growing EVENT playlist until it is READY).
+ */
+export function playableSubject(videoId: string): string {
+  return `aq.playable.${videoId}`;
+}
+export const PLAYABLE_SUBJECTS = "aq.playable.>";
+
+export const playableEventSchema = z.object({
+  v: z.literal(1),
+  videoId: z.string(),
+  /** Seconds of the video playable so far (the done chunks' prefix). */
+  playableSeconds: z.number().nonnegative(),
+  at: z.string(),
+});
+export type PlayableEvent = z.infer<typeof playableEventSchema>;
