@@ -5,19 +5,23 @@ import type { ErrorValue } from "@aq/contracts";
 import { beginAttempt, releaseAttempt, setVideoProgress, transitionVideo, type LeaseRef, type VideoRow } from "@aq/platform/db";
 import { downloadName, ENCODE_ATTEMPTS, isAqError, toErrorValue } from "@aq/contracts";
 import { encodeTimeoutMs, encodeVideo, FFMPEG_LOG_NAME, makeAssets, type EncodeProgress } from "@aq/media";
-import { downloadObject, logKey, uploadFile } from "@aq/platform/storage";
+import { downloadObject } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 import { assertRoomToEncode } from "@aq/pipeline";
-import { attemptDir, hlsOutputDir, logsDir, sourceCopyPath } from "@aq/pipeline";
+import { attemptDir, hlsOutputDir, sourceCopyPath, videoWorkDir } from "@aq/pipeline";
+import { isChunked, planChunkedEncode, type ChunkingOptions } from "./chunk-planner.js";
+import { keepLog } from "./job-log.js";
 
 export interface EncodeStageOptions {
   /** Bytes of WORK_DIR's volume never to be used by encodes. */
   diskReserveBytes: number;
+  chunking: ChunkingOptions;
 }
 
 /**
  * encoding -> encoded | failed_encoding, under the stage's lease (the runner took it and moved
- * the video from probed). The stored plan is encoded. Each attempt runs in a directory of its
+ * the video from probed). The stored plan is encoded; a long source is instead planned into
+ * chunk jobs (chunk-planner.ts) that every encoder instance takes up (chunk-stage.ts). Each attempt runs in a directory of its
  * own with its own ffmpeg log, kept locally and copied to the bucket (logs/<id>/) for operators.
  */
 export async function runEncodeStage(
@@ -36,7 +40,9 @@ export async function runEncodeStage(
     return;
   }
   const source = sourceCopyPath(deps.workDir, videoId);
-  await ensureSourceCopy(deps, video, source, lease.ref);
+  const chunked = isChunked(video, options.chunking);
+  // A chunked video planned before reads its normalized source from the bucket.
+  if (!video.chunkSource) await ensureSourceCopy(deps, video, source, lease.ref);
 
   // Attempts are counted on the row, so an encoder that dies mid-encode uses up an attempt too
   // and a video that keeps killing encoders still ends failed_encoding.
@@ -51,6 +57,14 @@ export async function runEncodeStage(
     await mkdir(dir, { recursive: true });
     const outDir = join(dir, "hls", videoId);
     try {
+      if (chunked) {
+        const queued = await planChunkedEncode(deps, video, delivery, { source, dir }, options.chunking);
+        if (!queued) log.warn({ videoId, attempt }, "encode: lease lost before the chunks were queued; the new owner decides");
+        await keepLog(deps, videoId, `encode-plan-attempt-${attempt}.log`, join(dir, FFMPEG_LOG_NAME));
+        // Nothing local outlives the planner: the chunks read their inputs from the bucket.
+        await rm(videoWorkDir(deps.workDir, videoId), { recursive: true, force: true });
+        return;
+      }
       const encoded = await encodeVideo({
         source,
         workDir: dir,
@@ -77,7 +91,7 @@ export async function runEncodeStage(
       await rm(finalDir, { recursive: true, force: true });
       await mkdir(join(finalDir, ".."), { recursive: true });
       await rename(outDir, finalDir);
-      const logLocation = await keepLog(deps, videoId, attempt, encoded.logFile);
+      const logLocation = await keepLog(deps, videoId, `encode-attempt-${attempt}.log`, encoded.logFile);
       const recorded = await transitionVideo(db, {
         id: videoId,
         from: "encoding",
@@ -106,7 +120,7 @@ export async function runEncodeStage(
       // The stored message is the error's own sentence; the ffmpeg log it came from stays in the
       // bucket (logs/<id>/), where Video.logUrl leads.
       lastError = error.toValue();
-      lastLogKey = await keepLog(deps, videoId, attempt, join(dir, FFMPEG_LOG_NAME));
+      lastLogKey = await keepLog(deps, videoId, `encode-attempt-${attempt}.log`, join(dir, FFMPEG_LOG_NAME));
       log.warn({ videoId, attempt, code: error.code }, "encode: attempt failed");
       // What the source really holds (longer or larger than declared) is a verdict: another attempt would repeat it.
       if (error.code.startsWith("SOURCE_")) break;
@@ -150,23 +164,6 @@ async function failEncoding(
   });
   if (failed) deps.log.error({ videoId: video.id, code: error.code }, "encode: failed, moving on");
   else deps.log.warn({ videoId: video.id, code: error.code }, "encode: lease lost before the failure was recorded; the new owner decides");
-}
-
-/** Copies an attempt's log to the bucket; returns where an operator can read it. */
-async function keepLog(deps: StageDeps, videoId: string, attempt: number, logFile: string): Promise<string | null> {
-  const exists = await stat(logFile).catch(() => null);
-  if (!exists) return null;
-  const local = join(logsDir(deps.workDir, videoId), `encode-attempt-${attempt}.log`);
-  await mkdir(logsDir(deps.workDir, videoId), { recursive: true });
-  await rename(logFile, local);
-  const key = logKey(videoId, `encode-attempt-${attempt}.log`);
-  try {
-    await uploadFile(deps.storage, local, key);
-    return key;
-  } catch (error) {
-    deps.log.warn({ videoId, err: toErrorValue(error) }, "encode: could not copy the log to the bucket; it stays on disk");
-    return local;
-  }
 }
 
 function reportProgress(deps: StageDeps, lease: LeaseRef, p: EncodeProgress): void {

@@ -2,6 +2,7 @@ import { encoderServiceConfig } from "@aq/config";
 import { loadConfigOrExit } from "@aq/platform/service";
 import { runPipelineWorker } from "@aq/pipeline";
 import { runEncodeStage } from "./encode-stage.js";
+import { runChunkJob } from "./chunk-stage.js";
 
 const config = loadConfigOrExit("encoder-service", encoderServiceConfig);
 
@@ -10,5 +11,15 @@ runPipelineWorker({
   worker: "encoder",
   config,
   concurrency: config.ENCODER_CONCURRENCY,
-  handle: (deps, videoId, delivery) => runEncodeStage(deps, videoId, delivery, { diskReserveBytes: config.ENCODE_DISK_RESERVE_BYTES }),
+  handle: (deps, videoId, delivery) =>
+    runEncodeStage(deps, videoId, delivery, {
+      diskReserveBytes: config.ENCODE_DISK_RESERVE_BYTES,
+      chunking: {
+        minSourceSeconds: config.CHUNK_MIN_SOURCE_SECONDS,
+        chunkSeconds: config.CHUNK_SECONDS,
+        firstChunkSegments: config.CHUNK_FIRST_SEGMENTS,
+      },
+    }),
+  // One chunk per core, like whole encodes (the guide: "one encode job per CPU core").
+  chunkJobs: { concurrency: config.ENCODER_CONCURRENCY, handle: runChunkJob },
 });

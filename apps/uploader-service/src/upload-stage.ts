@@ -1,7 +1,8 @@
 import { rm, stat } from "node:fs/promises";
 import { transitionVideo } from "@aq/platform/db";
 import { isAqError, toErrorValue } from "@aq/contracts";
-import { deletePrefixWithRetries, uploadDirectory, uploadPrefix, verifyUploadedTree, videoPrefix } from "@aq/platform/storage";
+import { deletePrefixWithRetries, uploadDirectory, uploadPrefix, verifyUploadedTree, videoPrefix, workPrefix } from "@aq/platform/storage";
+import { verifyChunkedOutput } from "./chunked-output.js";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 import { hlsOutputDir, sourceCopyPath, videoWorkDir } from "@aq/pipeline";
 
@@ -26,6 +27,23 @@ export async function runUploadStage(
   const prefix = videoPrefix(videoId);
   const finish = (to: "ready" | "failed_upload", set: Parameters<typeof transitionVideo>[1]["set"], detail?: string) =>
     transitionVideo(db, { id: videoId, from: "uploading", to, set, detail, lease: lease.ref, releaseLease: true });
+  if (delivery.video.chunkCount !== null) {
+    // A chunked encode's output is in the bucket already (its encoders put it there): check it, clean up.
+    try {
+      await verifyChunkedOutput(deps, videoId);
+    } catch (error) {
+      if (delivery.signal.aborted || !isAqError(error)) throw error;
+      if (await finish("failed_upload", { errorCode: error.code, errorMessage: error.message }, error.code)) {
+        log.error({ videoId, code: error.code }, "store: the chunked output in the bucket is not what the chunks recorded");
+      }
+      return;
+    }
+    const ready = await finish("ready", { outputPrefix: prefix, progress: 100, errorCode: null, errorMessage: null });
+    if (!ready) return log.warn({ videoId }, "store: lease lost before READY was recorded; the new owner decides");
+    await cleanUp(deps, videoId);
+    log.info({ videoId, prefix }, "store: chunked output verified in the bucket; ready");
+    return;
+  }
   if (!(await stat(localDir).catch(() => null))) {
     await finish("failed_upload", {
       errorCode: "UPLOAD_FAILED",
@@ -52,10 +70,11 @@ export async function runUploadStage(
   log.info({ videoId, prefix }, "upload: stored and verified; ready");
 }
 
-/** After a verified upload: the original upload and every local file of the job, logs included. */
+/** After a verified upload: the original upload, a chunked encode's shared inputs, and every local file of the job, logs included. */
 async function cleanUp(deps: StageDeps, videoId: string): Promise<void> {
   try {
-    await deletePrefixWithRetries(deps.storage, uploadPrefix(videoId), { log: deps.log });
+    for (const prefix of [uploadPrefix(videoId), workPrefix(videoId)])
+      await deletePrefixWithRetries(deps.storage, prefix, { log: deps.log });
   } catch (error) {
     // The video is ready either way; the original stays until deleteVideo removes it.
     deps.log.error({ videoId, code: "CLEANUP_FAILED", err: toErrorValue(error) }, "cleanup: the original upload is still in the bucket");

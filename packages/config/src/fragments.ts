@@ -58,7 +58,7 @@ export type StorageEnv = z.infer<z.ZodObject<typeof storageEnv>>;
 export const workDirEnv = {
   WORK_DIR: described(
     z.string().default(".data/work"),
-    "Local work folder; encoder and uploader must share it (one volume in multi-host deployments).",
+    "Local work folder. Encoder and uploader must share it for short videos (one volume in multi-host deployments); chunked encodes (`CHUNK_MIN_SOURCE_SECONDS`) hand everything over through the bucket.",
   ),
 };
 

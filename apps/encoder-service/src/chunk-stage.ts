@@ -1,0 +1,192 @@
+import { mkdir, rm, rmdir } from "node:fs/promises";
+import { join } from "node:path";
+import { CHUNK_ATTEMPTS, chunkLogName, isAqError, MASTER_PLAYLIST, type ChunkJob, type ErrorValue } from "@aq/contracts";
+import {
+  chunkedPlaylists,
+  encodeChunk,
+  encodeTimeoutMs,
+  FFMPEG_LOG_NAME,
+  peakSegmentBitrate,
+  tailLog,
+  type RenditionPlan,
+} from "@aq/media";
+import { publishProgress } from "@aq/platform/bus";
+import {
+  beginChunkAttempt,
+  completeChunk,
+  failChunk,
+  getChunk,
+  recordChunkFailure,
+  releaseChunkAttempt,
+  type ChunkFanIn,
+  type PublishedPlaylists,
+  type StoredRendition,
+  type VideoChunkRow,
+} from "@aq/platform/db";
+import { presignGet, putTextObject, uploadFiles, videoPrefix } from "@aq/platform/storage";
+import { logsDir, PROCESS_OWNER, videoWorkDir, type DeliveryContext, type StageDeps } from "@aq/pipeline";
+import { keepLog } from "./job-log.js";
+
+const LOG_TAIL_LINES = 20;
+/** Parallel segment uploads of one chunk. */
+const SEGMENT_UPLOAD_CONCURRENCY = 4;
+
+/**
+ * One chunk job, under the chunk's lease (the runner took it while the video is `encoding`): the
+ * chunk's range is encoded in every rung from the normalized source and audio in the bucket (read
+ * through presigned URLs, so no disk is shared), its segments are put in the bucket under their
+ * final names, then the chunk is recorded done and the playlists of the done prefix published
+ * (completeChunk). The encoder uploads its own segments: they are on its disk already, and going
+ * through the uploader would need either a shared disk or a second trip through the bucket before
+ * anything is playable. A failed attempt is retried once; the second failure fails the video.
+ */
+export async function runChunkJob(deps: StageDeps, job: ChunkJob, delivery: DeliveryContext): Promise<void> {
+  const { db, log } = deps;
+  const { lease, video } = delivery;
+  const chunk = await getChunk(db, job.videoId, job.index);
+  if (!chunk || chunk.status === "done" || chunk.status === "failed" || !video.chunkSource || !video.chunkCount) {
+    log.info({ status: chunk?.status ?? null }, "chunk: nothing to do");
+    return;
+  }
+  let lastError: ErrorValue = { code: "ENCODE_FAILED", message: "the encoder stopped while encoding this chunk" };
+  let lastLog: string | null = chunk.logLocation;
+  for (let attempt = chunk.attempts + 1; attempt <= CHUNK_ATTEMPTS; attempt++) {
+    if ((await beginChunkAttempt(db, lease.ref, job.index, PROCESS_OWNER)) !== attempt) {
+      log.warn({ attempt }, "chunk: the attempt count moved under this lease; stopping");
+      return;
+    }
+    const dir = join(videoWorkDir(deps.workDir, job.videoId), `chunk-${job.index}-attempt-${attempt}-${lease.ref.token.slice(0, 8)}`);
+    const logFile = join(dir, FFMPEG_LOG_NAME);
+    try {
+      await encodeAndRecord(deps, chunk, delivery, { dir, logFile, attempt });
+      return;
+    } catch (error) {
+      if (lease.lost) throw error;
+      if (delivery.signal.aborted) {
+        await releaseChunkAttempt(db, lease.ref, job.index);
+        throw error;
+      }
+      if (!isAqError(error)) throw error;
+      const tail = await tailLog(logFile, LOG_TAIL_LINES);
+      lastError = { code: error.code, message: tail ? `${error.message}\n${tail}` : error.message };
+      lastLog = await keepLog(deps, job.videoId, chunkLogName(job.index, attempt), logFile);
+      await recordChunkFailure(db, lease.ref, job.index, lastError, lastLog);
+      log.warn({ attempt, code: error.code }, "chunk: attempt failed");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await removeIfEmpty(logsDir(deps.workDir, job.videoId), videoWorkDir(deps.workDir, job.videoId));
+    }
+  }
+  if (await failChunk(db, lease.ref, job.index, lastError, lastLog))
+    log.error({ code: lastError.code }, "chunk: failed twice; video failed");
+  else log.warn("chunk: lease lost or video moved before the failure was recorded");
+}
+
+async function encodeAndRecord(
+  deps: StageDeps,
+  chunk: VideoChunkRow,
+  delivery: DeliveryContext,
+  attempt: { dir: string; logFile: string; attempt: number },
+): Promise<void> {
+  const { storage, ladder, log } = deps;
+  const { lease, video } = delivery;
+  const source = video.chunkSource!;
+  const plan = video.plannedRenditions ?? [];
+  const outDir = join(attempt.dir, "out");
+  await mkdir(outDir, { recursive: true });
+  const timeoutMs = encodeTimeoutMs(ladder, chunk.durationSeconds);
+  // Valid for the whole run: ffmpeg keeps reading the source until the chunk's end.
+  const urlSeconds = Math.ceil(timeoutMs / 1000) + 60;
+  const encoded = await encodeChunk({
+    input: await presignGet(storage, source.normalizedKey, urlSeconds),
+    audio: await Promise.all(
+      source.audio.map(async (track) => ({ bitrateKbps: track.bitrateKbps, input: await presignGet(storage, track.key, urlSeconds) })),
+    ),
+    info: source.info,
+    plan,
+    chunk: { ...chunk, last: chunk.index === video.chunkCount! - 1 },
+    outDir,
+    logFile: attempt.logFile,
+    signal: delivery.signal,
+    timeoutMs,
+    stallTimeoutMs: ladder.stallTimeoutSeconds * 1000,
+    preset: ladder.x264Preset,
+    threads: ladder.encodeThreads,
+  });
+  await lease.assertHeld();
+  const prefix = videoPrefix(video.id);
+  const segments = encoded.renditions.flatMap((r) => r.segments.map((s) => ({ localPath: join(outDir, s.uri), key: prefix + s.uri })));
+  await uploadFiles(storage, segments, { concurrency: SEGMENT_UPLOAD_CONCURRENCY, log, signal: delivery.signal });
+  const logLocation = await keepLog(deps, video.id, chunkLogName(chunk.index, attempt.attempt), attempt.logFile);
+  const recorded = await completeChunk(deps.db, lease.ref, chunk.index, { renditions: encoded.renditions, logLocation }, (fanIn) =>
+    publishPlaylists(deps, fanIn, plan),
+  );
+  if (!recorded) return log.warn("chunk: lease lost or video moved before the chunk was recorded; the new owner decides");
+  reportProgress(deps, video.id, recorded.progress);
+  const { published } = recorded;
+  log.info(
+    { segments: segments.length, publishedChunks: published?.publishedChunks, complete: Boolean(published?.renditions) },
+    "chunk: done",
+  );
+}
+
+/**
+ * Writes the playlists of the done prefix into the bucket (called by completeChunk holding the
+ * video's row lock, so writers take turns): the media playlists first, then the master, so a
+ * player never finds a master naming a playlist that is not there. EVENT playlists while chunks are
+ * missing, VOD with #EXT-X-ENDLIST once all are done.
+ */
+async function publishPlaylists(deps: StageDeps, fanIn: ChunkFanIn, plan: RenditionPlan[]): Promise<PublishedPlaylists | null> {
+  const { video, chunks } = fanIn;
+  const done = chunks
+    .filter((c) => c.status === "done" && c.renditions)
+    .map((c) => ({ index: c.index, renditions: c.renditions!, warnings: [] }));
+  const playlists = chunkedPlaylists(plan, done, chunks.length, video.chunkSource?.info.audio != null);
+  if (!playlists) return null;
+  const prefix = videoPrefix(video.id);
+  const media = playlists.files.filter((f) => f.name !== MASTER_PLAYLIST);
+  const master = playlists.files.filter((f) => f.name === MASTER_PLAYLIST);
+  await Promise.all(media.map((file) => putTextObject(deps.storage, prefix + file.name, file.text)));
+  for (const file of master) await putTextObject(deps.storage, prefix + file.name, file.text);
+  return {
+    publishedChunks: playlists.chunkCount,
+    playableSeconds: playlists.durationSeconds,
+    ...(playlists.complete ? { renditions: storedRenditions(plan, chunks) } : {}),
+  };
+}
+
+/** What the videos row keeps of each rung (the master's BANDWIDTH and AVERAGE-BANDWIDTH, from the same segments). */
+function storedRenditions(plan: RenditionPlan[], chunks: VideoChunkRow[]): StoredRendition[] {
+  return plan.map((rung) => {
+    const segments = chunks.flatMap((c) => c.renditions?.find((r) => r.name === rung.name)?.segments ?? []);
+    const bytes = segments.reduce((n, s) => n + s.bytes, 0);
+    const seconds = segments.reduce((n, s) => n + s.durationSeconds, 0);
+    return {
+      name: rung.name,
+      width: rung.width,
+      height: rung.height,
+      bandwidth: peakSegmentBitrate(segments, rung.segmentSeconds),
+      averageBandwidth: Math.ceil((bytes * 8) / seconds),
+    };
+  });
+}
+
+/** The share of the video's chunks done, once per chunk (chunks run in parallel, so no finer figure means much). */
+function reportProgress(deps: StageDeps, videoId: string, percent: number): void {
+  publishProgress(deps.nc, {
+    v: 1,
+    videoId,
+    status: "encoding",
+    stage: "encode",
+    percent,
+    fps: null,
+    speed: null,
+    etaSeconds: null,
+    at: new Date().toISOString(),
+  });
+}
+
+/** Folders other chunks of the same video on this encoder may still be using: removed only once empty. */
+async function removeIfEmpty(...dirs: string[]): Promise<void> {
+  for (const dir of dirs) await rmdir(dir).catch(() => undefined);
+}
