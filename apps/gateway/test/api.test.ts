@@ -306,6 +306,21 @@ describe("gateway API", () => {
     });
   });
 
+  it("gives a playback URL while encoding once a chunked encode made the video playable, and none once it failed", async () => {
+    const created = (await gw.graphql<CreatePayload>(CREATE, { input: uploadInput(10) })).data!.createVideo;
+    const id = created.video.id;
+    const query = `query($id: ID!) { video(id: $id) { status playable playbackUrl } }`;
+    await transitionVideo(gw.db, { id, from: "awaiting_upload", to: "encoding" });
+    expect((await gw.graphql(query, { id })).data).toEqual({ video: { status: "ENCODING", playable: false, playbackUrl: null } });
+    // What completeChunk records when the first chunk's playlists are published.
+    await gw.db.execute(`update videos set playable_at = now() where id = '${id}'`);
+    const playable = await gw.graphql<{ video: { playable: boolean; playbackUrl: string | null } }>(query, { id });
+    expect(playable.data?.video.playable).toBe(true);
+    expect(new URL(playable.data!.video.playbackUrl!).pathname).toMatch(new RegExp(`/${id}/master\\.m3u8$`));
+    await transitionVideo(gw.db, { id, from: "encoding", to: "failed_encoding" });
+    expect((await gw.graphql(query, { id })).data).toEqual({ video: { status: "FAILED_ENCODING", playable: false, playbackUrl: null } });
+  });
+
   describe("retry and delete", () => {
     async function videoIn(
       status: "failed_encoding" | "failed_upload" | "encoding" | "ready" | "rejected",

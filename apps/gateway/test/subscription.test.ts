@@ -1,7 +1,7 @@
 import { publishProgress, startOutboxRelay } from "@aq/platform/bus";
 import { createLogger } from "@aq/platform/log";
 import { transitionVideo } from "@aq/platform/db";
-import type { VideoStatus } from "@aq/contracts";
+import { playableSubject, type VideoStatus } from "@aq/contracts";
 import { waitFor } from "@aq/devkit";
 import { createClient, type Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +9,7 @@ import WebSocket from "ws";
 import { startInfrastructure, startTestGateway, TEST_API_KEY, type Infrastructure, type TestGateway } from "./harness.js";
 
 const SUBSCRIBE = `subscription Progress($id: ID!) {
-  videoProgress(id: $id) { videoId status stage percent fps speed etaSeconds error { code message } at }
+  videoProgress(id: $id) { videoId status stage percent fps speed etaSeconds error { code message } playable at }
 }`;
 
 interface ProgressEvent {
@@ -19,6 +19,7 @@ interface ProgressEvent {
   percent: number;
   fps: number | null;
   error: { code: string; message: string } | null;
+  playable: boolean;
 }
 
 interface Watch {
@@ -146,6 +147,24 @@ describe("videoProgress subscription over WebSocket", () => {
     expect(w.events.find((e) => e.percent === 50)).toMatchObject({ stage: "encode", fps: 120 });
   });
 
+  it("passes on once that a chunked encode made the video playable before READY", async () => {
+    const id = await createVideo();
+    await move(id, "awaiting_upload", "encoding");
+    const w = watch(client, id);
+    await waitFor(() => w.events.length === 1, { message: "the current state" });
+    expect(w.events[0]).toMatchObject({ status: "ENCODING", playable: false });
+    const playable = { v: 1, videoId: id, playableSeconds: 12, at: new Date().toISOString() };
+    gw.nc.publish(playableSubject(id), JSON.stringify(playable));
+    gw.nc.publish(playableSubject(id), JSON.stringify(playable));
+    await waitFor(() => w.events.length === 2, { message: "the playable event" });
+    expect(w.events[1]).toMatchObject({ status: "ENCODING", stage: "encode", playable: true });
+    await move(id, "encoding", "encoded");
+    await waitFor(() => w.events.length === 3, { message: "ENCODED" });
+    // Still playable on the way to READY; the repeated playable event was not passed on.
+    expect(w.events[2]).toMatchObject({ status: "ENCODED", playable: true });
+    w.unsubscribe();
+  });
+
   it("gives a late subscriber the terminal state at once and completes", async () => {
     const id = await createVideo();
     await move(id, "awaiting_upload", "failed_encoding", { errorCode: "ENCODE_FAILED", errorMessage: "ffmpeg exited with 1" });
@@ -184,7 +203,8 @@ describe("videoProgress subscription over WebSocket", () => {
     const id = await createVideo();
     const w = watch(client, id);
     await waitFor(() => w.events.length === 1, { message: "the current state" });
-    expect(subscriptions.size()).toBe(before + 2);
+    // Status events, progress, and the playable event.
+    expect(subscriptions.size()).toBe(before + 3);
     w.unsubscribe();
     await waitFor(() => subscriptions.size() === before, { message: "the NATS subscriptions to close" });
   });

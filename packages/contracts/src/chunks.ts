@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { VideoStatus } from "./status.js";
 
 /**
  * Segment-chunked encoding (issue #13): a long source is cut into time ranges of whole segments,
@@ -70,3 +71,11 @@ export const playableEventSchema = z.object({
   at: z.string(),
 });
 export type PlayableEvent = z.infer<typeof playableEventSchema>;
+
+/**
+ * Whether a video can be played: READY, or, once a chunked encode made it playable early, on its
+ * way there (encoding, encoded, uploading). A failed or deleted video is not played.
+ */
+export function canPlay(status: VideoStatus, playableEarly: boolean): boolean {
+  return status === "ready" || (playableEarly && (status === "encoding" || status === "encoded" || status === "uploading"));
+}

@@ -100,8 +100,15 @@ export type Video = {
   width?: Maybe<Scalars['Int']['output']>;
   height?: Maybe<Scalars['Int']['output']>;
   /**
+   * True once the video can be played: READY, or earlier for a long source encoded in chunks, as
+   * soon as the master playlist and the first segments of every rendition are stored. Until READY
+   * the media playlists are EVENT playlists that grow (players reload them) and end with
+   * EXT-X-ENDLIST when the encode is complete.
+   */
+  playable: Scalars['Boolean']['output'];
+  /**
    * A signed URL of the master playlist, valid for expiresInSeconds (default and maximum set by
-   * the gateway's configuration). Null until the video is READY.
+   * the gateway's configuration). Null until the video is playable.
    */
   playbackUrl?: Maybe<Scalars['String']['output']>;
   /**
@@ -368,6 +375,8 @@ export type VideoProgress = {
   etaSeconds?: Maybe<Scalars['Float']['output']>;
   /** Set with REJECTED and FAILED_* statuses. */
   error?: Maybe<VideoError>;
+  /** The video can be played (see Video.playable); an event with true is sent when it becomes playable before READY. */
+  playable: Scalars['Boolean']['output'];
   /** ISO 8601 time of the event. */
   at: Scalars['String']['output'];
 };
@@ -858,6 +867,7 @@ export type VideoResolvers<ContextType = GatewayContext, ParentType extends Reso
   durationSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   width?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  playable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   playbackUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoPlaybackUrlArgs>>;
   logUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoLogUrlArgs>>;
   posterUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoPosterUrlArgs>>;
@@ -975,6 +985,7 @@ export type VideoProgressResolvers<ContextType = GatewayContext, ParentType exte
   speed?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   etaSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['VideoError']>, ParentType, ContextType>;
+  playable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 

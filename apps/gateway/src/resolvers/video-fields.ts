@@ -1,4 +1,4 @@
-import { AqError, explainError, nearestThumbnail, QC_REPORT, thumbnailFile, videoPrefix, type QcReport } from "@aq/contracts";
+import { AqError, canPlay, explainError, nearestThumbnail, QC_REPORT, thumbnailFile, videoPrefix, type QcReport } from "@aq/contracts";
 import { signPlaybackUrl } from "@aq/platform/playback";
 import { getObjectStream } from "@aq/platform/storage";
 import { presignGetText } from "@aq/platform/storage";
@@ -18,8 +18,9 @@ export const Video: VideoResolvers = {
   durationSeconds: (row) => finite(row.probe?.durationSeconds),
   width: (row) => finite(row.probe?.video?.displayWidth),
   height: (row) => finite(row.probe?.video?.displayHeight),
+  playable: (row) => canPlay(row.status, row.playableAt !== null),
   playbackUrl: async (row, { expiresInSeconds }, { runtime }) => {
-    if (row.status !== "ready") return null;
+    if (!canPlay(row.status, row.playableAt !== null)) return null;
     return (await signPlaybackUrl(runtime.keyring, runtime.playbackBaseUrl(), row.id, linkLifetime(expiresInSeconds, runtime))).url;
   },
   // Signed for the endpoint browsers reach, like upload URLs.

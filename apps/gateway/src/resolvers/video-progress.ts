@@ -1,5 +1,6 @@
 import {
   AqError,
+  canPlay,
   STAGE_OF_STATUS,
   isFurtherAlong,
   isTerminalStatus,
@@ -28,11 +29,12 @@ function fromRow(row: VideoRow): VideoProgress {
     speed: null,
     etaSeconds: null,
     error: publicError(row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? "" } : null),
+    playable: canPlay(row.status, row.playableAt !== null),
     at: row.updatedAt.toISOString(),
   };
 }
 
-function fromStatusEvent(event: StatusEvent): VideoProgress {
+function fromStatusEvent(event: StatusEvent, playableEarly: boolean): VideoProgress {
   return {
     videoId: event.videoId,
     status: event.status,
@@ -42,13 +44,14 @@ function fromStatusEvent(event: StatusEvent): VideoProgress {
     speed: null,
     etaSeconds: null,
     error: publicError(event.error),
+    playable: canPlay(event.status, playableEarly),
     at: event.at,
   };
 }
 
-function fromProgressEvent(event: ProgressEvent): VideoProgress {
+function fromProgressEvent(event: ProgressEvent, playableEarly: boolean): VideoProgress {
   const { videoId, status, stage, percent, fps, speed, etaSeconds, at } = event;
-  return { videoId, status, stage, percent, fps, speed, etaSeconds, error: null, at };
+  return { videoId, status, stage, percent, fps, speed, etaSeconds, error: null, playable: canPlay(status, playableEarly), at };
 }
 
 /**
@@ -68,6 +71,10 @@ export const STATE_RECHECK_INTERVAL_MS = 30_000;
 class VideoProgressStream implements AsyncIterableIterator<VideoProgress> {
   private initial: VideoProgress | null;
   private status: VideoStatus;
+  /** A chunked encode made the video playable before READY (its playable event, or the row, said so). */
+  private playableEarly: boolean;
+  /** The last update passed on: a playable event repeats its figures. */
+  private last: VideoProgress;
   /** When the current status began, as far as this stream knows; older status events are stale. */
   private since: number;
   private readonly live: AsyncIterator<VideoUpdate>;
@@ -86,7 +93,9 @@ class VideoProgressStream implements AsyncIterableIterator<VideoProgress> {
     gaps: BusGaps,
   ) {
     this.initial = fromRow(row);
+    this.last = this.initial;
     this.status = row.status;
+    this.playableEarly = row.playableAt !== null;
     this.since = row.statusChangedAt.getTime();
     this.live = subscription[Symbol.asyncIterator]();
     this.stopWatchingGaps = gaps.onGap(() => this.requestRecheck());
@@ -109,8 +118,15 @@ class VideoProgressStream implements AsyncIterableIterator<VideoProgress> {
    * Progress of a status further down the pipeline is passed on and moves the status along:
    * progress goes out directly over NATS while the status event waits for the outbox relay,
    * so the first progress of a stage often arrives before the news that the stage began.
+   * The playable event is passed on once, with the current status.
    */
   private accept(update: VideoUpdate): VideoProgress | null {
+    if (update.kind === "playable") {
+      if (this.playableEarly) return null;
+      this.playableEarly = true;
+      const { videoId, at } = update.event;
+      return { ...this.last, videoId, status: this.status, stage: STAGE_OF_STATUS[this.status], error: null, playable: true, at };
+    }
     if (update.kind === "progress") {
       const { status } = update.event;
       if (status !== this.status) {
@@ -118,13 +134,13 @@ class VideoProgressStream implements AsyncIterableIterator<VideoProgress> {
         this.status = status;
         this.since = Math.max(this.since, Date.parse(update.event.at));
       }
-      return fromProgressEvent(update.event);
+      return fromProgressEvent(update.event, this.playableEarly);
     }
     const at = Date.parse(update.event.at);
     if (update.event.status === this.status || at < this.since) return null;
     this.status = update.event.status;
     this.since = at;
-    return fromStatusEvent(update.event);
+    return fromStatusEvent(update.event, this.playableEarly);
   }
 
   /** The state read again: passed on when it is a status this stream has not seen, and not older. */
@@ -132,10 +148,12 @@ class VideoProgressStream implements AsyncIterableIterator<VideoProgress> {
     if (row.status === this.status || row.statusChangedAt.getTime() < this.since) return null;
     this.status = row.status;
     this.since = row.statusChangedAt.getTime();
+    this.playableEarly ||= row.playableAt !== null;
     return fromRow(row);
   }
 
   private emit(value: VideoProgress): IteratorResult<VideoProgress> {
+    this.last = value;
     if (isTerminalStatus(value.status)) this.close();
     return { value, done: false };
   }

@@ -1,10 +1,13 @@
 import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import {
   isVideoId,
+  playableEventSchema,
+  playableSubject,
   progressEventSchema,
   progressSubject,
   statusEventSchema,
   videoStatusSubjects,
+  type PlayableEvent,
   type ProgressEvent,
   type StatusEvent,
 } from "@aq/contracts";
@@ -15,7 +18,10 @@ export function publishProgress(nc: NatsConnection, event: ProgressEvent): void 
   nc.publish(progressSubject(event.videoId), JSON.stringify(event));
 }
 
-export type VideoUpdate = { kind: "status"; event: StatusEvent } | { kind: "progress"; event: ProgressEvent };
+export type VideoUpdate =
+  | { kind: "status"; event: StatusEvent }
+  | { kind: "progress"; event: ProgressEvent }
+  | { kind: "playable"; event: PlayableEvent };
 
 export interface VideoSubscription extends AsyncIterable<VideoUpdate> {
   unsubscribe(): void;
@@ -25,7 +31,7 @@ export interface VideoSubscription extends AsyncIterable<VideoUpdate> {
 const MAX_BUFFERED = 1000;
 
 /**
- * Status changes and progress of one video as they happen, from core subscriptions (status
+ * Status changes, progress and the moment it becomes playable, of one video as they happen, from core subscriptions (status
  * events published to JetStream reach core subscribers too). Malformed messages are skipped.
  * Iteration ends on unsubscribe(), on `break`, or when the connection closes.
  */
@@ -56,6 +62,13 @@ export function subscribeVideo(nc: NatsConnection, videoId: string): VideoSubscr
         if (error) return;
         const parsed = progressEventSchema.safeParse(safeJson(msg.data));
         if (parsed.success) push({ kind: "progress", event: parsed.data });
+      },
+    }),
+    nc.subscribe(playableSubject(videoId), {
+      callback: (error, msg) => {
+        if (error) return;
+        const parsed = playableEventSchema.safeParse(safeJson(msg.data));
+        if (parsed.success) push({ kind: "playable", event: parsed.data });
       },
     }),
   ];

@@ -18,9 +18,11 @@ export function LiveProgress({
   status: pageStatus,
   progress: pageProgress,
   attempts,
+  playable: pagePlayable,
 }: {
   videoId: string;
   status: VideoStatus;
+  playable: boolean;
   progress: number | null;
   attempts: number;
 }) {
@@ -45,8 +47,9 @@ export function LiveProgress({
     if (!event) return;
     const restarted = event.status === pageStatus && lastPercent.current !== null && event.percent < lastPercent.current - 5;
     lastPercent.current = event.percent;
-    if (event.status !== pageStatus || restarted) router.refresh();
-  }, [event, pageStatus, router]);
+    // Also once a chunked video becomes playable before READY: the page then shows the player.
+    if (event.status !== pageStatus || restarted || (event.playable && !pagePlayable)) router.refresh();
+  }, [event, pageStatus, pagePlayable, router]);
   useEffect(() => {
     if (live.ended) router.refresh();
   }, [live.ended, router]);

@@ -76,7 +76,13 @@ export default async function VideoPage({ params }: { params: Promise<{ id: stri
           {video.status !== "READY" && video.status !== "DELETED" && (
             <section aria-labelledby="progress-heading">
               <h2 id="progress-heading">Progress</h2>
-              <LiveProgress videoId={video.id} status={video.status} progress={video.progress} attempts={video.attempts} />
+              <LiveProgress
+                videoId={video.id}
+                status={video.status}
+                progress={video.progress}
+                attempts={video.attempts}
+                playable={video.playable}
+              />
             </section>
           )}
           {video.error && (

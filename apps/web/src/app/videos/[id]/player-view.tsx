@@ -2,7 +2,7 @@
 
 import type Hls from "hls.js";
 import { Events } from "hls.js";
-import { useCallback } from "react";
+import { useCallback, useState } from "react";
 import { HlsPlayer } from "@/components/hls-player";
 
 /** What hls.js did, in order, for tests and for debugging from the console. */
@@ -25,6 +25,9 @@ declare global {
 }
 
 export function PlayerView({ src, poster, aspectRatio }: { src: string; poster?: string; aspectRatio?: number }) {
+  // The page refreshes as the status moves on (a video playable before READY keeps encoding), and
+  // each refresh signs a new URL for the same playlist: the player keeps the one it started with.
+  const [source] = useState(src);
   const onInstance = useCallback((hls: Hls) => {
     const handle: AqPlayerHandle = { hls, events: [] };
     const log = (event: PlayerEvent) => handle.events.push(event);
@@ -40,5 +43,5 @@ export function PlayerView({ src, poster, aspectRatio }: { src: string; poster?:
     };
   }, []);
 
-  return <HlsPlayer src={src} poster={poster} autoPlay muted aspectRatio={aspectRatio} onInstance={onInstance} />;
+  return <HlsPlayer src={source} poster={poster} autoPlay muted aspectRatio={aspectRatio} onInstance={onInstance} />;
 }
