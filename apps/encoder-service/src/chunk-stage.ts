@@ -1,15 +1,7 @@
 import { mkdir, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
-import { CHUNK_ATTEMPTS, chunkLogName, isAqError, MASTER_PLAYLIST, type ChunkJob, type ErrorValue } from "@aq/contracts";
-import {
-  chunkedPlaylists,
-  encodeChunk,
-  encodeTimeoutMs,
-  FFMPEG_LOG_NAME,
-  peakSegmentBitrate,
-  tailLog,
-  type RenditionPlan,
-} from "@aq/media";
+import { ENCODE_ATTEMPTS, chunkLogName, isAqError, MASTER_PLAYLIST, type ChunkJob, type ErrorValue } from "@aq/contracts";
+import { chunkedPlaylists, encodeChunk, encodeTimeoutMs, FFMPEG_LOG_NAME, peakSegmentBitrate, type RenditionPlan } from "@aq/media";
 import { publishProgress } from "@aq/platform/bus";
 import {
   beginChunkAttempt,
@@ -27,7 +19,6 @@ import { presignGet, putTextObject, uploadFiles, videoPrefix } from "@aq/platfor
 import { logsDir, PROCESS_OWNER, videoWorkDir, type DeliveryContext, type StageDeps } from "@aq/pipeline";
 import { keepLog } from "./job-log.js";
 
-const LOG_TAIL_LINES = 20;
 /** Parallel segment uploads of one chunk. */
 const SEGMENT_UPLOAD_CONCURRENCY = 4;
 
@@ -50,7 +41,7 @@ export async function runChunkJob(deps: StageDeps, job: ChunkJob, delivery: Deli
   }
   let lastError: ErrorValue = { code: "ENCODE_FAILED", message: "the encoder stopped while encoding this chunk" };
   let lastLog: string | null = chunk.logLocation;
-  for (let attempt = chunk.attempts + 1; attempt <= CHUNK_ATTEMPTS; attempt++) {
+  for (let attempt = chunk.attempts + 1; attempt <= ENCODE_ATTEMPTS; attempt++) {
     if ((await beginChunkAttempt(db, lease.ref, job.index, PROCESS_OWNER)) !== attempt) {
       log.warn({ attempt }, "chunk: the attempt count moved under this lease; stopping");
       return;
@@ -67,8 +58,8 @@ export async function runChunkJob(deps: StageDeps, job: ChunkJob, delivery: Deli
         throw error;
       }
       if (!isAqError(error)) throw error;
-      const tail = await tailLog(logFile, LOG_TAIL_LINES);
-      lastError = { code: error.code, message: tail ? `${error.message}\n${tail}` : error.message };
+      // The error's own sentence; the ffmpeg log stays in the bucket, where Video.logUrl leads.
+      lastError = error.toValue();
       lastLog = await keepLog(deps, job.videoId, chunkLogName(job.index, attempt), logFile);
       await recordChunkFailure(db, lease.ref, job.index, lastError, lastLog);
       log.warn({ attempt, code: error.code }, "chunk: attempt failed");
@@ -111,6 +102,7 @@ async function encodeAndRecord(
     timeoutMs,
     stallTimeoutMs: ladder.stallTimeoutSeconds * 1000,
     preset: ladder.x264Preset,
+    rateControl: ladder.rateControl,
     threads: ladder.encodeThreads,
   });
   await lease.assertHeld();

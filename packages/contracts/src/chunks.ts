@@ -8,15 +8,12 @@ import type { VideoStatus } from "./status.js";
  *
  *   pending -> encoding -> done
  *                       -> pending   (attempt failed once, or its owner died: queued again)
- *                       -> failed    (second failed attempt: the video ends failed_encoding)
+ *                       -> failed    (ENCODE_ATTEMPTS used up: the video ends failed_encoding)
  *   failed -> pending                (retryVideo re-runs the chunks that are not done)
  */
 export const CHUNK_STATUSES = ["pending", "encoding", "done", "failed"] as const;
 export const chunkStatusSchema = z.enum(CHUNK_STATUSES);
 export type ChunkStatus = z.infer<typeof chunkStatusSchema>;
-
-/** The guide's rule (docs/encoding-guide.md §10) per chunk: one retry, then the video fails. */
-export const CHUNK_ATTEMPTS = 2;
 
 /** Chunk jobs are a work queue of their own in the pipeline stream, pulled by every encoder instance. */
 export const CHUNK_SUBJECTS = "aq.chunk.>";

@@ -77,26 +77,14 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<EncodedV
   const probeTimeoutMs = ladder.probeTimeoutSeconds * 1000;
   const { info, plan } = options.planned ?? (await probeAndPlan(options.source, ladder, probeTimeoutMs, signal));
 
-  await mkdir(workDir, { recursive: true });
-  const logFile = join(workDir, FFMPEG_LOG_NAME);
-  const normalizedPath = join(workDir, normalizedFileName(info));
-  emit?.(stageProgress("normalize", 0));
-  await normalizeSource({
-    input: options.source,
-    output: normalizedPath,
+  const { logFile, normalizedPath, normalizedInfo } = await prepareNormalizedSource({
+    source: options.source,
+    workDir,
     info,
-    durationCapSeconds: normalizeDurationCap(ladder),
-    logFile,
+    ladder,
+    signal,
     onProgress: emit,
-    ...ffmpegLimits(info.durationSeconds),
   });
-
-  // The normalized file has its own stream indices (video, then audio); its display matrix and
-  // colour tags travel with the copied video stream. Its packets say what the source really
-  // holds, whatever its container declared.
-  const normalizedInfo = await probeMedia(normalizedPath, { timeoutMs: probeTimeoutMs, signal, countFrames: true });
-  if (!normalizedInfo.video) throw new AqError("NORMALIZE_FAILED", "normalized file has no video stream");
-  checkDecodedSource(normalizedInfo, info, ladder);
 
   const encodeOptions = {
     input: normalizedPath,
@@ -158,4 +146,54 @@ async function probeAndPlan(
   const info = await probeMedia(source, { timeoutMs, signal });
   validateSource(info, ladder);
   return { info, plan: planLadder(info, ladder) };
+}
+
+export interface NormalizedSource {
+  /** normalized.mp4 (or .mkv) in the work folder. */
+  normalizedPath: string;
+  /** Probed from the normalized file, frames counted: what the encode reads. */
+  normalizedInfo: MediaInfo;
+  logFile: string;
+}
+
+/**
+ * The guide's normalization (docs/encoding-guide.md §3) into `workDir`, then the checks on what
+ * the normalized file really holds. Shared by encodeVideo and the encoder service's chunk planner,
+ * whose chunks (on any encoder) all read this one file from the bucket.
+ */
+export async function prepareNormalizedSource(options: {
+  source: string;
+  workDir: string;
+  /** The probe stage's verdict on the source. */
+  info: MediaInfo;
+  ladder: LadderConfig;
+  signal?: AbortSignal;
+  /** Already throttled. */
+  onProgress?: (progress: EncodeProgress) => void;
+}): Promise<NormalizedSource> {
+  const { info, ladder, signal } = options;
+  const workDir = resolve(options.workDir);
+  await mkdir(workDir, { recursive: true });
+  const logFile = join(workDir, FFMPEG_LOG_NAME);
+  const normalizedPath = join(workDir, normalizedFileName(info));
+  options.onProgress?.(stageProgress("normalize", 0));
+  await normalizeSource({
+    input: options.source,
+    output: normalizedPath,
+    info,
+    durationCapSeconds: normalizeDurationCap(ladder),
+    logFile,
+    onProgress: options.onProgress,
+    signal,
+    timeoutMs: encodeTimeoutMs(ladder, info.durationSeconds),
+    stallTimeoutMs: ladder.stallTimeoutSeconds * 1000,
+  });
+
+  // The normalized file has its own stream indices (video, then audio); its display matrix and
+  // colour tags travel with the copied video stream. Its packets say what the source really
+  // holds, whatever its container declared.
+  const normalizedInfo = await probeMedia(normalizedPath, { timeoutMs: ladder.probeTimeoutSeconds * 1000, signal, countFrames: true });
+  if (!normalizedInfo.video) throw new AqError("NORMALIZE_FAILED", "normalized file has no video stream");
+  checkDecodedSource(normalizedInfo, info, ladder);
+  return { normalizedPath, normalizedInfo, logFile };
 }

@@ -19,7 +19,15 @@ export { CRF_INITIAL_BUFFER_SHARE, rungRateControl, rateControlArgs, type RungRa
 export { buildEncodeArgs, buildFilterGraph, buildVarStreamMap, type EncodeArgsOptions } from "./encode-args.js";
 export { encodeHls, type EncodeHlsOptions, type EncodeResult } from "./encode.js";
 export { verifyHlsOutput, type VerifiedOutput, type VerifiedRendition } from "./verify.js";
-export { encodeVideo, encodeTimeoutMs, FFMPEG_LOG_NAME, type EncodeVideoOptions, type EncodedVideo } from "./encode-video.js";
+export {
+  encodeVideo,
+  encodeTimeoutMs,
+  prepareNormalizedSource,
+  FFMPEG_LOG_NAME,
+  type EncodeVideoOptions,
+  type EncodedVideo,
+  type NormalizedSource,
+} from "./encode-video.js";
 export {
   createProgressParser,
   throttleProgress,

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import {
-  CHUNK_ATTEMPTS,
+  ENCODE_ATTEMPTS,
   chunkLeaseUnit,
   chunkMessageId,
   chunkSubject,
@@ -122,7 +122,7 @@ export async function beginChunkAttempt(db: Database, lease: LeaseRef, index: nu
       and(
         chunkIs(lease, index),
         inArray(videoChunks.status, ["pending", "encoding"]),
-        lt(videoChunks.attempts, CHUNK_ATTEMPTS),
+        lt(videoChunks.attempts, ENCODE_ATTEMPTS),
         leaseHeld(lease),
         videoEncoding(lease.videoId),
       ),
