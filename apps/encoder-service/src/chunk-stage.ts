@@ -1,6 +1,6 @@
-import { mkdir, rm, rmdir } from "node:fs/promises";
+import { appendFile, mkdir, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ENCODE_ATTEMPTS, chunkLogName, isAqError, MASTER_PLAYLIST, type ChunkJob, type ErrorValue } from "@aq/contracts";
+import { AqError, ENCODE_ATTEMPTS, chunkLogName, isAqError, MASTER_PLAYLIST, type ChunkJob, type ErrorValue } from "@aq/contracts";
 import { chunkedPlaylists, encodeChunk, encodeTimeoutMs, FFMPEG_LOG_NAME, peakSegmentBitrate, type RenditionPlan } from "@aq/media";
 import { publishProgress } from "@aq/platform/bus";
 import {
@@ -15,7 +15,7 @@ import {
   type StoredRendition,
   type VideoChunkRow,
 } from "@aq/platform/db";
-import { presignGet, putTextObject, uploadFiles, videoPrefix } from "@aq/platform/storage";
+import { headObject, presignGet, putTextObject, uploadFiles, videoPrefix } from "@aq/platform/storage";
 import { logsDir, PROCESS_OWNER, videoWorkDir, type DeliveryContext, type StageDeps } from "@aq/pipeline";
 import { keepLog } from "./job-log.js";
 
@@ -60,6 +60,8 @@ export async function runChunkJob(deps: StageDeps, job: ChunkJob, delivery: Deli
       if (!isAqError(error)) throw error;
       // The error's own sentence; the ffmpeg log stays in the bucket, where Video.logUrl leads.
       lastError = error.toValue();
+      // The attempt's log ends with AQ's verdict (and is the only trace when ffmpeg never ran).
+      await appendFile(logFile, `aq: ${error.code}: ${error.message}\n`).catch(() => undefined);
       lastLog = await keepLog(deps, job.videoId, chunkLogName(job.index, attempt), logFile);
       await recordChunkFailure(db, lease.ref, job.index, lastError, lastLog);
       log.warn({ attempt, code: error.code }, "chunk: attempt failed");
@@ -85,6 +87,12 @@ async function encodeAndRecord(
   const plan = video.plannedRenditions ?? [];
   const outDir = join(attempt.dir, "out");
   await mkdir(outDir, { recursive: true });
+  // A missing input is named as such, rather than as ffmpeg's HTTP 404.
+  for (const key of [source.normalizedKey, ...source.audio.map((track) => track.key)]) {
+    if (!(await headObject(storage, key))) {
+      throw new AqError("CHUNK_INPUT_MISSING", `chunk ${chunk.index} cannot start: its input ${key} is not in the bucket`, { key });
+    }
+  }
   const timeoutMs = encodeTimeoutMs(ladder, chunk.durationSeconds);
   // Valid for the whole run: ffmpeg keeps reading the source until the chunk's end.
   const urlSeconds = Math.ceil(timeoutMs / 1000) + 60;

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   "VERIFY_FAILED",
   /** A quality-control measurement failed: logged and listed as a warning in the report, never a failed video. */
   "QC_FAILED",
+  /** A chunk job found its shared input (the normalized source or audio under work/<id>/) gone from the bucket. */
+  "CHUNK_INPUT_MISSING",
   "INSUFFICIENT_DISK",
   "FFMPEG_MISSING",
   // storage

@@ -103,6 +103,11 @@ export const ERROR_EXPLANATIONS = {
     nextStep: "Nothing to do: the video plays; the quality report lists what is missing.",
     retryable: false,
   },
+  CHUNK_INPUT_MISSING: {
+    summary: "A part of the video could not be converted: its intermediate file was missing from storage.",
+    nextStep: "Retry the video; if it happens again, ask the operator of this AQ service.",
+    retryable: true,
+  },
   INSUFFICIENT_DISK: { summary: "The encoder ran out of disk space.", nextStep: ASK_OPERATOR, retryable: true },
   FFMPEG_MISSING: { summary: "The encoder is missing a tool it needs.", nextStep: ASK_OPERATOR, retryable: true },
   UPLOAD_FAILED: { summary: "The converted video could not be saved to storage.", nextStep: "Retry in a few minutes.", retryable: true },

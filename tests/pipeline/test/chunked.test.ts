@@ -162,6 +162,7 @@ describe("chunked encoding", () => {
 
     const failed = await waitForStatus(stack, id);
     expect(failed.status).toBe("failed_encoding");
+    expect(failed.errorCode).toBe("CHUNK_INPUT_MISSING");
     const chunks = await getChunks(stack.db, id);
     const failedChunk = chunks.find((c) => c.status === "failed");
     expect(failedChunk?.attempts).toBe(2);
