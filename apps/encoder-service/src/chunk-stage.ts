@@ -1,7 +1,7 @@
 import { appendFile, mkdir, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { AqError, ENCODE_ATTEMPTS, chunkLogName, isAqError, MASTER_PLAYLIST, type ChunkJob, type ErrorValue } from "@aq/contracts";
-import { chunkedPlaylists, encodeChunk, encodeTimeoutMs, FFMPEG_LOG_NAME, peakSegmentBitrate, type RenditionPlan } from "@aq/media";
+import { chunkedPlaylists, encodeChunk, encodeTimeoutMs, FFMPEG_LOG_NAME, type RenditionPlan } from "@aq/media";
 import { publishProgress } from "@aq/platform/bus";
 import {
   beginChunkAttempt,
@@ -12,7 +12,6 @@ import {
   releaseChunkAttempt,
   type ChunkFanIn,
   type PublishedPlaylists,
-  type StoredRendition,
   type VideoChunkRow,
 } from "@aq/platform/db";
 import { headObject, presignGet, putTextObject, uploadFiles, videoPrefix } from "@aq/platform/storage";
@@ -151,24 +150,19 @@ async function publishPlaylists(deps: StageDeps, fanIn: ChunkFanIn, plan: Rendit
   return {
     publishedChunks: playlists.chunkCount,
     playableSeconds: playlists.durationSeconds,
-    ...(playlists.complete ? { renditions: storedRenditions(plan, chunks) } : {}),
+    // What the row keeps of each rung: the master's own figures.
+    ...(playlists.complete
+      ? {
+          renditions: playlists.renditions.map(({ name, width, height, bandwidth, averageBandwidth }) => ({
+            name,
+            width,
+            height,
+            bandwidth,
+            averageBandwidth,
+          })),
+        }
+      : {}),
   };
-}
-
-/** What the videos row keeps of each rung (the master's BANDWIDTH and AVERAGE-BANDWIDTH, from the same segments). */
-function storedRenditions(plan: RenditionPlan[], chunks: VideoChunkRow[]): StoredRendition[] {
-  return plan.map((rung) => {
-    const segments = chunks.flatMap((c) => c.renditions?.find((r) => r.name === rung.name)?.segments ?? []);
-    const bytes = segments.reduce((n, s) => n + s.bytes, 0);
-    const seconds = segments.reduce((n, s) => n + s.durationSeconds, 0);
-    return {
-      name: rung.name,
-      width: rung.width,
-      height: rung.height,
-      bandwidth: peakSegmentBitrate(segments, rung.segmentSeconds),
-      averageBandwidth: Math.ceil((bytes * 8) / seconds),
-    };
-  });
 }
 
 /** The share of the video's chunks done, once per chunk (chunks run in parallel, so no finer figure means much). */

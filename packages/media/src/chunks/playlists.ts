@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { MASTER_PLAYLIST } from "@aq/contracts";
-import { masterPlaylistText, measuredRendition, playlistName } from "../hls-playlists.js";
+import { masterPlaylistText, measuredRendition, playlistName, type MeasuredRendition } from "../hls-playlists.js";
 import type { RenditionPlan } from "../ladder.js";
 import type { EncodedChunk } from "./encode-chunk.js";
 
@@ -22,6 +22,8 @@ export interface ChunkedPlaylists {
   segmentCount: number;
   /** Playback time listed (the first rung's). */
   durationSeconds: number;
+  /** Each rung as the master states it (BANDWIDTH, AVERAGE-BANDWIDTH, CODECS), in plan order. */
+  renditions: MeasuredRendition[];
 }
 
 /**
@@ -71,6 +73,7 @@ export function chunkedPlaylists(
     chunkCount: prefix.length,
     segmentCount: first.segmentCount,
     durationSeconds: first.durationSeconds,
+    renditions: media.map((m) => m.measured),
   };
 }
 
