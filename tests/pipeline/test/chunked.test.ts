@@ -53,12 +53,11 @@ beforeAll(async () => {
   stack.services = { services: started, stop: () => Promise.all(started.map((s) => stopChild(s.child, 15_000))).then(() => {}) };
   clip = join(stack.scratch, "clip.mp4");
   await makeTestClip(clip, { seconds: 20, width: 640, height: 360, fps: 25, audio: "stereo" });
-  await Promise.all([
-    startService("probe-service", "probe"),
-    startService("encoder-service", "encoder-a"),
-    startService("encoder-service", "encoder-b"),
-    startService("uploader-service", "uploader"),
-  ]);
+  // One after the other: four services compiling at once on a loaded machine can miss the readiness deadline.
+  await startService("probe-service", "probe");
+  await startService("encoder-service", "encoder-a");
+  await startService("encoder-service", "encoder-b");
+  await startService("uploader-service", "uploader");
 });
 
 afterAll(async () => {
