@@ -31,12 +31,15 @@ const CHUNKING = {
 
 async function startService(name: RunningService["name"], instance: string): Promise<void> {
   workDirs[instance] = join(stack.scratch, `work-${instance}`);
-  const service = await startServiceProcess(
-    name,
-    { ...stack.env, WORK_DIR: workDirs[instance] },
-    { logDir: join(stack.scratch, "logs"), instance },
-  );
+  const env = { ...stack.env, WORK_DIR: workDirs[instance] };
+  const service = await startServiceProcess(name, env, { logDir: join(stack.scratch, "logs"), instance, waitReady: false });
   stack.services!.services.push(service);
+  // Longer than the devkit's 60 s: five processes compiling their TypeScript at once on a loaded machine.
+  await waitFor(async () => (await fetch(`${service.healthUrl}/readyz`).catch(() => null))?.ok === true, {
+    timeoutMs: 180_000,
+    intervalMs: 250,
+    message: `${name} ${instance} to be ready (log: ${service.logFile})`,
+  });
 }
 
 async function text(key: string): Promise<string> {
@@ -53,11 +56,12 @@ beforeAll(async () => {
   stack.services = { services: started, stop: () => Promise.all(started.map((s) => stopChild(s.child, 15_000))).then(() => {}) };
   clip = join(stack.scratch, "clip.mp4");
   await makeTestClip(clip, { seconds: 20, width: 640, height: 360, fps: 25, audio: "stereo" });
-  // One after the other: four services compiling at once on a loaded machine can miss the readiness deadline.
-  await startService("probe-service", "probe");
-  await startService("encoder-service", "encoder-a");
-  await startService("encoder-service", "encoder-b");
-  await startService("uploader-service", "uploader");
+  await Promise.all([
+    startService("probe-service", "probe"),
+    startService("encoder-service", "encoder-a"),
+    startService("encoder-service", "encoder-b"),
+    startService("uploader-service", "uploader"),
+  ]);
 });
 
 afterAll(async () => {
