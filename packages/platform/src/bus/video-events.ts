@@ -19,9 +19,7 @@ export function publishProgress(nc: NatsConnection, event: ProgressEvent): void 
 }
 
 export type VideoUpdate =
-  | { kind: "status"; event: StatusEvent }
-  | { kind: "progress"; event: ProgressEvent }
-  | { kind: "playable"; event: PlayableEvent };
+  { kind: "status"; event: StatusEvent } | { kind: "progress"; event: ProgressEvent } | { kind: "playable"; event: PlayableEvent };
 
 export interface VideoSubscription extends AsyncIterable<VideoUpdate> {
   unsubscribe(): void;

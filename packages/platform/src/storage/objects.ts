@@ -147,7 +147,13 @@ export async function deletePrefix(storage: Storage, prefix: string, { batchSize
 /** Writes a small text object (a playlist) with the content type and cache headers its name calls for. */
 export async function putTextObject(storage: Storage, key: string, text: string): Promise<void> {
   await storage.client.send(
-    new PutObjectCommand({ Bucket: storage.bucket, Key: key, Body: text, ContentType: contentTypeFor(key), CacheControl: cacheControlFor(key) }),
+    new PutObjectCommand({
+      Bucket: storage.bucket,
+      Key: key,
+      Body: text,
+      ContentType: contentTypeFor(key),
+      CacheControl: cacheControlFor(key),
+    }),
   );
 }
 
