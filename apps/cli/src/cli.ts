@@ -1,10 +1,13 @@
 import { parseArgs } from "node:util";
 import { isAqError } from "@aq/contracts";
 import { SEGMENT_SECONDS } from "@aq/media";
+import { ladderConfigFromEnv } from "@aq/config";
 import { runEncode } from "./encode-command.js";
+import { formatPlan, runPlan } from "./plan-command.js";
 import { createReporter, type OutputMode } from "./progress-output.js";
 
 export const USAGE = `usage: aq encode <input> [--out <folder>] [--id <video_id>] [--chunk-seconds <n>] [--json]
+       aq plan <input> [--json]
 
   Validates <input>, encodes the HLS ladder (240p-720p) into <folder>/<video_id>/ and verifies it.
   --out    output folder (default: output)
@@ -14,6 +17,9 @@ export const USAGE = `usage: aq encode <input> [--out <folder>] [--id <video_id>
            encode in chunks of <n> seconds (a multiple of 6) after a short first chunk, one after
            the other, as the pipeline's encoders do in parallel; a source too short for chunks to
            help is encoded in one run
+
+  plan: probes and validates <input>, then prints the ladder, the ffmpeg command, an estimate of
+  the encode's CPU time on this machine and the most it would store, without encoding.
 
   Ladder settings come from the environment: LADDER_ENABLE_1080P, LADDER_ALLOW_SMALLER_SOURCES,
   X264_PRESET, ENCODE_THREADS, ENCODE_STALL_TIMEOUT_SECONDS, ENCODE_TIMEOUT_SECONDS.`;
@@ -50,10 +56,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const [command, input, ...extra] = positionals;
-  if (command !== "encode" || !input || extra.length > 0) {
+  if ((command !== "encode" && command !== "plan") || !input || extra.length > 0) {
     io.stderr.write(`${USAGE}\n`);
     return 2;
   }
+  if (command === "plan") return plan(input, values.json, io);
 
   const chunkSeconds = values["chunk-seconds"] === undefined ? undefined : Number(values["chunk-seconds"]);
   if (chunkSeconds !== undefined && !(Number.isInteger(chunkSeconds / SEGMENT_SECONDS) && chunkSeconds > 0)) {
@@ -77,15 +84,35 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     return 0;
   } catch (error) {
-    const code = isAqError(error) ? error.code : "INTERNAL";
-    const message = error instanceof Error ? error.message : String(error);
-    const logFile = isAqError(error) && typeof error.details?.logFile === "string" ? error.details.logFile : undefined;
-    if (mode === "json") {
-      io.stdout.write(`${JSON.stringify({ event: "error", code, message, ...(logFile ? { logFile } : {}) })}\n`);
-    } else {
-      io.stderr.write(`aq: ${message} (${code})\n`);
-      if (logFile) io.stderr.write(`aq: ffmpeg log: ${logFile}\n`);
-    }
-    return code === "ENCODE_ABORTED" ? 130 : 1;
+    return reportFailure(error, mode === "json", io);
   }
+}
+
+async function plan(input: string, json: boolean, io: CliIo): Promise<number> {
+  try {
+    const dry = await runPlan(input, io.env, io.signal);
+    const rc = ladderConfigFromEnv(io.env).rateControl;
+    io.stdout.write(
+      json
+        ? `${JSON.stringify({ event: "plan", ...dry })}\n`
+        : formatPlan(dry, rc.mode === "capped-crf" ? `capped CRF ${rc.crf}` : "fixed bit rates"),
+    );
+    return 0;
+  } catch (error) {
+    return reportFailure(error, json, io);
+  }
+}
+
+/** The error's message and stable code (and the ffmpeg log kept, if any); the exit code. */
+function reportFailure(error: unknown, json: boolean, io: CliIo): number {
+  const code = isAqError(error) ? error.code : "INTERNAL";
+  const message = error instanceof Error ? error.message : String(error);
+  const logFile = isAqError(error) && typeof error.details?.logFile === "string" ? error.details.logFile : undefined;
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ event: "error", code, message, ...(logFile ? { logFile } : {}) })}\n`);
+  } else {
+    io.stderr.write(`aq: ${message} (${code})\n`);
+    if (logFile) io.stderr.write(`aq: ffmpeg log: ${logFile}\n`);
+  }
+  return code === "ENCODE_ABORTED" ? 130 : 1;
 }

@@ -124,3 +124,37 @@ describe("aq encode", () => {
     expect((await aq(["encode", clip, "--bogus"])).exitCode).toBe(2);
   });
 });
+
+describe("aq plan", () => {
+  it("shows the ladder, an estimate and the ffmpeg command without encoding anything", async () => {
+    const before = await readdir(dir);
+    const run = await aq(["plan", clip], { X264_PRESET: "medium" });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/^source: 640x360 h264, 30\/1 fps, 7\.0 s, aac 2 ch$/m);
+    expect(run.stdout).toMatch(/^ladder \(capped CRF 19\):$/m);
+    expect(run.stdout).toMatch(/^ {2}360p {2}640x360 {3}video at most 800 kbit\/s, audio 96 kbit\/s$/m);
+    expect(run.stdout).toMatch(/^estimate: about \d+ CPU-seconds/m);
+    expect(run.stdout).toMatch(/^stored: at most \d+\.\d MB/m);
+    expect(run.stdout).toMatch(/^ffmpeg .* -crf:v:1 19 .*%v\.m3u8$/m);
+    expect(await readdir(dir)).toEqual(before);
+  });
+
+  it("gives the plan as JSON, with no speed estimate for a preset the bench has not timed", async () => {
+    const run = await aq(["plan", clip, "--json"], { X264_PRESET: "slow" });
+    expect(run.exitCode).toBe(0);
+    const plan = JSON.parse(run.stdout);
+    expect(plan.event).toBe("plan");
+    expect(plan.plan.map((r: { name: string }) => r.name)).toEqual(["240p", "360p"]);
+    expect(plan.estimate.cpuSeconds).toBeNull();
+    // 7 s at 240p (400 + 64 kbit/s) and 360p (800 + 96 kbit/s), every rung at its cap.
+    expect(plan.estimate.storedBytesAtMost).toBe(Math.round(((464 + 896) * 1000 * 7) / 8));
+  });
+
+  it("refuses an invalid source with its typed code, as encode does", async () => {
+    const short = join(dir, "short.mp4");
+    await makeTestClip(short, { seconds: 3, width: 640, height: 360, fps: 30 });
+    const run = await aq(["plan", short]);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain("(SOURCE_TOO_SHORT)");
+  });
+});
