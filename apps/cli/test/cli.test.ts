@@ -41,7 +41,7 @@ describe("aq encode", () => {
     const master = join(dir, "out", "clip-1", "master.m3u8");
     expect(run.stdout.trim()).toBe(master);
     expect(run.stderr).toContain("encoded clip-1: 240p 426x240");
-    expect((await readdir(join(dir, "out", "clip-1"))).sort()).toEqual(["240p.m3u8", "360p.m3u8", "master.m3u8", "segments"]);
+    expect((await readdir(join(dir, "out", "clip-1"))).sort()).toEqual(["240p.m3u8", "360p.m3u8", "master.m3u8", "qc.json", "segments"]);
   });
 
   it("writes JSON lines with --json and names a new id when none is given", async () => {
