@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
@@ -206,6 +206,17 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     expect(await page.getByLabel("HlsPlayer snippet", { exact: true }).textContent()).toContain("<HlsPlayer src=");
     await screenshot("playback.png");
     violations.push(...(await seriousViolations("video page, playing")));
+
+    // A caption file attached on the page becomes a subtitle track hls.js lists.
+    const captionFile = join(world.dir, "captions.vtt");
+    await writeFile(captionFile, "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nHello from AQ\n");
+    await page.getByLabel("Caption file (WebVTT or SRT)").setInputFiles(captionFile);
+    await page.getByLabel("Language (e.g. en, pt-BR)").fill("en");
+    await page.getByLabel("Label").fill("English");
+    await page.getByRole("button", { name: "Add captions" }).click();
+    await expect.poll(() => page.getByTestId("captions").textContent(), { timeout: 30_000 }).toContain("English (en)");
+    await page.reload();
+    await page.waitForFunction(() => (window.__aqPlayer?.hls.subtitleTracks.length ?? 0) === 1, null, { timeout: 30_000 });
 
     // A playlist the player cannot load (an expired or refused link) ends in a message, not a spinner.
     await page.route("**/master.m3u8", (route) => route.fulfill({ status: 403, body: "expired" }));

@@ -17,6 +17,8 @@ describe("the generated client", () => {
     const schema = buildSchema(await readFile(SCHEMA_PATH, "utf8"));
     const documents = Object.entries(client).filter(([name]) => name.endsWith("Document")) as [string, DocumentNode][];
     expect(documents.map(([name]) => name).sort()).toEqual([
+      "AddCaptionDocument",
+      "CompleteCaptionUploadDocument",
       "CompleteUploadDocument",
       "CreateUploadDocument",
       "CreateWebhookEndpointDocument",

@@ -3,6 +3,8 @@
 import { GatewayError, type GatewayFailure } from "@/lib/gateway/errors";
 import type { MultipartUploadStateFragment, PartTarget, UploadedPartEtag } from "@aq/graphql-client";
 import {
+  addCaption,
+  completeCaptionUpload,
   completeVideoUpload,
   createUploadVideo,
   deleteVideo,
@@ -12,7 +14,7 @@ import {
   type CreatedUpload,
   type NewUpload,
 } from "@/lib/gateway/videos";
-import type { VideoSummary } from "@/lib/videos";
+import type { UploadTarget, VideoSummary } from "@/lib/videos";
 
 /**
  * The mutations the browser needs, run on this server with its API key. Failures come back as
@@ -73,4 +75,24 @@ export async function retryVideoAction(id: string): Promise<ActionResult<VideoSu
 
 export async function deleteVideoAction(id: string): Promise<ActionResult<boolean>> {
   return run(() => deleteVideo(videoId(id)));
+}
+
+function text(value: unknown, name: string): string {
+  if (typeof value !== "string" || value.length > 200) throw new GatewayError({ code: "BAD_USER_INPUT", message: `${name} is required` });
+  return value;
+}
+
+export async function addCaptionAction(id: string, language: string, sizeBytes: number): Promise<ActionResult<UploadTarget>> {
+  return run(() => {
+    if (typeof sizeBytes !== "number") throw new GatewayError({ code: "BAD_USER_INPUT", message: "sizeBytes is required" });
+    return addCaption({ videoId: videoId(id), language: text(language, "language"), sizeBytes });
+  });
+}
+
+export async function completeCaptionAction(id: string, language: string, label: string): Promise<ActionResult<null>> {
+  return run(async () => {
+    const given = text(label, "label").trim();
+    await completeCaptionUpload(videoId(id), text(language, "language"), given || null);
+    return null;
+  });
 }

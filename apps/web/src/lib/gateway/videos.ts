@@ -1,5 +1,7 @@
 import "server-only";
 import {
+  AddCaptionDocument,
+  CompleteCaptionUploadDocument,
   CompleteUploadDocument,
   CreateUploadDocument,
   DeleteVideoDocument,
@@ -71,4 +73,14 @@ export async function retryVideo(id: string): Promise<VideoSummary> {
 
 export async function deleteVideo(id: string): Promise<boolean> {
   return (await gatewayRequest(DeleteVideoDocument, { id })).deleteVideo;
+}
+
+/** Step 1 of a caption track: where to PUT its WebVTT or SRT file. */
+export async function addCaption(input: { videoId: string; language: string; sizeBytes: number }): Promise<UploadTarget> {
+  return (await gatewayRequest(AddCaptionDocument, { input })).addCaption.upload;
+}
+
+/** Step 2: the gateway checks the file (CAPTION_INVALID names its first bad line) and lists the track. */
+export async function completeCaptionUpload(videoId: string, language: string, label: string | null): Promise<void> {
+  await gatewayRequest(CompleteCaptionUploadDocument, { videoId, language, label });
 }

@@ -13,6 +13,7 @@ import { LocalTime } from "../../_components/local-time";
 import { Poster } from "../../_components/poster";
 import { StatusBadge, statusLabel } from "../../_components/status-badge";
 import { VideoActions } from "../../_components/video-actions";
+import { CaptionsPanel } from "./captions-panel";
 import { LiveProgress } from "./live-progress";
 import { PlayerView } from "./player-view";
 
@@ -88,6 +89,12 @@ export default async function VideoPage({ params }: { params: Promise<{ id: stri
           {video.error && (
             <section aria-label="Error">
               <ErrorBox error={video.error} logUrl={video.logUrl} />
+            </section>
+          )}
+          {video.status === "READY" && (
+            <section aria-labelledby="captions-heading">
+              <h2 id="captions-heading">Captions</h2>
+              <CaptionsPanel videoId={video.id} captions={video.captions} />
             </section>
           )}
           {snippet && video.playbackUrl && (
