@@ -208,7 +208,7 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     violations.push(...(await seriousViolations("video page, playing")));
 
     // A caption file attached on the page becomes a subtitle track hls.js lists.
-    const captionFile = join(world.dir, "captions.vtt");
+    const captionFile = join(world!.dir, "captions.vtt");
     await writeFile(captionFile, "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nHello from AQ\n");
     await page.getByLabel("Caption file (WebVTT or SRT)").setInputFiles(captionFile);
     await page.getByLabel("Language (e.g. en, pt-BR)").fill("en");
