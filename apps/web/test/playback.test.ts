@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { makeTestClip } from "@aq/devkit";
+import { CompleteUploadDocument, CreateUploadDocument, graphqlRequest, VideoDocument } from "@aq/graphql-client";
 import type { RunningStack } from "@aq/stack";
 import type { PlayerEvent } from "../src/app/videos/[id]/player-view";
 import { CHROMIUM, chromiumPresent, startBrowserStack, type BrowserStack } from "./support/browser-stack";
@@ -35,7 +36,8 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
   let page: Page;
 
   beforeAll(async () => {
-    world = await startBrowserStack("playback");
+    // Sources of 20 s and more are encoded in chunks of one segment (the 12 s clip keeps the single run).
+    world = await startBrowserStack("playback", { CHUNK_MIN_SOURCE_SECONDS: "20", CHUNK_SECONDS: "6", CHUNK_FIRST_SEGMENTS: "1" });
     ({ logs, pageLog, stack, web, page } = world);
     clip = join(world.dir, "clip-720p.mp4");
     // 1280x720 gets all four renditions of the ladder; 12 s is two 6 s segments per rendition.
@@ -266,5 +268,47 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     await expect.poll(() => page.locator(`li[data-video-id="${videoId}"]`).count()).toBe(0);
 
     expect(violations).toEqual([]);
+  });
+
+  it("starts playing a chunked video while it is still encoding and ends on the complete VOD playlist", async () => {
+    onTestFailed(() => {
+      console.error(`--- page ---\n${pageLog.slice(-60).join("\n")}`);
+      console.error(`--- stack ---\n${logs.slice(-120).join("\n")}`);
+    });
+    const endpoint = { url: stack!.graphqlUrl, apiKey: stack!.apiKey };
+    const long = join(world!.dir, "clip-30s.mp4");
+    await makeTestClip(long, { seconds: 30, width: 1280, height: 720, fps: 30, audio: "stereo" });
+    const input = { title: "chunked", upload: { filename: "clip-30s.mp4", contentType: "video/mp4", sizeBytes: (await stat(long)).size } };
+    const created = (await graphqlRequest(endpoint, CreateUploadDocument, { input })).createVideo;
+    const upload = created.upload!;
+    const put = await fetch(upload.url, {
+      method: upload.method,
+      headers: Object.fromEntries(upload.headers.map((h) => [h.name, h.value])),
+      body: await readFile(long),
+    });
+    expect(put.ok).toBe(true);
+    const id = created.video.id;
+    await graphqlRequest(endpoint, CompleteUploadDocument, { id });
+    const status = async () => (await graphqlRequest(endpoint, VideoDocument, { id })).video;
+    await expect.poll(async () => (await status())?.playable, { timeout: 240_000, interval: 250 }).toBe(true);
+
+    // The player page as soon as the video is playable: hls.js on the growing EVENT playlist.
+    await page.goto(`${web!.url}/videos/${id}`);
+    await page.waitForFunction(() => {
+      const video = document.querySelector("video");
+      return video !== null && !video.paused && video.currentTime > 0.5;
+    });
+    const whilePlaying = await status();
+    expect(whilePlaying?.status).not.toBe("READY");
+    expect(await page.evaluate(() => window.__aqPlayer!.hls.levels[window.__aqPlayer!.hls.currentLevel]?.details?.live)).toBe(true);
+
+    // It plays on into segments published after it started, and ends on the VOD playlist (ENDLIST).
+    await expect.poll(async () => (await status())?.status, { timeout: 240_000, interval: 500 }).toBe("READY");
+    await page.waitForFunction(() => document.querySelector("video")!.currentTime > 20, null, { timeout: 120_000 });
+    await page.waitForFunction(() => window.__aqPlayer!.hls.levels.some((level) => level.details?.live === false), null, {
+      timeout: 60_000,
+    });
+    const events = await page.evaluate(() => window.__aqPlayer!.events);
+    expect(events.filter((event) => event.type === "error" && event.fatal)).toEqual([]);
   });
 });
