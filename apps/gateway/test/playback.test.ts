@@ -72,13 +72,13 @@ describe("playback route", () => {
     await infra?.stop();
   });
 
-  it("serves the master playlist with its content type, CORS and bounded caching", async () => {
+  it("serves the master playlist with its content type, CORS and no-cache (playlists grow while chunks are encoded)", async () => {
     const expiry = Math.floor(Date.now() / 1000) + 30;
     const res = await raw(gw.url, await pathFor(videoA, "master.m3u8", expiry), { headers: { origin: "https://player.example" } });
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toBe("application/vnd.apple.mpegurl");
     expect(res.headers["access-control-allow-origin"]).toBe("*");
-    expect(res.headers["cache-control"]).toMatch(/^public, max-age=(2\d|30)$/);
+    expect(res.headers["cache-control"]).toBe("no-cache");
     expect(res.body.toString()).toBe(MASTER);
   });
 
