@@ -1,6 +1,6 @@
 import { claimDueWebhookDeliveries, recordWebhookAttempt, type ClaimedDelivery, type Database } from "@aq/platform/db";
 import type { Logger } from "@aq/platform/log";
-import { backoffMs } from "@aq/platform/service";
+import { backoffMs, wakeablePause } from "@aq/platform/service";
 import { sendWebhook, webhookEventOf, webhookHeaders, type SecretBox, type WebhookResponse } from "@aq/platform/webhooks";
 
 export interface DispatcherSettings {
@@ -41,26 +41,7 @@ const CLAIM_MARGIN_MS = 5000;
 export function startDispatcher(options: DispatcherOptions): Dispatcher {
   const { db, log, secrets, settings, signal } = options;
   const inFlight = new Set<Promise<void>>();
-  let woken = false;
-  let wakeUp: (() => void) | undefined;
-  const wake = () => {
-    woken = true;
-    wakeUp?.();
-  };
-  // A timer and a resolver rather than AbortSignal.any per poll: the loop runs for the life of the process.
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken || signal.aborted) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        wakeUp = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done, { once: true });
-      wakeUp = done;
-    });
+  const { pause, wake, clear } = wakeablePause(signal);
 
   const attempt = async ({ delivery, endpoint, change }: ClaimedDelivery) => {
     const event = webhookEventOf(change);
@@ -122,7 +103,7 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   const run = async () => {
     let failures = 0;
     while (!signal.aborted) {
-      woken = false;
+      clear();
       const free = settings.concurrency - inFlight.size;
       let full = false;
       if (free > 0) {

@@ -4,6 +4,7 @@ import { jetstream } from "@nats-io/jetstream";
 import { drainOutbox, type Database, type OutboxMessage } from "../db/index.js";
 import type { Logger } from "../log/index.js";
 import { backoffMs } from "../service/retry.js";
+import { wakeablePause } from "../service/wakeable-pause.js";
 
 /**
  * The JetStream message id of an outbox row: the same on every re-publish of the row, so the
@@ -44,22 +45,7 @@ export function startOutboxRelay(db: Database, nc: NatsConnection, options: Outb
   const intervalMs = options.intervalMs ?? 1000;
   const batchSize = options.batchSize ?? 100;
   const js = jetstream(nc);
-  let woken = false;
-  let wakeUp: (() => void) | undefined;
-
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken || signal.aborted) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        wakeUp = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done, { once: true });
-      wakeUp = done;
-    });
+  const { pause, wake, clear } = wakeablePause(signal);
 
   const publish = async (message: OutboxMessage) => {
     await js.publish(message.subject, JSON.stringify(message.payload), { msgID: outboxMessageId(message), timeout: 5000 });
@@ -68,7 +54,7 @@ export function startOutboxRelay(db: Database, nc: NatsConnection, options: Outb
   const run = async () => {
     let failures = 0;
     while (!signal.aborted) {
-      woken = false;
+      clear();
       try {
         const published = await drainOutbox(db, publish, batchSize);
         if (failures) log.info("outbox relay recovered");
@@ -80,17 +66,11 @@ export function startOutboxRelay(db: Database, nc: NatsConnection, options: Outb
         failures++;
         const delay = backoffMs(failures, { baseMs: intervalMs, maxMs: 30_000 });
         log.warn({ err: error, retryInMs: delay }, "outbox relay failed; retrying");
-        woken = false;
+        clear();
         await pause(delay);
       }
     }
   };
 
-  return {
-    wake() {
-      woken = true;
-      wakeUp?.();
-    },
-    stopped: run(),
-  };
+  return { wake, stopped: run() };
 }
