@@ -10,7 +10,21 @@ import { mkdir, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { promisify } from "node:util";
-import { createClient } from "graphql-ws";
+import { fromApiStatus, isTerminalStatus } from "@aq/contracts";
+import {
+  CompleteUploadDocument,
+  CreateUploadDocument,
+  createSubscriptionClient,
+  graphqlRequest,
+  PlayerDocument,
+  subscribeGraphql,
+  VideoProgressDocument,
+  type GraphqlEndpoint,
+  type PlayerQuery,
+  type UploadTargetFieldsFragment,
+  type VideoProgressSubscription,
+} from "@aq/graphql-client";
+import type { Client } from "graphql-ws";
 import WebSocket from "ws";
 
 const run = promisify(execFile);
@@ -28,62 +42,19 @@ const samples = env("AQ_CT_SAMPLES");
 
 const log = (message: string) => console.log(`[e2e] ${message}`);
 
-// ---- what an application needs: GraphQL over HTTP and graphql-ws, a PUT to a presigned URL ----
-interface GraphqlClient {
-  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
-  subscribe<T>(query: string, variables: Record<string, unknown>, onNext: (data: T) => void): Promise<void>;
-  close(): Promise<void>;
+// ---- what an application needs: AQ's generated GraphQL client, a PUT to a presigned URL ----
+interface GatewayClient {
+  endpoint: GraphqlEndpoint;
+  ws: Client;
 }
-function createGraphqlClient(options: { httpUrl: string; wsUrl: string; apiKey: string }): GraphqlClient {
-  const authorization = `Bearer ${options.apiKey}`;
-  const ws = createClient({
-    url: options.wsUrl,
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization },
-    retryAttempts: 5,
-    lazy: true,
-  });
-  const describe = (errors: readonly { message: string }[]) => errors.map((e) => e.message).join("; ");
+function createGatewayClient(url: string, apiKey: string): GatewayClient {
   return {
-    async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-      const response = await fetch(options.httpUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization },
-        body: JSON.stringify({ query, variables }),
-      });
-      const text = await response.text();
-      const body = JSON.parse(text) as { data?: T; errors?: { message: string }[] };
-      if (body.errors?.length) throw new Error(`GraphQL: ${describe(body.errors)}`);
-      if (!body.data) throw new Error(`the gateway answered ${response.status} without data: ${text.slice(0, 200)}`);
-      return body.data;
-    },
-    subscribe<T>(query: string, variables: Record<string, unknown>, onNext: (data: T) => void): Promise<void> {
-      return new Promise((resolve, reject) => {
-        ws.subscribe<T>(
-          { query, variables },
-          {
-            next: (result) =>
-              result.errors?.length ? reject(new Error(`GraphQL: ${describe(result.errors)}`)) : result.data && onNext(result.data),
-            error: (error) =>
-              reject(
-                error instanceof Error
-                  ? error
-                  : new Error(`the subscription's connection closed (${(error as { code?: number })?.code ?? "?"})`),
-              ),
-            complete: resolve,
-          },
-        );
-      });
-    },
-    close: () => ws.dispose() as Promise<void>,
+    endpoint: { url: `${url}/graphql`, apiKey },
+    ws: createSubscriptionClient({ url: `${url.replace(/^http/, "ws")}/graphql`, apiKey, webSocketImpl: WebSocket, retryAttempts: 5 }),
   };
 }
 
-interface UploadTarget {
-  url: string;
-  method: string;
-  headers: { name: string; value: string }[];
-}
+type UploadTarget = Pick<UploadTargetFieldsFragment, "url" | "method" | "headers">;
 /** The file in one request to the presigned URL, with exactly the headers the gateway listed. */
 async function uploadFile(path: string, target: UploadTarget): Promise<void> {
   const { size } = await stat(path);
@@ -136,117 +107,48 @@ async function dockerCli(...args: string[]): Promise<{ stdout: string; stderr: s
   return run(program, [...rest, ...args], { maxBuffer: 64 * 1024 * 1024 });
 }
 
-const CREATE_VIDEO = /* GraphQL */ `
-  mutation CreateVideo($input: CreateVideoInput!) {
-    createVideo(input: $input) {
-      video {
-        id
-        status
-      }
-      upload {
-        url
-        method
-        headers {
-          name
-          value
-        }
-        expiresAt
-      }
-    }
-  }
-`;
-const COMPLETE_UPLOAD = /* GraphQL */ `
-  mutation CompleteUpload($id: ID!) {
-    completeVideoUpload(id: $id) {
-      id
-      status
-    }
-  }
-`;
-const VIDEO_PROGRESS = /* GraphQL */ `
-  subscription Progress($id: ID!) {
-    videoProgress(id: $id) {
-      videoId
-      status
-      stage
-      percent
-      error {
-        code
-        message
-      }
-    }
-  }
-`;
-const VIDEO = /* GraphQL */ `
-  query Video($id: ID!) {
-    video(id: $id) {
-      id
-      status
-      durationSeconds
-      width
-      height
-      renditions {
-        name
-        width
-        height
-        bandwidth
-      }
-      error {
-        code
-        message
-      }
-      playbackUrl(expiresInSeconds: 3600)
-    }
-  }
-`;
-
-interface ProgressEvent {
-  videoId: string;
-  status: string;
-  stage: string;
-  percent: number;
-  error: { code: string; message: string } | null;
-}
-interface Video {
-  id: string;
-  status: string;
-  durationSeconds: number | null;
-  width: number | null;
-  height: number | null;
-  renditions: { name: string; width: number; height: number; bandwidth: number }[];
-  error: { code: string; message: string } | null;
-  playbackUrl: string | null;
-}
-const TERMINAL = new Set(["READY", "REJECTED", "FAILED_ENCODING", "FAILED_UPLOAD", "FAILED", "DELETED"]);
+type Video = NonNullable<PlayerQuery["video"]>;
+type ProgressEvent = VideoProgressSubscription["videoProgress"];
 
 /** createVideo, PUT the file to the presigned URL, completeVideoUpload; returns the video id. */
-async function upload(client: GraphqlClient, file: string, title: string): Promise<string> {
+async function upload(client: GatewayClient, file: string, title: string): Promise<string> {
   const { size } = await stat(file);
-  const created = await client.request<{ createVideo: { video: { id: string; status: string }; upload: UploadTarget } }>(CREATE_VIDEO, {
+  const { createVideo: created } = await graphqlRequest(client.endpoint, CreateUploadDocument, {
     input: { title, upload: { filename: `${title.replace(/\W+/g, "-")}.mp4`, contentType: "video/mp4", sizeBytes: size } },
   });
-  const id = created.createVideo.video.id;
-  const uploadHost = new URL(created.createVideo.upload.url).host;
-  await uploadFile(file, created.createVideo.upload);
-  const completed = await client.request<{ completeVideoUpload: { status: string } }>(COMPLETE_UPLOAD, { id });
+  const id = created.video.id;
+  if (!created.upload)
+    throw new Error(`${title}: the gateway answered a multipart upload for ${size} bytes; the clips are meant for one PUT`);
+  await uploadFile(file, created.upload);
+  const { completeVideoUpload: completed } = await graphqlRequest(client.endpoint, CompleteUploadDocument, { id });
   log(
-    `${title}: video ${id} created, ${size} bytes PUT to ${uploadHost} (presigned), completeVideoUpload -> ${completed.completeVideoUpload.status}`,
+    `${title}: video ${id} created, ${size} bytes PUT to ${new URL(created.upload.url).host} (presigned), completeVideoUpload -> ${completed.status}`,
   );
   return id;
 }
 
 /** Follows videoProgress until the server completes it; returns the statuses seen, in order. */
-async function follow(client: GraphqlClient, id: string, onEvent: (event: ProgressEvent) => void = () => {}): Promise<string[]> {
+function follow(client: GatewayClient, id: string, onEvent: (event: ProgressEvent) => void = () => {}): Promise<string[]> {
   const statuses: string[] = [];
-  await client.subscribe<{ videoProgress: ProgressEvent }>(VIDEO_PROGRESS, { id }, ({ videoProgress: event }) => {
-    if (statuses[statuses.length - 1] !== event.status) statuses.push(event.status);
-    onEvent(event);
+  return new Promise((resolve, reject) => {
+    subscribeGraphql(
+      client.ws,
+      VideoProgressDocument,
+      { id },
+      {
+        next: ({ videoProgress: event }) => {
+          if (statuses[statuses.length - 1] !== event.status) statuses.push(event.status);
+          onEvent(event);
+        },
+        error: reject,
+        complete: () => resolve(statuses),
+      },
+    );
   });
-  return statuses;
 }
 
-async function video(client: GraphqlClient, id: string): Promise<Video> {
-  const { video: found } = await client.request<{ video: Video | null }>(VIDEO, { id });
+async function video(client: GatewayClient, id: string): Promise<Video> {
+  const { video: found } = await graphqlRequest(client.endpoint, PlayerDocument, { id, expiresInSeconds: 3600 });
   if (!found) throw new Error(`video ${id} not found`);
   return found;
 }
@@ -331,7 +233,7 @@ async function encodersOf(ids: string[]): Promise<Map<string, string[]>> {
   return found;
 }
 
-async function sendOne(client: GraphqlClient, clip: string, title: string): Promise<{ video: Video; statuses: string[]; took: string }> {
+async function sendOne(client: GatewayClient, clip: string, title: string): Promise<{ video: Video; statuses: string[]; took: string }> {
   const started = Date.now();
   const id = await upload(client, clip, title);
   const statuses = await follow(client, id);
@@ -341,7 +243,7 @@ async function sendOne(client: GraphqlClient, clip: string, title: string): Prom
 }
 
 async function main(): Promise<void> {
-  const client = createGraphqlClient({ httpUrl: `${gatewayUrl}/graphql`, wsUrl: `${gatewayUrl.replace(/^http/, "ws")}/graphql`, apiKey });
+  const client = createGatewayClient(gatewayUrl, apiKey);
   const summary: string[] = [];
   try {
     const clipA = await sampleClip(samples, 1280, 720, 8);
@@ -398,7 +300,7 @@ async function main(): Promise<void> {
     let statuses = await first;
     if (!restart) throw new Error("the video left ENCODING before NATS could be restarted (make the clip longer)");
     log(`   nats restarted in ${await (restart as Promise<string>)}`);
-    while (!statuses || !TERMINAL.has((await video(client, id)).status)) {
+    while (!statuses || !isTerminalStatus(fromApiStatus((await video(client, id)).status))) {
       if (Date.now() > deadline) throw new Error(`video ${id} did not finish within 15 minutes of the NATS restart`);
       statuses = await follow(client, id).catch((error: Error) => {
         log(`   subscription error, retrying in 2 s: ${error.message}`);
@@ -414,7 +316,7 @@ async function main(): Promise<void> {
     );
     summary.push(`NATS restarted mid-encode (at ${restartedAt}): ${id} still reached READY and plays`);
   } finally {
-    await client.close();
+    await client.ws.dispose();
   }
   for (const line of summary) console.log(`[e2e] ${line}`);
 }

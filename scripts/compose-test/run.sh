@@ -357,7 +357,7 @@ phase_done "every healthcheck passing"
 phase "end to end from the host (scripts/compose-test/e2e.ts)"
 AQ_CT_COMPOSE=$(node -e 'console.log(JSON.stringify(process.argv.slice(1)))' "${COMPOSE[@]}" -p "$PROJECT" -f "$SRC/docker-compose.yml" -f "$SRC/scripts/compose-test/docker-compose.test.yml") \
   AQ_CT_GATEWAY_URL="$GATEWAY_URL" AQ_CT_API_KEY="$API_KEYS" AQ_CT_DOCKER="$DOCKER" AQ_CT_SAMPLES="$CACHE/samples" \
-  "$ROOT/node_modules/.bin/tsx" "$HERE/e2e.ts"
+  "$ROOT/node_modules/.bin/tsx" --conditions=source "$HERE/e2e.ts"
 phase_done "end to end"
 exit 0
 }
