@@ -99,6 +99,29 @@ describe("poster, thumbnail, storyboard and download URLs", () => {
     expect(poster.headers.get("content-disposition")).toBeNull();
   });
 
+  it("serves the same poster and thumbnail URLs within an hour, so a browser's cache hits", async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const first = await urls(ready, 2);
+    const second = await urls(ready, 2);
+    const expiryOf = (url: string) => Number(new URL(url).pathname.split("/")[2]);
+    for (const field of ["posterUrl", "thumbnailUrl", "storyboardUrl"] as const) {
+      const expiry = expiryOf(first[field]!);
+      // The default lifetime (an hour here) rounded up to the next hour boundary.
+      expect(expiry % 3600, field).toBe(0);
+      expect(expiry - before, field).toBeGreaterThanOrEqual(3600);
+      expect(expiry - before, field).toBeLessThanOrEqual(7200);
+      // Equal, unless the two requests fell on either side of an hour boundary.
+      if (expiryOf(second[field]!) === expiry) expect(second[field], field).toBe(first[field]);
+      else expect(expiryOf(second[field]!), field).toBe(expiry + 3600);
+    }
+    // What a browser sends for a URL it has cached: the stored ETag back, a 304 without the body.
+    const poster = await fetch(first.posterUrl!);
+    const etag = poster.headers.get("etag");
+    expect(etag).toBeTruthy();
+    const again = await fetch(first.posterUrl!, { headers: { "if-none-match": etag! } });
+    expect(again.status).toBe(304);
+  });
+
   it("refuses a tampered or expired URL with 403", async () => {
     const { posterUrl, downloadUrl } = await urls(ready);
     const tampered = posterUrl!.replace(

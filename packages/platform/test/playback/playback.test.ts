@@ -3,7 +3,7 @@ import { isSingleByteRange, playbackCacheControl, playbackContentType } from "..
 import { parsePlaybackKeys } from "../../src/playback/keys.js";
 import { parsePlaybackPath, playbackPath } from "../../src/playback/path.js";
 import { signPlaybackToken, verifyPlaybackToken } from "../../src/playback/token.js";
-import { signPlaybackUrl } from "../../src/playback/url.js";
+import { cacheableExpiry, EXPIRY_WINDOW_SECONDS, signPlaybackFileUrl, signPlaybackUrl } from "../../src/playback/url.js";
 
 const secretA = "a".repeat(32) + "-first-secret";
 const secretB = "b".repeat(32) + "-second-secret";
@@ -86,6 +86,54 @@ describe("playback paths", () => {
     const parsed = parsePlaybackPath(new URL(url).pathname);
     expect(parsed).toMatchObject({ expiry: now + 300, videoId: "video-1", path: "master.m3u8", key: "videos/video-1/master.m3u8" });
     expect(await verifyPlaybackToken(ring, "video-1", now + 300, parsed!.token, now)).toMatchObject({ ok: true });
+  });
+
+  it("gives a file the same URL within an hour and a new one across the boundary", async () => {
+    // `now` is on an hour boundary: requests up to its next boundary share one expiry.
+    expect(now % EXPIRY_WINDOW_SECONDS).toBe(0);
+    const sign = (at: number) => signPlaybackFileUrl(ring, "https://cdn.example.com", "video-1", "images/poster.jpg", 3600, at);
+    const first = await sign(now + 1);
+    expect((await sign(now + 1800)).url).toBe(first.url);
+    expect((await sign(now + 3600)).url).toBe(first.url);
+    const next = await sign(now + 3601);
+    expect(next.url).not.toBe(first.url);
+    expect(next.expiresAt.getTime() - first.expiresAt.getTime()).toBe(3600 * 1000);
+
+    // Still a token like any other: valid until its (rounded) expiry, then refused; a changed byte is refused.
+    const parsed = parsePlaybackPath(new URL(first.url).pathname)!;
+    expect(parsed.expiry).toBe(now + 2 * 3600);
+    expect(await verifyPlaybackToken(ring, "video-1", parsed.expiry, parsed.token, now + 3600)).toMatchObject({ ok: true });
+    expect(await verifyPlaybackToken(ring, "video-1", parsed.expiry, parsed.token, parsed.expiry)).toEqual({
+      ok: false,
+      reason: "expired",
+    });
+    const tampered = parsed.token.slice(0, -1) + (parsed.token.endsWith("A") ? "B" : "A");
+    expect(await verifyPlaybackToken(ring, "video-1", parsed.expiry, tampered, now)).toEqual({ ok: false, reason: "bad_signature" });
+    expect(await verifyPlaybackToken(ring, "video-1", parsed.expiry + 3600, parsed.token, now)).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
+  });
+
+  it.each([
+    // [seconds past a boundary, lifetime asked for]
+    [0, 60],
+    [59, 60],
+    [1, 3600],
+    [3599, 3600],
+    [1234, 6 * 3600],
+    [10, 7 * 24 * 3600],
+  ])("rounds up: a file link asked for at +%is with %is lives at least that and less than one window more", (offset, lifetime) => {
+    const at = now + offset;
+    const expiry = cacheableExpiry(at, lifetime);
+    const window = Math.min(EXPIRY_WINDOW_SECONDS, lifetime);
+    expect(expiry % window).toBe(0);
+    expect(expiry - at).toBeGreaterThanOrEqual(lifetime);
+    expect(expiry - at).toBeLessThan(lifetime + window);
+  });
+
+  it("signs the master playlist for exactly the lifetime asked for", async () => {
+    expect((await signPlaybackUrl(ring, "https://cdn.example.com", "video-1", 300, now + 7)).expiresAt.getTime()).toBe((now + 307) * 1000);
   });
 
   it("maps nested segment paths under the video's prefix", () => {
