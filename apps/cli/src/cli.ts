@@ -6,13 +6,15 @@ import { runEncode } from "./encode-command.js";
 import { formatPlan, runPlan } from "./plan-command.js";
 import { createReporter, type OutputMode } from "./progress-output.js";
 
-export const USAGE = `usage: aq encode <input> [--out <folder>] [--id <video_id>] [--chunk-seconds <n>] [--json]
+export const USAGE = `usage: aq encode <input> [--out <folder>] [--id <video_id>] [--chunk-seconds <n>] [--mp4] [--json]
        aq plan <input> [--json]
 
-  Validates <input>, encodes the HLS ladder (240p-720p) into <folder>/<video_id>/ and verifies it.
+  Validates <input>, encodes the HLS ladder (240p-720p) into <folder>/<video_id>/ and verifies it,
+  with what the service stores beside it: qc.json and images/ (poster, thumbnails, storyboard).
   --out    output folder (default: output)
   --id     video id: 1-64 letters, digits, '-' or '_' (default: a new UUID)
   --json   progress and result as JSON lines on stdout
+  --mp4    also write download/<video_id>.mp4, remuxed from the 720p rung (MP4_DOWNLOAD_RENDITION)
   --chunk-seconds
            encode in chunks of <n> seconds (a multiple of 6) after a short first chunk, one after
            the other, as the pipeline's encoders do in parallel; a source too short for chunks to
@@ -22,7 +24,7 @@ export const USAGE = `usage: aq encode <input> [--out <folder>] [--id <video_id>
   the encode's CPU time on this machine and the most it would store, without encoding.
 
   Ladder settings come from the environment: LADDER_ENABLE_1080P, LADDER_ALLOW_SMALLER_SOURCES,
-  X264_PRESET, ENCODE_THREADS, ENCODE_STALL_TIMEOUT_SECONDS, ENCODE_TIMEOUT_SECONDS.`;
+  X264_PRESET, ENCODE_THREADS, ENCODE_STALL_TIMEOUT_SECONDS, ENCODE_TIMEOUT_SECONDS, MP4_DOWNLOAD_RENDITION.`;
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -43,6 +45,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         id: { type: "string" },
         json: { type: "boolean", default: false },
         "chunk-seconds": { type: "string" },
+        mp4: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -71,7 +74,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const mode: OutputMode = values.json ? "json" : io.stderr.isTTY ? "tty" : "plain";
   const reporter = createReporter(mode, io.stdout, io.stderr);
   try {
-    const result = await runEncode({ input, out: values.out, id: values.id, chunkSeconds, env: io.env, reporter, signal: io.signal });
+    const result = await runEncode({ input, out: values.out, id: values.id, chunkSeconds, mp4: values.mp4, env: io.env, reporter, signal: io.signal });
     if (mode === "json") {
       io.stdout.write(
         `${JSON.stringify({ event: "done", videoId: result.videoId, output: result.outputDir, master: result.masterPath, renditions: result.renditions, warnings: result.warnings })}\n`,

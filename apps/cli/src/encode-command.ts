@@ -1,10 +1,18 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { isVideoId, newVideoId } from "@aq/contracts";
+import { isVideoId, newVideoId, type VideoAssets } from "@aq/contracts";
 import { AqError } from "@aq/contracts";
 import { ladderConfigFromEnv } from "@aq/config";
-import { DEFAULT_FIRST_CHUNK_SEGMENTS, encodeVideo, FFMPEG_LOG_NAME, SEGMENT_SECONDS, type EncodedVideo } from "@aq/media";
+import {
+  DEFAULT_FIRST_CHUNK_SEGMENTS,
+  encodeTimeoutMs,
+  encodeVideo,
+  FFMPEG_LOG_NAME,
+  makeAssets,
+  SEGMENT_SECONDS,
+  type EncodedVideo,
+} from "@aq/media";
 import type { Reporter } from "./progress-output.js";
 
 export interface EncodeCommand {
@@ -13,16 +21,19 @@ export interface EncodeCommand {
   id: string | undefined;
   /** A multiple of the segment length: encode in chunks of this length. */
   chunkSeconds?: number;
+  /** Also remux the download rung into download/<id>.mp4, as the service does for a video that asks for one. */
+  mp4?: boolean;
   env: Record<string, string | undefined>;
   reporter: Reporter;
   signal: AbortSignal;
 }
 
 /**
- * Encodes into `<out>/<id>`; work files go to a temporary folder that is removed on success and
+ * Encodes into `<out>/<id>` what the service stores under videos/<id>/: the guide's files, qc.json,
+ * images/ (poster, thumbnails, storyboard) and, with `mp4`, the download. Work files go to a temporary folder that is removed on success and
  * kept on failure (the error names its ffmpeg log).
  */
-export async function runEncode(command: EncodeCommand): Promise<EncodedVideo> {
+export async function runEncode(command: EncodeCommand): Promise<EncodedVideo & { assets: VideoAssets }> {
   const videoId = command.id ?? newVideoId();
   if (!isVideoId(videoId)) {
     throw new AqError(
@@ -52,8 +63,17 @@ export async function runEncode(command: EncodeCommand): Promise<EncodedVideo> {
       onProgress: (p) => command.reporter.progress(p),
       signal: command.signal,
     });
+    const assets = await makeAssets({
+      outDir,
+      workDir,
+      plan: result.plan,
+      logFile: result.logFile,
+      download: command.mp4 ? { name: videoId, rendition: ladder.downloadRendition } : null,
+      signal: command.signal,
+      timeoutMs: encodeTimeoutMs(ladder, result.info.durationSeconds),
+    });
     await rm(workDir, { recursive: true, force: true });
-    return result;
+    return { ...result, assets };
   } catch (error) {
     if (!(await hasLog(workDir))) await rm(workDir, { recursive: true, force: true });
     throw error;

@@ -41,7 +41,19 @@ describe("aq encode", () => {
     const master = join(dir, "out", "clip-1", "master.m3u8");
     expect(run.stdout.trim()).toBe(master);
     expect(run.stderr).toContain("encoded clip-1: 240p 426x240");
-    expect((await readdir(join(dir, "out", "clip-1"))).sort()).toEqual(["240p.m3u8", "360p.m3u8", "master.m3u8", "qc.json", "segments"]);
+    const root = join(dir, "out", "clip-1");
+    // What the service stores under videos/<id>/ (no download unless --mp4).
+    expect((await readdir(root)).sort()).toEqual(["240p.m3u8", "360p.m3u8", "images", "master.m3u8", "qc.json", "segments"]);
+    // 7 s: thumbnails at 0, 2, 4 and 6 s, one storyboard sheet.
+    expect((await readdir(join(root, "images"))).sort()).toEqual([
+      "poster.jpg",
+      "storyboard.vtt",
+      "storyboard_0.jpg",
+      "thumb_0000.jpg",
+      "thumb_0001.jpg",
+      "thumb_0002.jpg",
+      "thumb_0003.jpg",
+    ]);
   });
 
   it("writes JSON lines with --json and names a new id when none is given", async () => {
@@ -87,10 +99,20 @@ describe("aq encode", () => {
   it("encodes in chunks with --chunk-seconds: the same layout and segment durations as one run", async () => {
     const long = join(dir, "long.mp4");
     await makeTestClip(long, { seconds: 20, width: 640, height: 360, fps: 30 });
-    const run = await aq(["encode", long, "--out", "chunked", "--id", "long", "--chunk-seconds", "6"]);
+    const run = await aq(["encode", long, "--out", "chunked", "--id", "long", "--chunk-seconds", "6", "--mp4"]);
     expect(run.stderr).toMatch(/^encode \d+\.\d%/m);
     expect(run.exitCode).toBe(0);
     const root = join(dir, "chunked", "long");
+    // The same extra files as a single run, and the download asked for (no 720p rung: the largest below it).
+    expect((await readdir(root)).sort()).toEqual(["240p.m3u8", "360p.m3u8", "download", "images", "master.m3u8", "qc.json", "segments"]);
+    expect(await readdir(join(root, "download"))).toEqual(["long.mp4"]);
+    expect((await readdir(join(root, "images"))).filter((f) => f.startsWith("thumb_"))).toHaveLength(10);
+    const qc = JSON.parse(await readFile(join(root, "qc.json"), "utf8"));
+    expect(qc.renditions.map((r: { name: string; segmentCount: number }) => [r.name, r.segmentCount])).toEqual([
+      ["240p", 4],
+      ["360p", 4],
+    ]);
+    expect(qc.keyframesAligned).toBe(true);
     const segments = (await readdir(join(root, "segments"))).sort();
     expect(segments).toEqual(["240p", "360p"].flatMap((r) => [0, 1, 2, 3].map((i) => `${r}_00${i}.ts`)));
     const playlist = await readFile(join(root, "360p.m3u8"), "utf8");
