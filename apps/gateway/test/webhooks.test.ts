@@ -92,7 +92,9 @@ describe("webhook endpoints through GraphQL", () => {
 
     const types = await gw.graphql<{ webhookEventTypes: string[] }>("{ webhookEventTypes }");
     expect(types.data!.webhookEventTypes).toContain("video.ready");
-    expect(types.data!.webhookEventTypes).toHaveLength(12);
+    // One per status, then video.playable.
+    expect(types.data!.webhookEventTypes).toHaveLength(13);
+    expect(types.data!.webhookEventTypes.at(-1)).toBe("video.playable");
   });
 
   it("refuses private, loopback and link-local endpoints with WEBHOOK_URL_REFUSED, and unknown event types", async () => {

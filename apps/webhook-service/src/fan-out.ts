@@ -1,6 +1,6 @@
 import { jetstream, type Consumer, type JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { PIPELINE_STREAM, statusEventSchema, WEBHOOK_CONSUMER } from "@aq/contracts";
+import { PIPELINE_STREAM, playableEventSchema, statusEventSchema, WEBHOOK_CONSUMERS } from "@aq/contracts";
 import { ensureEventConsumer, ensurePipelineStream } from "@aq/platform/bus";
 import { fanOutVideoEvents, type Database } from "@aq/platform/db";
 import type { Logger } from "@aq/platform/log";
@@ -17,25 +17,29 @@ export interface FanOutOptions {
 }
 
 /**
- * Turns status events into deliveries. Each event of the durable `webhooks` consumer makes the
- * video's status changes that endpoints have not got yet into deliveries (in Postgres), and is
- * acked only after that committed: a process that dies before has its message redelivered, and
- * the outbox guarantees every committed change is published. Resolves once stopped.
+ * Turns status and playable events into deliveries. Each event of the durable `webhooks`
+ * consumers makes the video's history entries that endpoints have not got yet into deliveries (in
+ * Postgres), and is acked only after that committed: a process that dies before has its message
+ * redelivered, and the outbox guarantees every committed entry is published. Resolves once stopped.
  */
 export async function runFanOut(options: FanOutOptions): Promise<void> {
-  const { db, nc, log, signal } = options;
+  await Promise.all(WEBHOOK_CONSUMERS.map((consumer) => readEvents(options, consumer)));
+}
+
+async function readEvents(options: FanOutOptions, spec: (typeof WEBHOOK_CONSUMERS)[number]): Promise<void> {
+  const { db, nc, signal } = options;
+  const log = options.log.child({ consumer: spec.durable });
   const js = jetstream(nc);
   let consumer: Consumer | undefined;
   let failures = 0;
 
   const handle = async (msg: JsMsg) => {
-    const parsed = statusEventSchema.safeParse(safeJson(msg));
-    if (!parsed.success) {
-      log.error({ subject: msg.subject, seq: msg.seq }, "malformed status event terminated (INVALID_EVENT)");
+    const videoId = videoIdOf(safeJson(msg));
+    if (videoId === null) {
+      log.error({ subject: msg.subject, seq: msg.seq }, "malformed event terminated (INVALID_EVENT)");
       msg.term();
       return;
     }
-    const { videoId } = parsed.data;
     try {
       const queued = await fanOutVideoEvents(db, videoId);
       msg.ack();
@@ -54,9 +58,9 @@ export async function runFanOut(options: FanOutOptions): Promise<void> {
     try {
       if (!consumer) {
         await ensurePipelineStream(nc);
-        await ensureEventConsumer(nc, { ...WEBHOOK_CONSUMER, ackWaitSeconds: options.ackWaitSeconds });
-        consumer = await js.consumers.get(PIPELINE_STREAM, WEBHOOK_CONSUMER.durable);
-        log.info({ consumer: WEBHOOK_CONSUMER.durable }, "status event consumer ready");
+        await ensureEventConsumer(nc, { ...spec, ackWaitSeconds: options.ackWaitSeconds });
+        consumer = await js.consumers.get(PIPELINE_STREAM, spec.durable);
+        log.info("event consumer ready");
       }
       const batch = await consumer.fetch({ max_messages: 100, expires: 5000 });
       const stop = () => void batch.close();
@@ -73,11 +77,19 @@ export async function runFanOut(options: FanOutOptions): Promise<void> {
       // The consumer may have been deleted or the server restarted with an empty store.
       consumer = undefined;
       const delay = backoffMs(failures, { baseMs: 250, maxMs: 5000 });
-      log.warn({ err: error, retryInMs: delay }, "reading status events failed; retrying");
+      log.warn({ err: error, retryInMs: delay }, "reading events failed; retrying");
       await sleep(delay, signal);
     }
   }
-  log.info("stopped reading status events");
+  log.info("stopped reading events");
+}
+
+/** The video a status or playable event is about; null for anything else. */
+function videoIdOf(event: unknown): string | null {
+  const status = statusEventSchema.safeParse(event);
+  if (status.success) return status.data.videoId;
+  const playable = playableEventSchema.safeParse(event);
+  return playable.success ? playable.data.videoId : null;
 }
 
 function safeJson(msg: JsMsg): unknown {

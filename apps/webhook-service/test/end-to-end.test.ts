@@ -63,6 +63,10 @@ beforeAll(async () => {
     // The receiver listens on loopback.
     SOURCE_URL_ALLOW_PRIVATE: "true",
     WEBHOOK_SECRETS_KEY: "e2e-webhook-secrets-key-0123456789abcdef",
+    // A 14 s source is chunked (6 s chunks: chunking needs more than two), so it plays before READY; the 6 s one is not.
+    CHUNK_MIN_SOURCE_SECONDS: "10",
+    CHUNK_SECONDS: "6",
+    CHUNK_FIRST_SEGMENTS: "1",
   };
   const port = await freePort();
   gatewayUrl = `http://127.0.0.1:${port}`;
@@ -84,11 +88,11 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-it("sends every status change of an uploaded video, from AWAITING_UPLOAD to READY, signed, in order, logged as delivered", async () => {
+async function createWebhookEndpoint(url: string, events?: string[]): Promise<{ secret: string; endpoint: { id: string } }> {
   const { createWebhookEndpoint } = await graphql<{ createWebhookEndpoint: { secret: string; endpoint: { id: string } } }>(
     `
-      mutation ($url: String!) {
-        createWebhookEndpoint(input: { url: $url }) {
+      mutation ($url: String!, $events: [String!]) {
+        createWebhookEndpoint(input: { url: $url, events: $events }) {
           secret
           endpoint {
             id
@@ -96,12 +100,15 @@ it("sends every status change of an uploaded video, from AWAITING_UPLOAD to READ
         }
       }
     `,
-    { url: `${receiver.url}/aq` },
+    { url, events },
   );
-  const { secret, endpoint } = createWebhookEndpoint;
+  return createWebhookEndpoint;
+}
 
-  const clip = join(scratch, "clip.mp4");
-  await makeTestClip(clip, { seconds: 6, width: 640, height: 360, fps: 24 });
+/** Uploads a generated clip of `seconds` through the API, as an application does; returns the video's id. */
+async function uploadClip(seconds: number): Promise<string> {
+  const clip = join(scratch, `clip-${seconds}s.mp4`);
+  await makeTestClip(clip, { seconds, width: 640, height: 360, fps: 24 });
   const size = (await stat(clip)).size;
   const { createVideo } = await graphql<{
     createVideo: { video: { id: string }; upload: { url: string; method: string; headers: Array<{ name: string; value: string }> } };
@@ -123,7 +130,7 @@ it("sends every status change of an uploaded video, from AWAITING_UPLOAD to READ
         }
       }
     `,
-    { input: { title: "webhooks", upload: { filename: "clip.mp4", contentType: "video/mp4", sizeBytes: size } } },
+    { input: { title: `webhooks ${seconds} s`, upload: { filename: "clip.mp4", contentType: "video/mp4", sizeBytes: size } } },
   );
   const id = createVideo.video.id;
   const put = await fetch(createVideo.upload.url, {
@@ -142,6 +149,14 @@ it("sends every status change of an uploaded video, from AWAITING_UPLOAD to READ
     `,
     { id },
   );
+
+  return id;
+}
+
+it("sends every status change of an uploaded video, from AWAITING_UPLOAD to READY, signed, in order, logged as delivered", async () => {
+  const { secret, endpoint } = await createWebhookEndpoint(`${receiver.url}/aq`);
+
+  const id = await uploadClip(6);
 
   await waitFor(() => receiver.accepted("/aq").some((e) => e.type === "video.ready"), {
     timeoutMs: 120_000,
@@ -189,4 +204,39 @@ it("sends every status change of an uploaded video, from AWAITING_UPLOAD to READ
   );
   expect(log.map((n) => n.eventId).reverse()).toEqual(events.map((e) => e.id));
   expect(log.every((n) => n.attempts.length === 1 && n.attempts[0]!.statusCode === 200)).toBe(true);
+});
+
+it("sends video.playable for a chunked video, between its ENCODING and ENCODED, to an endpoint that asked for it", async () => {
+  const wanted = ["video.encoding", "video.playable", "video.encoded", "video.ready"];
+  const { secret } = await createWebhookEndpoint(`${receiver.url}/chunked`, wanted);
+
+  const id = await uploadClip(14);
+
+  await waitFor(() => receiver.accepted("/chunked").some((e) => e.data.videoId === id && e.type === "video.ready"), {
+    timeoutMs: 150_000,
+    intervalMs: 200,
+    message: "video.ready of the chunked video at the receiver",
+  });
+  const events = receiver.accepted("/chunked").filter((e) => e.data.videoId === id);
+  expect(events.map((e) => e.type)).toEqual(wanted);
+  const playable = events[1]!;
+  expect(playable.data).toEqual({ videoId: id, status: "ENCODING", previousStatus: null, error: null });
+  expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+  for (const delivery of receiver.at("/chunked"))
+    expect(verifyWebhookSignature({ secret, body: delivery.body, header: delivery.signature })).toBe(true);
+
+  // Becoming playable is a webhook event, not a status change: the video's history lists the statuses only.
+  const { video } = await graphql<{ video: { history: Array<{ to: string }> } }>(
+    `
+      query ($id: ID!) {
+        video(id: $id) {
+          history {
+            to
+          }
+        }
+      }
+    `,
+    { id },
+  );
+  expect(video.history.map((h) => h.to)).toEqual(FORWARD);
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PLAYABLE_SUBJECTS } from "./chunks.js";
 import { errorValueSchema } from "./events.js";
 import { VIDEO_STATUSES, type ApiVideoStatus, type VideoStatus } from "./status.js";
 
@@ -8,7 +9,9 @@ import { VIDEO_STATUSES, type ApiVideoStatus, type VideoStatus } from "./status.
  * is not a status change (e.g. `video.playable`) is one more entry in OTHER_WEBHOOK_EVENT_TYPES.
  */
 export type StatusWebhookEventType = `video.${VideoStatus}`;
-const OTHER_WEBHOOK_EVENT_TYPES = [] as const;
+/** A chunked video became playable before READY (the `playable` event of contracts/chunks.ts). */
+export const PLAYABLE_WEBHOOK_EVENT_TYPE = "video.playable";
+const OTHER_WEBHOOK_EVENT_TYPES = [PLAYABLE_WEBHOOK_EVENT_TYPE] as const;
 export type WebhookEventType = StatusWebhookEventType | (typeof OTHER_WEBHOOK_EVENT_TYPES)[number];
 
 export function statusWebhookEventType(status: VideoStatus): StatusWebhookEventType {
@@ -61,5 +64,12 @@ export const WEBHOOK_HEADERS = {
   attempt: "aq-delivery-attempt",
 } as const;
 
-/** The durable JetStream consumer of the webhook service: every status event feeds its fan-out. */
-export const WEBHOOK_CONSUMER = { durable: "webhooks", filterSubject: "aq.video.>" } as const;
+/**
+ * The durable JetStream consumers of the webhook service: every status event and every playable
+ * event feeds its fan-out. Two consumers, because a consumer takes one filter subject on the
+ * NATS servers AQ supports (several arrived in 2.10).
+ */
+export const WEBHOOK_CONSUMERS = [
+  { durable: "webhooks", filterSubject: "aq.video.>" },
+  { durable: "webhooks-playable", filterSubject: PLAYABLE_SUBJECTS },
+] as const;

@@ -15,6 +15,7 @@ import {
   outbox,
   type ChunkSource,
   videoChunks,
+  videoStatusHistory,
   videos,
   workLeases,
   type StoredRendition,
@@ -261,6 +262,15 @@ export async function completeChunk(
         at: new Date().toISOString(),
       };
       await tx.insert(outbox).values({ subject: playableSubject(lease.videoId), payload: event });
+      // The webhook event, committed with the playable mark: the fan-out reads it from the history,
+      // where its id orders it among the video's status changes.
+      await tx.insert(videoStatusHistory).values({
+        videoId: lease.videoId,
+        kind: "playable",
+        fromStatus: null,
+        toStatus: video.status,
+        detail: `playable: ${published.playableSeconds.toFixed(1)} s`,
+      });
     }
     if (published.renditions) {
       await transitionWithin(tx, {

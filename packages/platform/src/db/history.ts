@@ -1,8 +1,8 @@
-import { asc, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "./client.js";
 import { videoStatusHistory, type StatusChangeRow } from "./schema.js";
 
-/** The status histories of several videos in one query, oldest change first, in the order of `ids`. */
+/** The status histories of several videos in one query (status changes only), oldest change first, in the order of `ids`. */
 export async function getVideoHistories(db: Database, ids: readonly string[]): Promise<StatusChangeRow[][]> {
   const rows =
     ids.length === 0
@@ -10,7 +10,7 @@ export async function getVideoHistories(db: Database, ids: readonly string[]): P
       : await db
           .select()
           .from(videoStatusHistory)
-          .where(inArray(videoStatusHistory.videoId, [...ids]))
+          .where(and(inArray(videoStatusHistory.videoId, [...ids]), eq(videoStatusHistory.kind, "status")))
           .orderBy(asc(videoStatusHistory.id));
   const byVideo = new Map<string, StatusChangeRow[]>(ids.map((id) => [id, []]));
   for (const row of rows) byVideo.get(row.videoId)?.push(row);

@@ -84,6 +84,14 @@ export const videos = pgTable(
   (t) => [index("videos_status_changed_idx").on(t.status, t.statusChangedAt), index("videos_created_idx").on(t.createdAt, t.id)],
 );
 
+/**
+ * What a history row records: a status change, or the moment a chunked video became playable.
+ * Both are webhook events that must reach endpoints in the order they happened, so they share
+ * the table (and so its id sequence, which orders a video's deliveries); `Video.history` lists
+ * the status changes only.
+ */
+export type HistoryEntryKind = "status" | "playable";
+
 export const videoStatusHistory = pgTable(
   "video_status_history",
   {
@@ -91,6 +99,7 @@ export const videoStatusHistory = pgTable(
     videoId: text("video_id")
       .notNull()
       .references(() => videos.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<HistoryEntryKind>().notNull().default("status"),
     fromStatus: text("from_status").$type<VideoStatus>(),
     toStatus: text("to_status").$type<VideoStatus>().notNull(),
     at: timestamp("at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),

@@ -102,8 +102,13 @@ export async function getVideo(db: Database, id: string): Promise<VideoRow | nul
   return row ?? null;
 }
 
+/** The video's status changes, oldest first (not its other history entries, such as becoming playable). */
 export async function getVideoHistory(db: Database, id: string): Promise<StatusChangeRow[]> {
-  return db.select().from(videoStatusHistory).where(eq(videoStatusHistory.videoId, id)).orderBy(asc(videoStatusHistory.id));
+  return db
+    .select()
+    .from(videoStatusHistory)
+    .where(and(eq(videoStatusHistory.videoId, id), eq(videoStatusHistory.kind, "status")))
+    .orderBy(asc(videoStatusHistory.id));
 }
 
 export interface VideoPageCursor {

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, notInArray, sql } from "drizzle-orm";
-import { AqError, statusWebhookEventType } from "@aq/contracts";
+import { AqError } from "@aq/contracts";
+import { webhookEventTypeOf } from "../webhooks/event-type.js";
 import type { Database } from "./client.js";
 import {
   videoStatusHistory,
@@ -20,7 +21,7 @@ export interface NewWebhookEndpoint {
 }
 
 function wants(endpoint: WebhookEndpointRow, change: StatusChangeRow): boolean {
-  return endpoint.events.length === 0 || endpoint.events.includes(statusWebhookEventType(change.toStatus));
+  return endpoint.events.length === 0 || endpoint.events.includes(webhookEventTypeOf(change));
 }
 
 export async function insertWebhookEndpoint(db: Database, values: NewWebhookEndpoint): Promise<WebhookEndpointRow> {
@@ -88,13 +89,13 @@ function deliveryValues(endpoint: WebhookEndpointRow, change: StatusChangeRow) {
     eventId: change.eventId,
     changeId: change.id,
     videoId: change.videoId,
-    eventType: statusWebhookEventType(change.toStatus),
+    eventType: webhookEventTypeOf(change),
   };
 }
 
 /**
- * Queues a delivery for every enabled endpoint of every status change of the video it has not
- * got yet (changes since the endpoint was registered, of the types it wants). Run for each
+ * Queues a delivery for every enabled endpoint of every history entry of the video (status
+ * changes, and becoming playable) it has not got yet (changes since the endpoint was registered, of the types it wants). Run for each
  * status event of the video: a change whose own event was missed still goes out with the next
  * one, and a repeat queues nothing (one delivery per endpoint and event). Returns how many
  * deliveries were queued.

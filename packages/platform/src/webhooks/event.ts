@@ -1,12 +1,16 @@
-import { statusWebhookEventType, toApiStatus, WEBHOOK_HEADERS, type WebhookEvent } from "@aq/contracts";
+import { toApiStatus, WEBHOOK_HEADERS, type WebhookEvent } from "@aq/contracts";
 import type { StatusChangeRow } from "../db/schema.js";
+import { webhookEventTypeOf } from "./event-type.js";
 import { signWebhook } from "./signature.js";
 
-/** A status change as a webhook event: built from the history row alone, so every retry and replay sends the same body. */
+/**
+ * A history row (a status change, or becoming playable) as a webhook event: built from the row
+ * alone, so every retry and replay sends the same body.
+ */
 export function webhookEventOf(change: StatusChangeRow): WebhookEvent {
   return {
     id: change.eventId,
-    type: statusWebhookEventType(change.toStatus),
+    type: webhookEventTypeOf(change),
     createdAt: change.at.toISOString(),
     data: {
       videoId: change.videoId,

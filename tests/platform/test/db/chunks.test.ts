@@ -11,6 +11,7 @@ import {
   findStuckVideos,
   getChunks,
   getVideo,
+  getVideoHistory,
   insertVideo,
   queueChunks,
   requeueChunk,
@@ -117,6 +118,17 @@ describe("chunk rows", () => {
     expect(encoded?.renditions?.[0]?.name).toBe("240p");
     // The playable event is not announced twice.
     expect((await published()).map((m) => m.subject)).toEqual(["aq.video.chf.encoded"]);
+    // Becoming playable is a history entry of its own, in order with the status changes (the
+    // webhook fan-out reads it there), which the status history leaves out.
+    const { rows } = await db.$client.query<{ kind: string; to_status: string; detail: string | null }>(
+      "select kind, to_status, detail from video_status_history where video_id = 'chf' order by id",
+    );
+    expect(rows.slice(-3)).toEqual([
+      { kind: "status", to_status: "encoding", detail: null },
+      { kind: "playable", to_status: "encoding", detail: "playable: 24.0 s" },
+      { kind: "status", to_status: "encoded", detail: "3 chunks" },
+    ]);
+    expect((await getVideoHistory(db, "chf")).map((h) => h.toStatus).slice(-2)).toEqual(["encoding", "encoded"]);
   });
 
   it("a chunk that fails for good fails the video with its error and log, and a chunk lease lost records nothing", async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@aq/devkit";
+import { webhookEventOf } from "@aq/platform/webhooks";
 import {
   claimDueWebhookDeliveries,
   fanOutVideoEvents,
@@ -13,6 +14,7 @@ import {
   replayWebhookEvents,
   syncConfigWebhookEndpoints,
   transitionVideo,
+  videoStatusHistory,
   type ClaimedDelivery,
   type Database,
 } from "@aq/platform/db";
@@ -118,6 +120,29 @@ describe("webhook deliveries in Postgres", () => {
     await db.$client.query("update webhook_deliveries set retry_until = now() - interval '1 second' where id = $1", [first!.delivery.id]);
     expect(await recordWebhookAttempt(db, claimOf(retry!), refused, schedule)).toBe("failed");
     expect(byEndpoint(await claim(), target.id)).toEqual(["probing"]);
+  });
+
+  it("sends a playable entry as video.playable, in order with the video's status changes, to endpoints that want it", async () => {
+    await onlyNewEndpoints();
+    const playableOnly = await endpoint(["video.playable"]);
+    const statusesOnly = await endpoint(["video.encoding", "video.encoded"]);
+    const id = randomUUID();
+    await insertVideo(db, { id, status: "encoding", sourceKind: "url", sourceLocation: "https://example.com/a.mp4" });
+    await db.insert(videoStatusHistory).values({ videoId: id, kind: "playable", fromStatus: null, toStatus: "encoding" });
+    await transitionVideo(db, { id, from: "encoding", to: "encoded" });
+    expect(await fanOutVideoEvents(db, id)).toBe(3);
+    const claimed = await claim();
+    const playable = claimed.find((c) => c.endpoint.id === playableOnly.id)!;
+    expect(playable.delivery.eventType).toBe("video.playable");
+    expect(webhookEventOf(playable.change)).toMatchObject({
+      type: "video.playable",
+      data: { videoId: id, status: "ENCODING", previousStatus: null, error: null },
+    });
+    // The status endpoint's chain: encoding first, and encoded only once that is delivered.
+    expect(claimed.filter((c) => c.endpoint.id === statusesOnly.id).map((c) => c.delivery.eventType)).toEqual(["video.encoding"]);
+    for (const c of claimed) await recordWebhookAttempt(db, claimOf(c), ok, schedule);
+    expect((await claim()).map((c) => c.delivery.eventType)).toEqual(["video.encoded"]);
+    expect((await getVideoHistory(db, id)).map((h) => h.toStatus)).toEqual(["encoding", "encoded"]);
   });
 
   it("replays nothing the endpoint does not want", async () => {

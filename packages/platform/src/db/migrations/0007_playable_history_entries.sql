@@ -1,0 +1,1 @@
+ALTER TABLE "video_status_history" ADD COLUMN "kind" text DEFAULT 'status' NOT NULL;
