@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { makeTestClip } from "@aq/devkit";
-import { CompleteUploadDocument, CreateUploadDocument, graphqlRequest, VideoDocument } from "@aq/graphql-client";
+import { CompleteUploadDocument, CreateUploadDocument, graphqlRequest, PlayerDocument, VideoDocument } from "@aq/graphql-client";
 import type { RunningStack } from "@aq/stack";
 import type { PlayerEvent } from "../src/app/videos/[id]/player-view";
 import { CHROMIUM, chromiumPresent, startBrowserStack, type BrowserStack } from "./support/browser-stack";
@@ -98,6 +98,12 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     await page.getByLabel("Title").fill(title);
     await chooseFile(clip);
     await page.locator('[data-testid="file-check"][data-check="ok"]').waitFor();
+    // A caption file attached at upload: it waits in this browser until the video is READY.
+    const uploadCaptions = join(world!.dir, "upload-captions.vtt");
+    await writeFile(uploadCaptions, "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nGuten Tag von AQ\n");
+    await page.getByLabel("Caption file (WebVTT or SRT)").setInputFiles(uploadCaptions);
+    await page.getByLabel("Caption language (e.g. en, pt-BR)").fill("de");
+    await page.getByLabel("Caption label").fill("Deutsch");
     // What the video's page showed on its way, recorded as it happens (the upload can be over in a blink).
     await page.evaluate(() => {
       const seen = { uploadPhases: [] as string[], statuses: [] as string[], percents: [] as number[] };
@@ -120,6 +126,7 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     const progress = page.getByTestId("video-progress");
     await page.locator('[data-testid="video-progress"][data-status="ENCODING"]').waitFor({ timeout: 240_000 });
     expect(await page.title()).toBe(`${title} · AQ`);
+    await page.locator('[data-testid="queued-caption"][data-state="waiting"]').waitFor();
     await screenshot("video-encoding.png");
     const seen = await page.evaluate(
       () => (window as unknown as { __seen: { uploadPhases: string[]; statuses: string[]; percents: number[] } }).__seen,
@@ -152,6 +159,9 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     expect(html).not.toContain(stack!.apiKey);
     const renditionNames = (await page.getByTestId("renditions").textContent())?.split(", ") ?? [];
     expect(renditionNames).toHaveLength(4);
+    // Once READY the page adds the caption file attached at upload.
+    await expect.poll(() => page.getByTestId("captions").textContent(), { timeout: 60_000 }).toContain("Deutsch (de)");
+    expect(await page.getByTestId("queued-caption").count()).toBe(0);
 
     await page.waitForFunction(() => {
       const video = document.querySelector("video");
@@ -209,6 +219,63 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     await screenshot("playback.png");
     violations.push(...(await seriousViolations("video page, playing")));
 
+    // Storyboard previews on the seek slider: the tile of the hovered time, from a signed sheet.
+    const endpoint = { url: stack!.graphqlUrl, apiKey: stack!.apiKey };
+    const storyboardUrl = (await graphqlRequest(endpoint, PlayerDocument, { id: videoId, expiresInSeconds: 600 })).video!.storyboardUrl!;
+    const cues = [
+      ...(await (await fetch(storyboardUrl)).text()).matchAll(
+        /^(\d+):(\d\d):(\d\d\.\d{3}) --> (\d+):(\d\d):(\d\d\.\d{3})\n(\S+)#xywh=(\d+),(\d+),(\d+),(\d+)$/gm,
+      ),
+    ].map((m) => ({
+      start: Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]),
+      end: Number(m[4]) * 3600 + Number(m[5]) * 60 + Number(m[6]),
+      sheet: m[7]!,
+      xywh: [m[8], m[9], m[10], m[11]].map(Number),
+    }));
+    expect(cues.length).toBeGreaterThanOrEqual(5);
+    const seekBar = page.getByRole("slider", { name: "Seek" });
+    const bar = (await seekBar.boundingBox())!;
+    const duration = await page.evaluate(() => document.querySelector("video")!.duration);
+    await page.mouse.move(bar.x + bar.width * 0.4, bar.y + bar.height / 2);
+    const preview = page.getByTestId("storyboard-preview");
+    await preview.waitFor();
+    const hovered = Number(await preview.getAttribute("data-time"));
+    expect(hovered).toBeCloseTo(duration * 0.4, 1);
+    const cue = cues.find((c) => c.start <= hovered && hovered < c.end)!;
+    expect(cue, `no cue at ${hovered} s`).toBeDefined();
+    const [x, y, w, h] = cue.xywh as [number, number, number, number];
+    const tile = await page.getByTestId("storyboard-tile").evaluate((element) => {
+      const style = getComputedStyle(element);
+      return { position: style.backgroundPosition, width: style.width, height: style.height, image: style.backgroundImage };
+    });
+    expect(tile).toMatchObject({ position: `${-x}px ${-y}px`, width: `${w}px`, height: `${h}px` });
+    // The sheet is named relative to the VTT, so it is fetched under the same signed playback path.
+    const sheetUrl = /^url\("(.+)"\)$/.exec(tile.image)![1]!;
+    expect(new URL(sheetUrl).pathname).toMatch(new RegExp(`^/v/\\d+/[^/]+/${videoId}/images/${cue.sheet.replace(".", "\\.")}$`));
+    expect(
+      await page.evaluate(async (url) => {
+        const image = new Image();
+        image.src = url;
+        await image.decode();
+        return image.naturalWidth;
+      }, sheetUrl),
+    ).toBeGreaterThan(0);
+    // The preview floats over the bottom of the picture, above the slider.
+    const previewBox = (await preview.boundingBox())!;
+    const videoBox = (await page.locator("video").boundingBox())!;
+    expect(previewBox.y).toBeGreaterThan(videoBox.y);
+    expect(previewBox.y).toBeLessThan(videoBox.y + videoBox.height);
+    expect(previewBox.y + previewBox.height).toBeLessThanOrEqual(bar.y);
+    await page.screenshot({ path: join(ARTIFACTS, "storyboard-preview.png") });
+    // The keyboard scrubs too: Home seeks to the start and previews its tile.
+    await page.mouse.move(0, 0);
+    await seekBar.focus();
+    await page.keyboard.press("Home");
+    await expect.poll(() => preview.getAttribute("data-time")).toBe("0.00");
+    expect(await page.evaluate(() => document.querySelector("video")!.currentTime)).toBeLessThan(1.5);
+    expect(await seekBar.getAttribute("aria-valuetext")).toMatch(/^0:0\d of 0:1\d$/);
+    await seekBar.blur();
+
     // A caption file attached on the page becomes a subtitle track hls.js lists.
     const captionFile = join(world!.dir, "captions.vtt");
     await writeFile(captionFile, "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nHello from AQ\n");
@@ -218,7 +285,17 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     await page.getByRole("button", { name: "Add captions" }).click();
     await expect.poll(() => page.getByTestId("captions").textContent(), { timeout: 30_000 }).toContain("English (en)");
     await page.reload();
-    await page.waitForFunction(() => (window.__aqPlayer?.hls.subtitleTracks.length ?? 0) === 1, null, { timeout: 30_000 });
+    await page.waitForFunction(() => (window.__aqPlayer?.hls.subtitleTracks.length ?? 0) === 2, null, { timeout: 30_000 });
+    const subtitleLanguages = () => page.evaluate(() => window.__aqPlayer!.hls.subtitleTracks.map((track) => track.lang).sort());
+    expect(await subtitleLanguages()).toEqual(["de", "en"]);
+
+    // Removing a track (after a confirmation) takes it out of the player's subtitle tracks.
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Remove Deutsch captions" }).click();
+    await expect.poll(() => page.getByTestId("captions").textContent(), { timeout: 30_000 }).not.toContain("Deutsch");
+    await page.reload();
+    await page.waitForFunction(() => (window.__aqPlayer?.hls.subtitleTracks.length ?? 0) > 0, null, { timeout: 30_000 });
+    expect(await subtitleLanguages()).toEqual(["en"]);
 
     // A playlist the player cannot load (an expired or refused link) ends in a message, not a spinner.
     await page.route("**/master.m3u8", (route) => route.fulfill({ status: 403, body: "expired" }));

@@ -26,6 +26,7 @@ describe("the generated client", () => {
       "DeleteWebhookEndpointDocument",
       "LibraryDocument",
       "PlayerDocument",
+      "RemoveCaptionDocument",
       "ReplayWebhookEventsDocument",
       "ResumeUploadDocument",
       "RetryVideoDocument",

@@ -8,6 +8,7 @@ import {
   completeVideoUpload,
   createUploadVideo,
   deleteVideo,
+  removeCaption,
   resumeVideoUpload,
   retryVideo,
   signUploadParts,
@@ -93,6 +94,13 @@ export async function completeCaptionAction(id: string, language: string, label:
   return run(async () => {
     const given = text(label, "label").trim();
     await completeCaptionUpload(videoId(id), text(language, "language"), given || null);
+    return null;
+  });
+}
+
+export async function removeCaptionAction(id: string, language: string): Promise<ActionResult<null>> {
+  return run(async () => {
+    await removeCaption(videoId(id), text(language, "language"));
     return null;
   });
 }

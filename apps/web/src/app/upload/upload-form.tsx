@@ -2,7 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type DragEvent, type FormEvent } from "react";
+import { CAPTION_LANGUAGE_PATTERN } from "@aq/contracts";
 import { pendingUploads, type PendingUpload } from "@/lib/upload/pending-uploads";
+import { queueCaption, type QueuedCaption } from "@/lib/upload/queued-captions";
 import { readFileFacts, ruleProblems } from "@/lib/upload-check";
 import type { UploadRules } from "@/lib/videos";
 import { formatBytes } from "../_components/format";
@@ -13,7 +15,8 @@ type Check = { kind: "none" } | { kind: "checking" } | { kind: "ok"; note: strin
 /**
  * Choose or drop a file, check it against the deployment's rules in the browser, then create
  * the video and move to its page at once: the upload goes on there (upload-store.ts), and a
- * reload shows the video rather than an empty form.
+ * reload shows the video rather than an empty form. A caption file attached here waits in this
+ * browser until the video is READY, when its page adds it (queued-captions.ts).
  */
 export function UploadForm({ rules }: { rules: UploadRules }) {
   const router = useRouter();
@@ -47,13 +50,17 @@ export function UploadForm({ rules }: { rules: UploadRules }) {
     event.preventDefault();
     if (!file) return setError("Choose a video file first.");
     if (check.kind !== "ok") return;
-    const title = String(new FormData(event.currentTarget).get("title") ?? "").trim() || file.name;
+    const data = new FormData(event.currentTarget);
+    const title = String(data.get("title") ?? "").trim() || file.name;
+    const caption = await captionFrom(data);
+    if (typeof caption === "string") return setError(caption);
     setSubmitting(true);
     const started = await startUpload(file, title);
     if (!started.ok) {
       setSubmitting(false);
       return setError(started.message);
     }
+    if (caption) queueCaption(started.videoId, caption);
     router.push(`/videos/${started.videoId}`);
   }
 
@@ -104,6 +111,19 @@ export function UploadForm({ rules }: { rules: UploadRules }) {
           </div>
         )}
       </div>
+      <fieldset className="panel" disabled={submitting}>
+        <legend>Captions (optional)</legend>
+        <label>
+          Caption file (WebVTT or SRT) <input name="caption" type="file" accept=".vtt,.srt,text/vtt" />
+        </label>
+        <label>
+          Caption language (e.g. en, pt-BR) <input name="captionLanguage" type="text" maxLength={35} />
+        </label>
+        <label>
+          Caption label <input name="captionLabel" type="text" maxLength={100} placeholder="Defaults to the language" />
+        </label>
+        <p className="muted">Captions are added once the video is ready; they wait in this browser until then.</p>
+      </fieldset>
       <div>
         <button type="submit" className="primary" disabled={submitting || check.kind !== "ok"}>
           {submitting ? "Creating the video…" : "Upload"}
@@ -128,4 +148,13 @@ export function UploadForm({ rules }: { rules: UploadRules }) {
       )}
     </form>
   );
+}
+
+/** The optional caption file of the form, read now (it waits in this browser), or what is wrong with it. */
+async function captionFrom(data: FormData): Promise<QueuedCaption | string | null> {
+  const file = data.get("caption");
+  if (!(file instanceof File) || file.size === 0) return null;
+  const language = String(data.get("captionLanguage") ?? "").trim();
+  if (!CAPTION_LANGUAGE_PATTERN.test(language)) return "Give the caption file's language as a tag such as en, pt-BR or zh-Hant.";
+  return { language, label: String(data.get("captionLabel") ?? "").trim(), name: file.name, text: await file.text() };
 }

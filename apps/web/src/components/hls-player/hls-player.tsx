@@ -2,7 +2,9 @@
 
 import { useRef, type CSSProperties } from "react";
 import { QualityMenu } from "./quality-menu";
+import { SeekBar } from "./seek-bar";
 import { useHlsPlayer, type HlsPlayerOptions } from "./use-hls-player";
+import { useStoryboard } from "./use-storyboard";
 import styles from "./hls-player.module.css";
 
 export interface HlsPlayerProps extends HlsPlayerOptions {
@@ -15,12 +17,28 @@ export interface HlsPlayerProps extends HlsPlayerOptions {
   className?: string;
   /** Width / height of the source (AQ: Video.width / Video.height): the box takes its shape. Default 16:9. */
   aspectRatio?: number;
+  /**
+   * A storyboard WebVTT (`sheet.jpg#xywh=x,y,w,h` cues; AQ: Video.storyboardUrl): adds a seek
+   * slider that previews the frame under the pointer.
+   */
+  storyboard?: string;
 }
 
-/** A <video> playing `src` with hls.js, with a quality menu (Auto + each rendition). */
-export function HlsPlayer({ src, autoPlay = false, muted = autoPlay, poster, className, aspectRatio, config, onInstance }: HlsPlayerProps) {
+/** A <video> playing `src` with hls.js, with a quality menu (Auto + each rendition) and, given a storyboard, a previewing seek slider. */
+export function HlsPlayer({
+  src,
+  autoPlay = false,
+  muted = autoPlay,
+  poster,
+  className,
+  aspectRatio,
+  storyboard,
+  config,
+  onInstance,
+}: HlsPlayerProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const player = useHlsPlayer(videoRef, src, { config, onInstance });
+  const tiles = useStoryboard(storyboard);
   return (
     <div className={[styles.player, className].filter(Boolean).join(" ")}>
       <video
@@ -34,6 +52,7 @@ export function HlsPlayer({ src, autoPlay = false, muted = autoPlay, poster, cla
         muted={muted}
         poster={poster}
       />
+      {storyboard && !player.error && <SeekBar videoRef={videoRef} tiles={tiles} />}
       {player.engine === "hls.js" && player.levels.length > 0 && (
         <QualityMenu
           levels={player.levels}

@@ -7,6 +7,7 @@ import {
   DeleteVideoDocument,
   LibraryDocument,
   PlayerDocument,
+  RemoveCaptionDocument,
   ResumeUploadDocument,
   RetryVideoDocument,
   SignUploadPartsDocument,
@@ -83,4 +84,9 @@ export async function addCaption(input: { videoId: string; language: string; siz
 /** Step 2: the gateway checks the file (CAPTION_INVALID names its first bad line) and lists the track. */
 export async function completeCaptionUpload(videoId: string, language: string, label: string | null): Promise<void> {
   await gatewayRequest(CompleteCaptionUploadDocument, { videoId, language, label });
+}
+
+/** Takes a track out of the master's SUBTITLES group and deletes its files. */
+export async function removeCaption(videoId: string, language: string): Promise<void> {
+  await gatewayRequest(RemoveCaptionDocument, { videoId, language });
 }

@@ -2,10 +2,13 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { addCaptionAction, completeCaptionAction } from "../../actions";
-import { putFile } from "../../upload/put-file";
+import { removeCaptionAction } from "../../actions";
+import { attachCaption } from "./attach-caption";
 
-/** The video's caption tracks, and a form to attach a WebVTT or SRT file for a language (addCaption, PUT, completeCaptionUpload). */
+/**
+ * The video's caption tracks, each with a Remove button (removeCaption, after a confirmation), and
+ * a form to attach a WebVTT or SRT file for a language (addCaption, PUT, completeCaptionUpload).
+ */
 export function CaptionsPanel({ videoId, captions }: { videoId: string; captions: { language: string; label: string }[] }) {
   const router = useRouter();
   const [state, setState] = useState<{ kind: "idle" | "sending" } | { kind: "failed"; message: string }>({ kind: "idle" });
@@ -19,16 +22,18 @@ export function CaptionsPanel({ videoId, captions }: { videoId: string; captions
     if (!(file instanceof File) || file.size === 0 || !language)
       return setState({ kind: "failed", message: "Choose a caption file and give its language." });
     setState({ kind: "sending" });
-    const target = await addCaptionAction(videoId, language, file.size);
-    if (!target.ok) return setState({ kind: "failed", message: target.error.message });
-    try {
-      await putFile(target.value, file, () => {}, new AbortController().signal);
-    } catch (error) {
-      return setState({ kind: "failed", message: (error as Error).message });
-    }
-    const completed = await completeCaptionAction(videoId, language, String(data.get("label") ?? ""));
-    if (!completed.ok) return setState({ kind: "failed", message: completed.error.message });
+    const attached = await attachCaption(videoId, { language, label: String(data.get("label") ?? ""), file });
+    if (!attached.ok) return setState({ kind: "failed", message: attached.message });
     form.reset();
+    setState({ kind: "idle" });
+    router.refresh();
+  }
+
+  async function remove(track: { language: string; label: string }) {
+    if (!window.confirm(`Remove the ${track.label} captions (${track.language}) from this video?`)) return;
+    setState({ kind: "sending" });
+    const removed = await removeCaptionAction(videoId, track.language);
+    if (!removed.ok) return setState({ kind: "failed", message: removed.error.message });
     setState({ kind: "idle" });
     router.refresh();
   }
@@ -39,8 +44,19 @@ export function CaptionsPanel({ videoId, captions }: { videoId: string; captions
       {captions.length > 0 ? (
         <ul data-testid="captions">
           {captions.map((track) => (
-            <li key={track.language}>
-              {track.label} <span className="muted">({track.language})</span>
+            <li key={track.language} className="caption-track">
+              <span>
+                {track.label} <span className="muted">({track.language})</span>
+              </span>
+              <button
+                type="button"
+                className="danger"
+                disabled={sending}
+                aria-label={`Remove ${track.label} captions`}
+                onClick={() => void remove(track)}
+              >
+                Remove
+              </button>
             </li>
           ))}
         </ul>

@@ -16,6 +16,7 @@ import { VideoActions } from "../../_components/video-actions";
 import { CaptionsPanel } from "./captions-panel";
 import { LiveProgress } from "./live-progress";
 import { PlayerView } from "./player-view";
+import { QueuedCaptionNotice } from "./queued-caption";
 
 export const dynamic = "force-dynamic";
 
@@ -64,7 +65,12 @@ export default async function VideoPage({ params }: { params: Promise<{ id: stri
         <div>
           <section aria-label="Video">
             {video.playbackUrl ? (
-              <PlayerView src={video.playbackUrl} poster={video.posterUrl ?? undefined} aspectRatio={aspectRatio} />
+              <PlayerView
+                src={video.playbackUrl}
+                poster={video.posterUrl ?? undefined}
+                storyboard={video.storyboardUrl ?? undefined}
+                aspectRatio={aspectRatio}
+              />
             ) : (
               <Poster
                 src={video.posterUrl ?? null}
@@ -91,11 +97,14 @@ export default async function VideoPage({ params }: { params: Promise<{ id: stri
               <ErrorBox error={video.error} logUrl={video.logUrl} />
             </section>
           )}
-          {video.status === "READY" && (
+          {video.status === "READY" ? (
             <section aria-labelledby="captions-heading">
               <h2 id="captions-heading">Captions</h2>
+              <QueuedCaptionNotice videoId={video.id} status={video.status} />
               <CaptionsPanel videoId={video.id} captions={video.captions} />
             </section>
+          ) : (
+            <QueuedCaptionNotice videoId={video.id} status={video.status} />
           )}
           {snippet && video.playbackUrl && (
             <section aria-labelledby="share-heading">

@@ -24,7 +24,17 @@ declare global {
   }
 }
 
-export function PlayerView({ src, poster, aspectRatio }: { src: string; poster?: string; aspectRatio?: number }) {
+export function PlayerView({
+  src,
+  poster,
+  storyboard,
+  aspectRatio,
+}: {
+  src: string;
+  poster?: string;
+  storyboard?: string;
+  aspectRatio?: number;
+}) {
   // The page refreshes as the status moves on (a video playable before READY keeps encoding), and
   // each refresh signs a new URL for the same playlist: the player keeps the one it started with.
   const [source] = useState(src);
@@ -43,5 +53,8 @@ export function PlayerView({ src, poster, aspectRatio }: { src: string; poster?:
     };
   }, []);
 
-  return <HlsPlayer src={source} poster={poster} autoPlay muted aspectRatio={aspectRatio} onInstance={onInstance} />;
+  // The storyboard exists from READY on: a chunked video that started playing earlier gains it on a later refresh.
+  return (
+    <HlsPlayer src={source} poster={poster} storyboard={storyboard} autoPlay muted aspectRatio={aspectRatio} onInstance={onInstance} />
+  );
 }
