@@ -47,6 +47,14 @@ describe("operation limits", () => {
     expect(errorsOf(page("$n"))).toContainEqual(expect.stringMatching(/^the query would resolve about/));
   });
 
+  it("allows one planVideo per operation, however it is spelt (aliases, fragments)", () => {
+    const plan = (alias: string) => `${alias}: planVideo(input: { sourceUrl: "https://example.com/a.mp4" }) { verdict }`;
+    expect(errorsOf(`{ ${plan("a")} }`)).toEqual([]);
+    const refused = "the query asks for Query.planVideo 2 times; it may be asked once per operation";
+    expect(errorsOf(`{ ${plan("a")} ${plan("b")} }`)).toContainEqual(refused);
+    expect(errorsOf(`{ ${plan("a")} ...P } fragment P on Query { ${plan("b")} }`)).toContainEqual(refused);
+  });
+
   it("lets the web app's library page of 100 videos through", () => {
     const library = `query Library($first: Int, $after: String) {
       videos(first: $first, after: $after) { edges { node { ...S } } pageInfo { hasNextPage endCursor } }

@@ -15,7 +15,10 @@ export const probeServiceEnv = {
   ...ladderEnv,
   ...sourceUrlEnv,
   HEALTH_PORT: healthPortEnv(8081),
-  PROBE_CONCURRENCY: described(envInt(2, 1, 64), "Videos probed at once per instance."),
+  PROBE_CONCURRENCY: described(
+    envInt(2, 1, 64),
+    "Videos probed at once per instance; also the `planVideo` requests it answers at once (counted apart).",
+  ),
 };
 
 export const encoderServiceEnv = {
@@ -88,6 +91,10 @@ export const gatewayEnv = {
   GRAPHQL_MAX_FIELDS: described(envInt(200, 10, 10_000), "Query size limit (fields per operation)."),
   GRAPHQL_MAX_BODY_BYTES: described(envInt(100_000, 1000), "Largest accepted request body, in bytes."),
   UPLOAD_URL_TTL_SECONDS: described(envInt(3600, 60, 7 * 24 * 3600), "Lifetime of a presigned upload URL."),
+  PLAN_TIMEOUT_SECONDS: described(
+    envInt(120, 5, 3600),
+    "How long `planVideo` waits for a probe service to fetch, probe and plan the source; after it the query fails with `PLAN_UNAVAILABLE` and the probe service stops working on it.",
+  ),
   MULTIPART_UPLOAD_THRESHOLD_BYTES: described(
     envInt(100 * 1024 ** 2, 5 * 1024 ** 2, 5 * 1024 ** 3 - 5 * 1024 ** 2),
     "A direct upload larger than this is a resumable multipart upload (parts PUT in parallel, `completeVideoUpload` with their ETags); smaller ones are one presigned `PUT`. At most 5 GiB - 5 MiB, the most one `PUT` carries on R2.",

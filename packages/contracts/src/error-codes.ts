@@ -52,5 +52,8 @@ export const ERROR_CODES = [
   // webhooks
   "WEBHOOK_URL_REFUSED",
   "WEBHOOKS_NOT_CONFIGURED",
+  // dry-run plans
+  /** planVideo got no answer from a probe service in time (none running, or all busy). */
+  "PLAN_UNAVAILABLE",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

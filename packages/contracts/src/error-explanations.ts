@@ -158,6 +158,11 @@ export const ERROR_EXPLANATIONS = {
     retryable: false,
   },
   WEBHOOKS_NOT_CONFIGURED: { summary: "Webhooks are not set up on this service.", nextStep: ASK_OPERATOR, retryable: false },
+  PLAN_UNAVAILABLE: {
+    summary: "No probe service answered in time, so the plan could not be made.",
+    nextStep: "Try again in a minute; if it keeps happening, ask the operator of this AQ service.",
+    retryable: true,
+  },
 } as const satisfies Record<ErrorCode, ErrorExplanation>;
 
 /** Codes from outside AQ's list (the gateway's own, e.g. UNAUTHENTICATED) read as INTERNAL would. */

@@ -11,3 +11,4 @@ export * from "./error-explanations.js";
 export * from "./progress.js";
 export * from "./assets.js";
 export * from "./qc.js";
+export * from "./plan.js";

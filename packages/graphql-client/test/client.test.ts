@@ -25,6 +25,7 @@ describe("the generated client", () => {
       "DeleteVideoDocument",
       "DeleteWebhookEndpointDocument",
       "LibraryDocument",
+      "PlanVideoDocument",
       "PlayerDocument",
       "RemoveCaptionDocument",
       "ReplayWebhookEventsDocument",

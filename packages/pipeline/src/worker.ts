@@ -35,6 +35,11 @@ export interface PipelineWorkerSpec {
   config: PipelineWorkerConfig;
   concurrency: number;
   handle: (deps: StageDeps, videoId: string, delivery: DeliveryContext) => Promise<void>;
+  /**
+   * Work the service does beside its stage on the same connections (the probe service answers
+   * planVideo requests); resolves once stopped, after `signal` aborts.
+   */
+  alongside?: (deps: StageDeps, signal: AbortSignal) => Promise<void>;
   /** The encoder's second queue: chunk jobs of chunked encodes, each under a lease on its chunk. */
   chunkJobs?: {
     concurrency: number;
@@ -165,12 +170,14 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
             },
           })
         : Promise.resolve();
+      const alongside = spec.alongside ? spec.alongside(deps, signal) : Promise.resolve();
       return {
         ready: () => !nc.isClosed(),
         stop: async () => {
           clearInterval(sweep);
           await consuming;
           await consumingChunks;
+          await alongside;
           await relay.stopped;
           await closeBus(nc);
           await closeDatabase(db);

@@ -506,8 +506,16 @@ export type Query = {
   webhookEndpoints: Array<WebhookEndpoint>;
   /** Null when no endpoint has this id. */
   webhookEndpoint?: Maybe<WebhookEndpoint>;
-  /** The event types an endpoint may ask for: video.<status> (lower case) for each status, e.g. video.ready. */
+  /** The event types an endpoint may ask for: video.<status> (lower case) for each status, e.g. video.ready, then video.playable. */
   webhookEventTypes: Array<Scalars['String']['output']>;
+  /**
+   * What AQ would do with a source, without encoding it (as `aq plan` does for a local file): a
+   * probe service fetches and probes it under the probe stage's rules and answers with its verdict,
+   * the ladder, the encode's ffmpeg arguments and estimates. Costly (a download and a probe): one
+   * per operation. PLAN_UNAVAILABLE (SERVICE_UNAVAILABLE) when no probe service answers within the
+   * gateway's PLAN_TIMEOUT_SECONDS.
+   */
+  planVideo: VideoPlan;
 };
 
 
@@ -525,6 +533,83 @@ export type QueryVideosArgs = {
 
 export type QueryWebhookEndpointArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryPlanVideoArgs = {
+  input: PlanVideoInput;
+};
+
+/** Exactly one of sourceUrl and videoId. */
+export type PlanVideoInput = {
+  /** A URL as createVideo's sourceUrl takes it, fetched under the same rules and size limit. */
+  sourceUrl?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * A video created with an upload source, still AWAITING_UPLOAD, whose file has been PUT in one
+   * request (a multipart upload is only assembled by completeVideoUpload).
+   */
+  videoId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export enum PlanVerdict {
+  /** The probe stage would accept the source and the encoder would make this ladder. */
+  Accepted = 'ACCEPTED',
+  /** The probe stage would reject the source: see error. */
+  Rejected = 'REJECTED'
+}
+
+/** A dry run: what the pipeline would do with a source. Everything but verdict and error is empty or null when REJECTED. */
+export type VideoPlan = {
+  __typename?: 'VideoPlan';
+  verdict: PlanVerdict;
+  /** The probe stage's SOURCE_* verdict when REJECTED; null when ACCEPTED. */
+  error?: Maybe<VideoError>;
+  source?: Maybe<PlannedSource>;
+  /** The rungs the encoder would make, smallest first. */
+  renditions: Array<PlannedRendition>;
+  /** The encode's arguments after `ffmpeg`; it reads the normalized copy of the source (normalized.mp4) the encoder makes first. */
+  ffmpegArgs: Array<Scalars['String']['output']>;
+  /** CPU-seconds the encode costs by the bench's measurements (BENCHMARKS.md), scaled by output pixels per second; null for an x264 preset the bench has not timed. */
+  estimatedCpuSeconds?: Maybe<Scalars['Float']['output']>;
+  /** estimatedCpuSeconds spread over the cores of the probe service's host that answered: a lower bound of the encode's wall-clock time. */
+  estimatedEncodeSeconds?: Maybe<Scalars['Float']['output']>;
+  /** The most the encode would store: every rung at its bit rate cap for the whole duration. */
+  estimatedStoredBytes?: Maybe<Scalars['Float']['output']>;
+};
+
+/** The source as probed. */
+export type PlannedSource = {
+  __typename?: 'PlannedSource';
+  /** ffprobe's demuxer name, e.g. mov,mp4,m4a,3gp,3g2,mj2. */
+  container: Scalars['String']['output'];
+  durationSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Display size: sample aspect ratio and rotation applied. */
+  width: Scalars['Int']['output'];
+  height: Scalars['Int']['output'];
+  frameRate: Scalars['Float']['output'];
+  videoCodec: Scalars['String']['output'];
+  /** Whether the video is HDR (PQ or HLG); the encoder tone-maps it to SDR. */
+  hdr: Scalars['Boolean']['output'];
+  /** Null without audio. */
+  audioCodec?: Maybe<Scalars['String']['output']>;
+  audioChannels?: Maybe<Scalars['Int']['output']>;
+};
+
+/** One rung as the encoder would make it. */
+export type PlannedRendition = {
+  __typename?: 'PlannedRendition';
+  name: Scalars['String']['output'];
+  width: Scalars['Int']['output'];
+  height: Scalars['Int']['output'];
+  /** As ffmpeg's fps filter takes it, e.g. 30000/1001. */
+  frameRate: Scalars['String']['output'];
+  videoBitrateKbps: Scalars['Int']['output'];
+  maxrateKbps: Scalars['Int']['output'];
+  bufsizeKbps: Scalars['Int']['output'];
+  /** Null for a source without audio. */
+  audioBitrateKbps?: Maybe<Scalars['Int']['output']>;
+  /** Declared peak bits per second (video maxrate + audio), before the encode measures its own. */
+  bandwidth: Scalars['Int']['output'];
 };
 
 export type Mutation = {
@@ -779,6 +864,11 @@ export type ResolversTypes = {
   CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   CreateWebhookEndpointPayload: ResolverTypeWrapper<Omit<CreateWebhookEndpointPayload, 'endpoint'> & { endpoint: ResolversTypes['WebhookEndpoint'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PlanVideoInput: PlanVideoInput;
+  PlanVerdict: PlanVerdict;
+  VideoPlan: ResolverTypeWrapper<Omit<VideoPlan, 'error'> & { error?: Maybe<ResolversTypes['VideoError']> }>;
+  PlannedSource: ResolverTypeWrapper<PlannedSource>;
+  PlannedRendition: ResolverTypeWrapper<PlannedRendition>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
@@ -823,6 +913,10 @@ export type ResolversParentTypes = {
   CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   CreateWebhookEndpointPayload: Omit<CreateWebhookEndpointPayload, 'endpoint'> & { endpoint: ResolversParentTypes['WebhookEndpoint'] };
   Query: Record<PropertyKey, never>;
+  PlanVideoInput: PlanVideoInput;
+  VideoPlan: Omit<VideoPlan, 'error'> & { error?: Maybe<ResolversParentTypes['VideoError']> };
+  PlannedSource: PlannedSource;
+  PlannedRendition: PlannedRendition;
   Mutation: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
 };
@@ -1053,6 +1147,42 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
   webhookEndpoint?: Resolver<Maybe<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType, RequireFields<QueryWebhookEndpointArgs, 'id'>>;
   webhookEventTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  planVideo?: Resolver<ResolversTypes['VideoPlan'], ParentType, ContextType, RequireFields<QueryPlanVideoArgs, 'input'>>;
+};
+
+export type VideoPlanResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['VideoPlan'] = ResolversParentTypes['VideoPlan']> = {
+  verdict?: Resolver<ResolversTypes['PlanVerdict'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['VideoError']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['PlannedSource']>, ParentType, ContextType>;
+  renditions?: Resolver<Array<ResolversTypes['PlannedRendition']>, ParentType, ContextType>;
+  ffmpegArgs?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  estimatedCpuSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  estimatedEncodeSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  estimatedStoredBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type PlannedSourceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PlannedSource'] = ResolversParentTypes['PlannedSource']> = {
+  container?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  durationSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  frameRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  videoCodec?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hdr?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  audioCodec?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  audioChannels?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type PlannedRenditionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PlannedRendition'] = ResolversParentTypes['PlannedRendition']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  frameRate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  videoBitrateKbps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxrateKbps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bufsizeKbps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  audioBitrateKbps?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  bandwidth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1108,6 +1238,9 @@ export type Resolvers<ContextType = GatewayContext> = {
   WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
   CreateWebhookEndpointPayload?: CreateWebhookEndpointPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  VideoPlan?: VideoPlanResolvers<ContextType>;
+  PlannedSource?: PlannedSourceResolvers<ContextType>;
+  PlannedRendition?: PlannedRenditionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
 };

@@ -20,6 +20,8 @@ const GRAPHQL_CODES: Partial<Record<ErrorCode, string>> = {
   VIDEO_NOT_READY: "BAD_USER_INPUT",
   UPLOAD_INCOMPLETE: "BAD_USER_INPUT",
   CLEANUP_FAILED: "STORAGE_ERROR",
+  // Neither the request's fault nor an unexpected failure: the client may ask again.
+  PLAN_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
 export const INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR";

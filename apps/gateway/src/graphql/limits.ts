@@ -49,16 +49,25 @@ const LIST_SIZES: Readonly<Record<string, number>> = {
   "WebhookDelivery.attempts": 3,
   // The ladder has at most five rungs (240p-720p, and 1080p when enabled).
   "Video.renditions": 5,
+  "VideoPlan.renditions": 5,
 };
+
+/**
+ * Fields whose work is far beyond a database read (planVideo downloads and probes a source on a
+ * probe service): one of them per operation, so aliases cannot multiply it.
+ */
+const ONCE_PER_OPERATION: ReadonlySet<string> = new Set(["Query.planVideo"]);
 
 interface Measure {
   /** Levels of fields below the selection set's owner. */
   depth: number;
   fields: number;
   cost: number;
+  /** Selections of ONCE_PER_OPERATION fields. */
+  costly: number;
 }
 
-const NOTHING: Measure = { depth: 0, fields: 0, cost: 0 };
+const NOTHING: Measure = { depth: 0, fields: 0, cost: 0, costly: 0 };
 
 /**
  * The operation's limits (the parser's token limit bounds the document itself). Each named
@@ -92,13 +101,19 @@ export function operationLimitsRule(limits: OperationLimits): (context: Validati
 
     function fieldMeasure(parent: GraphQLCompositeType | null, node: FieldNode): Measure {
       const name = node.name.value;
-      if (name === "__typename") return { depth: 1, fields: 1, cost: 1 };
+      if (name === "__typename") return { depth: 1, fields: 1, cost: 1, costly: 0 };
       if (name.startsWith("__")) return NOTHING;
       const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
-      if (!field || !node.selectionSet) return { depth: 1, fields: 1, cost: 1 };
+      const costly = parent && ONCE_PER_OPERATION.has(`${parent.name}.${name}`) ? 1 : 0;
+      if (!field || !node.selectionSet) return { depth: 1, fields: 1, cost: 1, costly };
       const type = getNamedType(field.type);
       const inner = measure(node.selectionSet, isCompositeType(type) ? type : null);
-      return { depth: inner.depth + 1, fields: inner.fields + 1, cost: 1 + multiplier(parent!, node, field) * inner.cost };
+      return {
+        depth: inner.depth + 1,
+        fields: inner.fields + 1,
+        cost: 1 + multiplier(parent!, node, field) * inner.cost,
+        costly: costly + inner.costly,
+      };
     }
 
     function fragmentMeasure(name: string): Measure {
@@ -130,6 +145,7 @@ export function operationLimitsRule(limits: OperationLimits): (context: Validati
         total.depth = Math.max(total.depth, inner.depth);
         total.fields += inner.fields;
         total.cost += inner.cost;
+        total.costly += inner.costly;
       }
       return total;
     }
@@ -146,7 +162,7 @@ export function operationLimitsRule(limits: OperationLimits): (context: Validati
 
     return {
       OperationDefinition(node) {
-        const { depth, fields, cost } = measure(node.selectionSet, rootType(node));
+        const { depth, fields, cost, costly } = measure(node.selectionSet, rootType(node));
         const report = (message: string) => context.reportError(new GraphQLError(message, { nodes: [node] }));
         if (depth > limits.maxDepth) report(`the query is ${depth} levels deep; the limit is ${limits.maxDepth}`);
         if (fields > limits.maxFields) report(`the query selects ${fields} fields; the limit is ${limits.maxFields}`);
@@ -155,6 +171,8 @@ export function operationLimitsRule(limits: OperationLimits): (context: Validati
             `the query would resolve about ${cost} fields (each list counted by its first, or as ${LIST_SIZE_ESTIMATE} items); the limit is ${limits.maxCost}: ask for fewer items or fields`,
           );
         }
+        if (costly > 1)
+          report(`the query asks for ${[...ONCE_PER_OPERATION].join(", ")} ${costly} times; it may be asked once per operation`);
         // The operation has been measured: nothing below it needs visiting again.
         return false;
       },

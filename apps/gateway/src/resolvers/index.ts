@@ -5,6 +5,7 @@ import { completeVideoUpload } from "./complete-upload.js";
 import { createVideo } from "./create-video.js";
 import { deleteVideo } from "./delete-video.js";
 import { abortVideoUpload, resumeVideoUpload, signUploadParts } from "./multipart-upload.js";
+import { planVideo } from "./plan-video.js";
 import { uploadRules, video, videos } from "./queries.js";
 import { retryVideo } from "./retry-video.js";
 import { StatusChange, Video, VideoError } from "./video-fields.js";
@@ -15,7 +16,7 @@ export const resolvers: Resolvers = {
   VideoStatus: videoStatusEnumValues,
   WebhookEndpointSource: { API: "api", CONFIG: "config" },
   WebhookDeliveryState: { PENDING: "pending", DELIVERED: "delivered", FAILED: "failed" },
-  Query: { video, videos, uploadRules, ...webhookQueries },
+  Query: { video, videos, uploadRules, planVideo, ...webhookQueries },
   Mutation: {
     createVideo,
     completeVideoUpload,
