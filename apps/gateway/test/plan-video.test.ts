@@ -63,7 +63,9 @@ async function plan(input: Record<string, unknown>) {
 
 beforeAll(async () => {
   infra = await startInfrastructure();
-  gw = await startTestGateway(infra, { PLAN_TIMEOUT_SECONDS: "60" });
+  // An execution limit shorter than a plan takes (a download and ffprobe): the plan's fields still
+  // resolve, since the deadline counts from when planVideo ends, as after a mutation's field.
+  gw = await startTestGateway(infra, { PLAN_TIMEOUT_SECONDS: "60" }, { executionTimeLimitMs: 300 });
   scratch = await mkdtemp(join(tmpdir(), "aq-plan-video-"));
   // 720p: the whole four-rung ladder (240p-720p); 6 s is over the 5 s shortest source.
   const clip = join(scratch, "clip.mp4");

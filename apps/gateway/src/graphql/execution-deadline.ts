@@ -1,12 +1,15 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError } from "graphql";
+import { COSTLY_FIELDS } from "./limits.js";
 
 /**
  * An operation that has run for `limitMs` resolves no further field: each one after the
  * deadline fails at once with OPERATION_TIMEOUT, so a slow operation ends instead of starting
  * more database work (a statement already running is bounded by the pool's statement_timeout).
  * A mutation's own field is what it was asked to do (assembling a multi-GiB upload may take
- * longer): the deadline applies to the fields resolved after it, counted from when it ends.
+ * longer), and so is a costly query field (planVideo waits for a probe service, up to its own
+ * PLAN_TIMEOUT_SECONDS): the deadline applies to the fields resolved after it, counted from when
+ * it ends.
  */
 export function executionDeadlinePlugin<Context extends object>(limitMs: number): ApolloServerPlugin<Context> {
   return {
@@ -16,7 +19,8 @@ export function executionDeadlinePlugin<Context extends object>(limitMs: number)
           let deadline = performance.now() + limitMs;
           return {
             willResolveField({ info }) {
-              if (info.operation.operation === "mutation" && info.path.prev === undefined) {
+              const asked = info.operation.operation === "mutation" || COSTLY_FIELDS.has(`${info.parentType.name}.${info.fieldName}`);
+              if (asked && info.path.prev === undefined) {
                 return () => {
                   deadline = performance.now() + limitMs;
                 };

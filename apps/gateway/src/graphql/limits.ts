@@ -54,16 +54,17 @@ const LIST_SIZES: Readonly<Record<string, number>> = {
 
 /**
  * Fields whose work is far beyond a database read (planVideo downloads and probes a source on a
- * probe service): one of them per operation, so aliases cannot multiply it.
+ * probe service): one of them per operation, so aliases cannot multiply it; like a mutation's
+ * field, the execution deadline counts from when it ends (execution-deadline.ts).
  */
-const ONCE_PER_OPERATION: ReadonlySet<string> = new Set(["Query.planVideo"]);
+export const COSTLY_FIELDS: ReadonlySet<string> = new Set(["Query.planVideo"]);
 
 interface Measure {
   /** Levels of fields below the selection set's owner. */
   depth: number;
   fields: number;
   cost: number;
-  /** Selections of ONCE_PER_OPERATION fields. */
+  /** Selections of COSTLY_FIELDS. */
   costly: number;
 }
 
@@ -104,7 +105,7 @@ export function operationLimitsRule(limits: OperationLimits): (context: Validati
       if (name === "__typename") return { depth: 1, fields: 1, cost: 1, costly: 0 };
       if (name.startsWith("__")) return NOTHING;
       const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
-      const costly = parent && ONCE_PER_OPERATION.has(`${parent.name}.${name}`) ? 1 : 0;
+      const costly = parent && COSTLY_FIELDS.has(`${parent.name}.${name}`) ? 1 : 0;
       if (!field || !node.selectionSet) return { depth: 1, fields: 1, cost: 1, costly };
       const type = getNamedType(field.type);
       const inner = measure(node.selectionSet, isCompositeType(type) ? type : null);
@@ -171,8 +172,7 @@ export function operationLimitsRule(limits: OperationLimits): (context: Validati
             `the query would resolve about ${cost} fields (each list counted by its first, or as ${LIST_SIZE_ESTIMATE} items); the limit is ${limits.maxCost}: ask for fewer items or fields`,
           );
         }
-        if (costly > 1)
-          report(`the query asks for ${[...ONCE_PER_OPERATION].join(", ")} ${costly} times; it may be asked once per operation`);
+        if (costly > 1) report(`the query asks for ${[...COSTLY_FIELDS].join(", ")} ${costly} times; it may be asked once per operation`);
         // The operation has been measured: nothing below it needs visiting again.
         return false;
       },

@@ -102,8 +102,8 @@ export function servePlanRequests(
     queue: PLAN_QUEUE_GROUP,
     callback: (error, msg) => {
       if (error) return log.warn({ err: error }, "plan subscription error");
-      const running = handle(msg, Date.now()).finally(() => inFlight.delete(running));
-      inFlight.add(running);
+      const work = handle(msg, Date.now()).finally(() => inFlight.delete(work));
+      inFlight.add(work);
     },
   });
   const stopped = new Promise<void>((resolve) => {
