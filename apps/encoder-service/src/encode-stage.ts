@@ -3,12 +3,12 @@ import { join } from "node:path";
 import { publishProgress } from "@aq/platform/bus";
 import type { ErrorValue } from "@aq/contracts";
 import { beginAttempt, releaseAttempt, setVideoProgress, transitionVideo, type LeaseRef, type VideoRow } from "@aq/platform/db";
-import { downloadName, ENCODE_ATTEMPTS, isAqError, toErrorValue } from "@aq/contracts";
+import { AqError, downloadName, ENCODE_ATTEMPTS, isAqError, stagedOutputPrefix, toErrorValue } from "@aq/contracts";
 import { encodeTimeoutMs, encodeVideo, FFMPEG_LOG_NAME, makeAssets, type EncodeProgress } from "@aq/media";
-import { downloadObject } from "@aq/platform/storage";
+import { deletePrefixWithRetries, downloadObject, listLocalTree, uploadDirectory, type TreeEntry } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 import { assertRoomToEncode } from "@aq/pipeline";
-import { attemptDir, hlsOutputDir, sourceCopyPath, videoWorkDir } from "@aq/pipeline";
+import { attemptDir, sourceCopyPath, videoWorkDir } from "@aq/pipeline";
 import { isChunked, planChunkedEncode, type ChunkingOptions } from "./chunk-planner.js";
 import { keepLog } from "./job-log.js";
 
@@ -16,6 +16,8 @@ export interface EncodeStageOptions {
   /** Bytes of WORK_DIR's volume never to be used by encodes. */
   diskReserveBytes: number;
   chunking: ChunkingOptions;
+  /** Objects put in the bucket at once when staging the output (UPLOAD_FILE_CONCURRENCY). */
+  stageConcurrency: number;
 }
 
 /**
@@ -85,18 +87,15 @@ export async function runEncodeStage(
         signal: delivery.signal,
         timeoutMs: encodeTimeoutMs(deps.ladder, encoded.info.durationSeconds),
       });
-      // The shared output folder is replaced only by the lease holder.
+      // The staged output is replaced only by the lease holder.
       await lease.assertHeld();
-      const finalDir = hlsOutputDir(deps.workDir, videoId);
-      await rm(finalDir, { recursive: true, force: true });
-      await mkdir(join(finalDir, ".."), { recursive: true });
-      await rename(outDir, finalDir);
+      const stagedOutput = await stageOutput(deps, videoId, outDir, delivery.signal, options.stageConcurrency);
       const logLocation = await keepLog(deps, videoId, `encode-attempt-${attempt}.log`, encoded.logFile);
       const recorded = await transitionVideo(db, {
         id: videoId,
         from: "encoding",
         to: "encoded",
-        set: { renditions: encoded.renditions, assets, progress: 100, logLocation, errorCode: null, errorMessage: null },
+        set: { renditions: encoded.renditions, assets, stagedOutput, progress: 100, logLocation, errorCode: null, errorMessage: null },
         detail: `attempt ${attempt}`,
         lease: lease.ref,
         releaseLease: true,
@@ -105,11 +104,12 @@ export async function runEncodeStage(
         log.warn({ videoId, attempt }, "encode: lease lost before the encode was recorded; the new owner decides");
         return;
       }
-      await rm(dir, { recursive: true, force: true });
-      log.info({ videoId, attempt, renditions: encoded.renditions.map((r) => r.name) }, "encode: verified");
+      // Everything the uploader needs is in the bucket: this host keeps nothing of the video.
+      await rm(videoWorkDir(deps.workDir, videoId), { recursive: true, force: true });
+      log.info({ videoId, attempt, renditions: encoded.renditions.map((r) => r.name) }, "encode: verified and staged");
       return;
     } catch (error) {
-      // Lease lost: the new owner counts its own attempts and owns the shared files.
+      // Lease lost: the new owner counts its own attempts and stages its own output.
       if (lease.lost) throw error;
       // Shutdown: hand the work back untouched; the redelivery resumes from "encoding".
       if (delivery.signal.aborted) {
@@ -122,11 +122,38 @@ export async function runEncodeStage(
       lastError = error.toValue();
       lastLogKey = await keepLog(deps, videoId, `encode-attempt-${attempt}.log`, join(dir, FFMPEG_LOG_NAME));
       log.warn({ videoId, attempt, code: error.code }, "encode: attempt failed");
-      // What the source really holds (longer or larger than declared) is a verdict: another attempt would repeat it.
-      if (error.code.startsWith("SOURCE_")) break;
+      // What the source really holds (longer or larger than declared) is a verdict: another attempt
+      // would repeat it. So is a bucket that refused the staged output after its retries: another
+      // attempt would encode again only to meet the same bucket; retryVideo does, once it is back.
+      if (error.code.startsWith("SOURCE_") || error.code === "UPLOAD_FAILED") break;
     }
   }
   await failEncoding(deps, video, lastError, lastLogKey, lease.ref);
+}
+
+/**
+ * Puts the verified output tree (the guide's HLS files, the assets, qc.json) under the video's
+ * staged-output prefix, replacing what an earlier attempt left there, and checks the listing
+ * against the local tree. Returns what the uploader copies: every object's path and size.
+ */
+async function stageOutput(
+  deps: StageDeps,
+  videoId: string,
+  outDir: string,
+  signal: AbortSignal,
+  concurrency: number,
+): Promise<TreeEntry[]> {
+  const prefix = stagedOutputPrefix(videoId);
+  try {
+    await deletePrefixWithRetries(deps.storage, prefix, { log: deps.log });
+  } catch (error) {
+    // The bucket refused the staging's first step: the same verdict as a refused put.
+    if (isAqError(error) && error.code === "CLEANUP_FAILED")
+      throw new AqError("UPLOAD_FAILED", `staging the output failed: ${error.message}`);
+    throw error;
+  }
+  await uploadDirectory(deps.storage, outDir, prefix, { concurrency, log: deps.log, signal });
+  return (await listLocalTree(outDir)).map((file) => ({ path: file.relativePath, size: file.size }));
 }
 
 /** The probe stage's verdict, when the row holds a complete one (rows from before it was stored typed do not). */

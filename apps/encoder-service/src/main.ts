@@ -14,6 +14,7 @@ runPipelineWorker({
   handle: (deps, videoId, delivery) =>
     runEncodeStage(deps, videoId, delivery, {
       diskReserveBytes: config.ENCODE_DISK_RESERVE_BYTES,
+      stageConcurrency: config.UPLOAD_FILE_CONCURRENCY,
       chunking: {
         minSourceSeconds: config.CHUNK_MIN_SOURCE_SECONDS,
         chunkSeconds: config.CHUNK_SECONDS,

@@ -167,18 +167,21 @@ describe("docker-compose.yml", () => {
       expect(Object.keys(compose.services[app]?.depends_on ?? {}), app).toEqual(expect.arrayContaining(["nats", "migrate"]));
   });
 
-  it("lets encoder-service scale: no container name, no published port, the work volume shared with the uploader", () => {
+  it("lets encoder-service scale: no container name, no published port, and no disk shared with the uploader or another replica", () => {
     const encoder = compose.services["encoder-service"] as ComposeService;
     const uploader = compose.services["uploader-service"] as ComposeService;
     expect(encoder.container_name).toBeUndefined();
     expect(encoder.ports).toBeUndefined();
-    const workDir = encoder.environment?.WORK_DIR;
-    expect(workDir).toBeTruthy();
-    expect(uploader.environment?.WORK_DIR).toBe(workDir);
-    const mount = encoder.volumes?.find((v) => v.endsWith(`:${workDir}`));
-    expect(mount, "encoder mounts WORK_DIR").toBeDefined();
-    expect(uploader.volumes).toContain(mount);
-    expect(((mount as string).split(":")[0] as string) in compose.volumes, "a named volume").toBe(true);
+    for (const [name, service] of [
+      ["encoder-service", encoder],
+      ["uploader-service", uploader],
+    ] as const) {
+      const workDir = service.environment?.WORK_DIR;
+      expect(workDir, `${name} WORK_DIR`).toBeTruthy();
+      // An anonymous volume ("/data/work", no source): every container, every replica, gets its own.
+      expect(service.volumes, `${name} mounts its own scratch`).toEqual([workDir]);
+    }
+    expect(Object.keys(compose.volumes)).not.toContain("work");
   });
 
   it("configures the apps through environment variables only", () => {

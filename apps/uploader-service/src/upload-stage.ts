@@ -1,19 +1,19 @@
-import { rm, stat } from "node:fs/promises";
 import { transitionVideo } from "@aq/platform/db";
-import { isAqError, toErrorValue } from "@aq/contracts";
-import { deletePrefixWithRetries, uploadDirectory, uploadPrefix, verifyUploadedTree, videoPrefix, workPrefix } from "@aq/platform/storage";
+import { isAqError, stagedOutputPrefix, toErrorValue } from "@aq/contracts";
+import { copyTree, deletePrefixWithRetries, uploadPrefix, verifyListing, videoPrefix, workPrefix } from "@aq/platform/storage";
 import { verifyChunkedOutput } from "./chunked-output.js";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
-import { hlsOutputDir, sourceCopyPath, videoWorkDir } from "@aq/pipeline";
 
 export interface UploadStageOptions {
+  /** Objects copied at once. */
   concurrency: number;
 }
 
 /**
  * uploading -> ready | failed_upload, under the stage's lease (the runner took it and moved the
- * video from encoded). Nothing local is deleted until the bucket listing matches the local
- * tree; then the original upload and the local files go (the guide, docs/encoding-guide.md §8).
+ * video from encoded). Nothing staged is deleted until the listing under videos/<id>/ matches
+ * what the encoder staged; then the original upload and the staged files go (the guide,
+ * docs/encoding-guide.md §8). The uploader keeps nothing on its own disk.
  */
 export async function runUploadStage(
   deps: StageDeps,
@@ -23,7 +23,6 @@ export async function runUploadStage(
 ): Promise<void> {
   const { db, log, storage } = deps;
   const { lease } = delivery;
-  const localDir = hlsOutputDir(deps.workDir, videoId);
   const prefix = videoPrefix(videoId);
   const finish = (to: "ready" | "failed_upload", set: Parameters<typeof transitionVideo>[1]["set"], detail?: string) =>
     transitionVideo(db, { id: videoId, from: "uploading", to, set, detail, lease: lease.ref, releaseLease: true });
@@ -44,33 +43,40 @@ export async function runUploadStage(
     log.info({ videoId, prefix }, "store: chunked output verified in the bucket; ready");
     return;
   }
-  if (!(await stat(localDir).catch(() => null))) {
-    await finish("failed_upload", {
-      errorCode: "UPLOAD_FAILED",
-      errorMessage: `the encoded output is not in ${localDir}: encoder and uploader must share WORK_DIR; retry re-encodes it`,
-    });
+  const staged = delivery.video.stagedOutput;
+  if (!staged?.length) {
+    await finish(
+      "failed_upload",
+      { errorCode: "UPLOAD_FAILED", errorMessage: `no staged output is recorded for video ${videoId}: encode it again` },
+      "UPLOAD_FAILED",
+    );
     return;
   }
 
+  // The encoder staged the output in the bucket (it may run on another host): copy it within the
+  // bucket, then check the listing under videos/<id>/ against what the encoder recorded.
   try {
-    await uploadDirectory(storage, localDir, prefix, { concurrency: options.concurrency, log, signal: delivery.signal });
-    await verifyUploadedTree(storage, localDir, prefix);
+    await copyTree(storage, staged, stagedOutputPrefix(videoId), prefix, {
+      concurrency: options.concurrency,
+      log,
+      signal: delivery.signal,
+    });
+    await verifyListing(storage, prefix, staged, `the staged output of ${videoId}`);
   } catch (error) {
     if (delivery.signal.aborted || !isAqError(error)) throw error;
     if (await finish("failed_upload", { errorCode: error.code, errorMessage: error.message }, error.code)) {
-      log.error({ videoId, code: error.code }, "upload: failed; the local output is kept for a retry");
+      log.error({ videoId, code: error.code }, "upload: failed; the staged output stays in the bucket for a retry");
     }
     return;
   }
 
   const ready = await finish("ready", { outputPrefix: prefix, progress: 100, errorCode: null, errorMessage: null });
-  // The local files are the new owner's now.
   if (!ready) return log.warn({ videoId }, "upload: lease lost before the upload was recorded; the new owner decides");
   await cleanUp(deps, videoId);
   log.info({ videoId, prefix }, "upload: stored and verified; ready");
 }
 
-/** After a verified upload: the original upload, a chunked encode's shared inputs, and every local file of the job, logs included. */
+/** After a verified output: the original upload and everything staged under work/<id>/ (a chunked encode's inputs, a single run's output). */
 async function cleanUp(deps: StageDeps, videoId: string): Promise<void> {
   try {
     for (const prefix of [uploadPrefix(videoId), workPrefix(videoId)])
@@ -79,6 +85,4 @@ async function cleanUp(deps: StageDeps, videoId: string): Promise<void> {
     // The video is ready either way; the original stays until deleteVideo removes it.
     deps.log.error({ videoId, code: "CLEANUP_FAILED", err: toErrorValue(error) }, "cleanup: the original upload is still in the bucket");
   }
-  await rm(sourceCopyPath(deps.workDir, videoId), { force: true });
-  await rm(videoWorkDir(deps.workDir, videoId), { recursive: true, force: true });
 }

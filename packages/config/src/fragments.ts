@@ -58,7 +58,7 @@ export type StorageEnv = z.infer<z.ZodObject<typeof storageEnv>>;
 export const workDirEnv = {
   WORK_DIR: described(
     z.string().default(".data/work"),
-    "Local work folder. Encoder and uploader must share it for short videos (one volume in multi-host deployments); chunked encodes (`CHUNK_MIN_SOURCE_SECONDS`) hand everything over through the bucket.",
+    "Local scratch folder of this service instance alone: services hand each other everything through the bucket or the message, so no two instances need to share it.",
   ),
 };
 

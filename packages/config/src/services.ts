@@ -21,8 +21,14 @@ export const probeServiceEnv = {
   ),
 };
 
+/** Read by the encoder (staging a single run's output in the bucket) and the uploader (copying it to videos/<id>/). */
+const uploadFileEnv = {
+  UPLOAD_FILE_CONCURRENCY: described(envInt(8, 1, 64), "Objects put in or copied within the bucket at once for one video."),
+};
+
 export const encoderServiceEnv = {
   ...pipelineWorkerEnv,
+  ...uploadFileEnv,
   ...ladderEnv,
   HEALTH_PORT: healthPortEnv(8082),
   ENCODER_CONCURRENCY: described(
@@ -49,7 +55,7 @@ export const uploaderServiceEnv = {
   ...pipelineWorkerEnv,
   HEALTH_PORT: healthPortEnv(8083),
   UPLOADER_CONCURRENCY: described(envInt(2, 1, 64), "Videos uploaded at once per instance."),
-  UPLOAD_FILE_CONCURRENCY: described(envInt(8, 1, 64), "Parallel object uploads within one video."),
+  ...uploadFileEnv,
 };
 
 /** Variables only the gateway reads. */

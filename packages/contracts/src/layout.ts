@@ -17,14 +17,22 @@ export function uploadPrefix(videoId: string): string {
   return `uploads/${videoId}/`;
 }
 /**
- * Intermediate files a chunked encode shares between encoder instances through the bucket (the
- * normalized source, the whole-source audio); deleted with the upload once the video is READY.
+ * Intermediate files services hand each other through the bucket (a chunked encode's normalized
+ * source and whole-source audio, a single run's staged output); deleted with the upload once the
+ * video is READY.
  */
 export function workPrefix(videoId: string): string {
   return `work/${videoId}/`;
 }
 export function workKey(videoId: string, filename: string): string {
   return `${workPrefix(videoId)}${filename.replace(/[^A-Za-z0-9._-]/g, "_")}`;
+}
+/**
+ * A single-run encode's verified output, staged by the encoder for the uploader (which may run on
+ * another host) under the work prefix: the uploader copies it to videoPrefix, cleanUp deletes it.
+ */
+export function stagedOutputPrefix(videoId: string): string {
+  return `${workPrefix(videoId)}output/`;
 }
 export function videoPrefix(videoId: string): string {
   return `videos/${videoId}/`;

@@ -11,3 +11,4 @@ export * from "./child-processes.js";
 export * from "./owned-process.js";
 export * from "./tcp-proxy.js";
 export * from "./strict-s3/index.js";
+export * from "./netns.js";

@@ -26,9 +26,10 @@ export interface NatsServerOptions {
   logFile?: string;
   /** Where its output lines go. Default: kept for the error message when it fails to start. */
   logs?: LineSink;
+  /** The address it listens on. Default: 127.0.0.1. */
+  host?: string;
 }
 
-const HOST = "127.0.0.1";
 const START_TIMEOUT_MS = 15_000;
 
 /** The nats-server binary: NATS_SERVER_BIN, else the one on PATH. */
@@ -37,11 +38,12 @@ function natsServerBinary(): string {
 }
 
 async function launch(port: number, storeDir: string, options: NatsServerOptions): Promise<OwnedProcess> {
+  const host = options.host ?? "127.0.0.1";
   const lines: string[] = [];
   const server = startOwnedProcess({
     name: "nats",
     command: natsServerBinary(),
-    args: ["-js", "-a", HOST, "-p", String(port), "-sd", storeDir, ...(options.logFile ? ["-l", options.logFile] : [])],
+    args: ["-js", "-a", host, "-p", String(port), "-sd", storeDir, ...(options.logFile ? ["-l", options.logFile] : [])],
     logs: (source, line, stream) => {
       lines.push(line);
       if (lines.length > 30) lines.shift();
@@ -49,9 +51,9 @@ async function launch(port: number, storeDir: string, options: NatsServerOptions
     },
   });
   try {
-    await waitUntilReady(server, () => canConnect(HOST, port, 500), {
+    await waitUntilReady(server, () => canConnect(host, port, 500), {
       timeoutMs: START_TIMEOUT_MS,
-      what: `nats-server on ${HOST}:${port}`,
+      what: `nats-server on ${host}:${port}`,
       whenExited: () =>
         `${natsServerBinary()} ${server.exitDescription()}${options.logFile ? ` (see ${options.logFile})` : `: ${lines.join("\n")}`}` +
         " (install it with scripts/install-system-deps.sh, or set NATS_URL)",
@@ -72,7 +74,8 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const storeDir = options.storeDir ?? (await mkdtemp(join(tmpdir(), "aq-nats-")));
   await mkdir(storeDir, { recursive: true });
   const removeStore = () => (options.storeDir ? Promise.resolve() : rm(storeDir, { recursive: true, force: true }));
-  let port = options.port ?? (await freePort(HOST));
+  const host = options.host ?? "127.0.0.1";
+  let port = options.port ?? (await freePort(host));
   let server: OwnedProcess;
   try {
     server = await launch(port, storeDir, options);
@@ -82,14 +85,14 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       await removeStore();
       throw error;
     }
-    port = await freePort(HOST);
+    port = await freePort(host);
     server = await launch(port, storeDir, options).catch(async (second: unknown) => {
       await removeStore();
       throw second;
     });
   }
   return {
-    url: `nats://${HOST}:${port}`,
+    url: `nats://${host}:${port}`,
     port,
     get pid() {
       return server.pid;

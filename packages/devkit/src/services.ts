@@ -20,6 +20,16 @@ export interface RunningService {
   logFile: string;
 }
 
+export interface ServiceProcessOptions {
+  logDir: string;
+  instance?: string;
+  waitReady?: boolean;
+  /** A command the service runs under, such as `ip netns exec <namespace>` (it must exec, not fork). */
+  runUnder?: string[];
+  /** The address its health endpoints listen on and are reached at. Default: 127.0.0.1. */
+  healthHost?: string;
+}
+
 /**
  * Starts one service from its TypeScript sources as a separate process (as it runs in
  * production, minus the build), with its own health port, and waits until /readyz says 200.
@@ -27,23 +37,26 @@ export interface RunningService {
 export async function startServiceProcess(
   name: ServiceName,
   env: Record<string, string>,
-  options: { logDir: string; instance?: string; waitReady?: boolean },
+  options: ServiceProcessOptions,
 ): Promise<RunningService> {
   const port = await freePort();
   const entry = join(repoRoot, "apps", name, "src", "main.ts");
   await mkdir(options.logDir, { recursive: true });
   const logFile = join(options.logDir, `${name}${options.instance ? `-${options.instance}` : ""}.log`);
   const out: WriteStream = createWriteStream(logFile, { flags: "a" });
-  const [command, args] = dieWithParent(process.execPath, ["--conditions=source", "--import", "tsx", entry]);
+  const healthHost = options.healthHost ?? "127.0.0.1";
+  const [under, ...underArgs] = options.runUnder ?? [];
+  const node = [process.execPath, "--conditions=source", "--import", "tsx", entry];
+  const [command, args] = under ? dieWithParent(under, [...underArgs, ...node]) : dieWithParent(node[0]!, node.slice(1));
   const child = spawn(command, args, {
     cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: "debug", ...env, HEALTH_PORT: String(port), HEALTH_HOST: "127.0.0.1" },
+    env: { ...process.env, LOG_LEVEL: "debug", ...env, HEALTH_PORT: String(port), HEALTH_HOST: healthHost },
     stdio: ["ignore", "pipe", "pipe"],
   });
   killOnExit(child);
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
-  const healthUrl = `http://127.0.0.1:${port}`;
+  const healthUrl = `http://${healthHost}:${port}`;
   if (options.waitReady !== false) {
     await waitFor(
       async () => {
@@ -63,7 +76,7 @@ export interface PipelineServices {
   stop(): Promise<void>;
 }
 
-/** The three pipeline services, one process each, sharing `env` (database, NATS, S3, WORK_DIR). */
+/** The three pipeline services, one process each, with the same `env` (database, NATS, S3, WORK_DIR). */
 export async function startPipelineServices(env: Record<string, string>, options: { logDir: string }): Promise<PipelineServices> {
   const services = await Promise.all(PIPELINE_SERVICES.map((name) => startServiceProcess(name, env, options)));
   return {

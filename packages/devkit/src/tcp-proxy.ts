@@ -10,11 +10,12 @@ export interface TcpProxy {
 }
 
 /**
- * A loopback TCP proxy a test can cut, to take a real dependency (Postgres, S3) away from
- * the services for a while without stopping the server other tests share.
+ * A TCP proxy a test can cut, to take a real dependency (Postgres, S3) away from the services
+ * for a while without stopping the server other tests share; on loopback unless `listenHost`
+ * names another address (one that services in other network namespaces reach).
  */
-export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
-  const port = await freePort();
+export async function startTcpProxy(targetHost: string, targetPort: number, { listenHost = "127.0.0.1" } = {}): Promise<TcpProxy> {
+  const port = await freePort(listenHost);
   const open = new Set<Socket>();
   let down = false;
   const server = createServer((client) => {
@@ -34,7 +35,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     upstream.on("error", close).on("close", close);
     client.pipe(upstream).pipe(client);
   });
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, listenHost, resolve));
   return {
     port,
     cut() {

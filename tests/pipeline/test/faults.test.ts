@@ -1,9 +1,19 @@
-import { stat } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { sleep } from "@aq/platform/service";
-import { makeTestClip, startPipelineServices } from "@aq/devkit";
-import { hlsOutputDir, retryVideo } from "@aq/pipeline";
+import { cacheControlFor, contentTypeFor, stagedOutputPrefix, videoPrefix, workPrefix } from "@aq/contracts";
+import { headObject, listPrefix } from "@aq/platform/storage";
+import {
+  makeTestClip,
+  startPipelineServices,
+  startServiceProcess,
+  startTcpProxy,
+  stopChild,
+  waitFor,
+  type RunningService,
+} from "@aq/devkit";
+import { retryVideo } from "@aq/pipeline";
 import {
   encodeUnderway,
   startPipelineStack,
@@ -25,6 +35,13 @@ async function stackWithClip(env: Record<string, string>, options: PipelineStack
   const clip = join(stack.scratch, "clip.mp4");
   await makeTestClip(clip, { seconds, width: 426, height: 240, fps: 25, audio: "stereo" });
   return { stack, clip };
+}
+
+const byPath = <T extends { path: string }>(entries: readonly T[]) => [...entries].sort((a, b) => (a.path < b.path ? -1 : 1));
+
+/** The objects under a prefix as paths below it and sizes, sorted. */
+async function tree(s: PipelineStack, prefix: string) {
+  return byPath((await listPrefix(s.s3.storage, prefix)).map((o) => ({ path: o.key.slice(prefix.length), size: o.size })));
 }
 
 function expectServicesAlive(s: PipelineStack): void {
@@ -59,20 +76,58 @@ it("rides out Postgres being unreachable for a few seconds mid-encode", async ()
   expectServicesAlive(s);
 });
 
-it("ends failed_upload with the local output kept when S3 stays down, and completes on retry", async () => {
-  const { stack: s, clip } = await stackWithClip({}, { proxy: ["s3"] });
+it("ends failed_upload with the staged output kept in the bucket when S3 stays down for the uploader, and completes on retry", async () => {
+  const { stack: s, clip } = await stackWithClip({}, { services: false });
+  // Only the uploader's link to S3 goes down: the encoder stages its output, the uploader cannot copy it.
+  const endpoint = new URL(s.env.S3_ENDPOINT!);
+  const uploaderLink = await startTcpProxy(endpoint.hostname, Number(endpoint.port));
+  s.proxies.s3 = uploaderLink;
+  const services: RunningService[] = [];
+  s.services = { services, stop: () => Promise.all(services.map((x) => stopChild(x.child, 15_000))).then(() => {}) };
+  const workDirs = {
+    probe: join(s.scratch, "work-probe"),
+    encoder: join(s.scratch, "work-encoder"),
+    uploader: join(s.scratch, "work-uploader"),
+  };
+  const logDir = join(s.scratch, "logs");
+  services.push(await startServiceProcess("probe-service", { ...s.env, WORK_DIR: workDirs.probe }, { logDir }));
+  services.push(await startServiceProcess("encoder-service", { ...s.env, WORK_DIR: workDirs.encoder }, { logDir }));
+  const uploaderEnv = { ...s.env, WORK_DIR: workDirs.uploader, S3_ENDPOINT: `http://127.0.0.1:${uploaderLink.port}` };
+  services.push(await startServiceProcess("uploader-service", uploaderEnv, { logDir }));
+
   await submitVideo(s, clip, "s3-down");
   await encodeUnderway(s, "s3-down");
-  s.proxies.s3?.cut();
+  uploaderLink.cut();
   const failed = await waitForStatus(s, "s3-down");
   expect(failed.status).toBe("failed_upload");
   expect(failed.errorCode).toBe("UPLOAD_FAILED");
+  expect(failed.errorMessage).toMatch(/^copy of work\/s3-down\/output\/.+ failed after 4 attempts/);
   expect(failed.errorMessage).not.toMatch(/S3RVER|secret/i);
-  expect((await stat(join(hlsOutputDir(s.workDir, "s3-down"), "master.m3u8"))).size).toBeGreaterThan(0);
+  // What the retry needs is in the bucket, as the encoder recorded it; neither disk holds any of it.
+  const staged = await tree(s, stagedOutputPrefix("s3-down"));
+  expect(staged).toEqual(byPath(failed.stagedOutput ?? []));
+  expect(staged.map((o) => o.path)).toContain("master.m3u8");
+  for (const dir of [workDirs.encoder, workDirs.uploader]) expect(await readdir(dir).catch(() => [])).toEqual([]);
 
-  s.proxies.s3?.restore();
+  uploaderLink.restore();
   expect((await retryVideo(s.db, "s3-down", { stuckAfterSeconds: 900 })).action).toBe("restarted");
-  expect((await waitForStatus(s, "s3-down")).status).toBe("ready");
+  const ready = await waitForStatus(s, "s3-down");
+  expect(ready.status).toBe("ready");
+  const prefix = videoPrefix("s3-down");
+  expect(await tree(s, prefix)).toEqual(staged);
+  // Cleaned up after READY was recorded: the staged output goes with the upload.
+  await waitFor(async () => (await listPrefix(s.s3.storage, workPrefix("s3-down"))).length === 0, {
+    message: "the staged output to be removed",
+  });
+  // The copies carry the headers the names call for, not whatever staging stored.
+  for (const path of ["master.m3u8", "segments/240p_000.ts"]) {
+    const head = await headObject(s.s3.storage, prefix + path);
+    expect({ path, type: head?.contentType, cache: head?.cacheControl }).toEqual({
+      path,
+      type: contentTypeFor(path),
+      cache: cacheControlFor(path),
+    });
+  }
 });
 
 it("refuses an encode that cannot fit in WORK_DIR, with a clear error, before starting it", async () => {

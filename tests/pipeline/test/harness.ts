@@ -29,8 +29,8 @@ export interface PipelineStack {
   scratch: string;
   env: Record<string, string>;
   services?: PipelineServices;
-  /** Cuttable links between the services and Postgres / S3, when asked for. */
-  proxies: { database?: TcpProxy; s3?: TcpProxy };
+  /** Cuttable links between the services and Postgres / S3, when asked for; the database's listener on `host`. */
+  proxies: { database?: TcpProxy; s3?: TcpProxy; databaseListener?: TcpProxy };
   stop(): Promise<void>;
 }
 
@@ -38,12 +38,17 @@ export interface PipelineStackOptions {
   services?: boolean;
   /** Route the services' connections through a TCP proxy the test can cut. */
   proxy?: Array<"database" | "s3">;
+  /**
+   * The address NATS, S3 and the database are reached at (default loopback): one that services
+   * in other network namespaces reach. The database server is shared, so a proxy listens there.
+   */
+  host?: string;
 }
 
-async function proxied(url: string): Promise<{ proxy: TcpProxy; url: string }> {
+async function proxied(url: string, listenHost = "127.0.0.1"): Promise<{ proxy: TcpProxy; url: string }> {
   const parsed = new URL(url);
-  const proxy = await startTcpProxy(parsed.hostname, Number(parsed.port));
-  parsed.host = `127.0.0.1:${proxy.port}`;
+  const proxy = await startTcpProxy(parsed.hostname, Number(parsed.port), { listenHost });
+  parsed.host = `${listenHost}:${proxy.port}`;
   return { proxy, url: parsed.toString().replace(/\/$/, "") };
 }
 
@@ -52,7 +57,8 @@ export async function startPipelineStack(
   options: PipelineStackOptions = {},
 ): Promise<PipelineStack> {
   const scratch = await mkdtemp(join(tmpdir(), "aq-pipeline-"));
-  const [nats, database, s3] = await Promise.all([startNatsServer(), createTestDatabase(), startS3Server()]);
+  const host = options.host;
+  const [nats, database, s3] = await Promise.all([startNatsServer({ host }), createTestDatabase(), startS3Server({ host })]);
   const nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   const workDir = join(scratch, "work");
   const env: Record<string, string> = {
@@ -68,6 +74,11 @@ export async function startPipelineStack(
     ...extraEnv,
   };
   const proxies: PipelineStack["proxies"] = {};
+  if (host) {
+    const { proxy, url } = await proxied(database.url, host);
+    proxies.databaseListener = proxy;
+    env.DATABASE_URL = url;
+  }
   if (options.proxy?.includes("database")) {
     const { proxy, url } = await proxied(database.url);
     proxies.database = proxy;

@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { TreeEntry } from "../storage/upload-directory.js";
 import type { CaptionTrack, ChunkStatus, ErrorValue, MediaInfo, RenditionPlan, VideoAssets, VideoStatus } from "@aq/contracts";
 
 /** A rung as produced: the name is the short side ("720p"). */
@@ -63,6 +64,12 @@ export const videos = pgTable(
     outputPrefix: text("output_prefix"),
     /** Whether the encoder also makes a progressive MP4 (createVideo's mp4Download or the gateway's default). */
     mp4Download: boolean("mp4_download").notNull().default(false),
+    /**
+     * A single-run encode's output as the encoder staged it in the bucket (contracts'
+     * stagedOutputPrefix): every object's path and size, which the uploader copies and verifies.
+     * Null for a chunked encode, whose encoders publish under videos/<id>/ themselves.
+     */
+    stagedOutput: jsonb("staged_output").$type<TreeEntry[]>(),
     /** Poster, thumbnails, storyboard and download made beside the HLS files; null before encoding. */
     assets: jsonb("assets").$type<VideoAssets>(),
     /** Caption tracks published in the master playlist, in the order listed. */

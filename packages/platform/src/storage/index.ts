@@ -6,3 +6,4 @@ export * from "./bucket.js";
 export * from "./limits.js";
 export * from "./cleanup.js";
 export * from "./multipart.js";
+export * from "./copy.js";

@@ -38,12 +38,13 @@ export function isInvalidRangeError(error: unknown): boolean {
 export interface ObjectHead {
   size: number;
   contentType: string | undefined;
+  cacheControl: string | undefined;
 }
 
 export async function headObject(storage: Storage, key: string): Promise<ObjectHead | null> {
   try {
     const head = await storage.client.send(new HeadObjectCommand({ Bucket: storage.bucket, Key: key }));
-    return { size: head.ContentLength ?? 0, contentType: head.ContentType };
+    return { size: head.ContentLength ?? 0, contentType: head.ContentType, cacheControl: head.CacheControl };
   } catch (error) {
     if (isNotFoundError(error)) return null;
     throw error;

@@ -34,7 +34,7 @@ export async function listLocalTree(root: string): Promise<LocalFile[]> {
   return files.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
 }
 
-function keyFor(prefix: string, relativePath: string): string {
+export function keyFor(prefix: string, relativePath: string): string {
   return prefix.endsWith("/") || prefix === "" ? prefix + relativePath : `${prefix}/${relativePath}`;
 }
 
@@ -133,24 +133,39 @@ export async function uploadFiles(
   files: readonly { localPath: string; key: string }[],
   options: UploadDirectoryOptions,
 ): Promise<void> {
+  await forEachAtOnce(files, options.concurrency, options.signal, async (file) => {
+    await uploadFile(storage, file.localPath, file.key, options);
+    options.log?.debug({ key: file.key }, "object uploaded");
+  });
+}
+
+/**
+ * Runs `work` on every item, `concurrency` at a time; the first failure (or an abort, as
+ * UPLOAD_FAILED) stops the items not started yet and is thrown once the running ones end.
+ */
+export async function forEachAtOnce<T extends { key: string }>(
+  items: readonly T[],
+  concurrency: number,
+  signal: AbortSignal | undefined,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failure: unknown;
   const worker = async () => {
-    while (failure === undefined && next < files.length) {
-      const file = files[next++]!;
-      if (options.signal?.aborted) {
-        failure = new AqError("UPLOAD_FAILED", `upload of ${file.key} was aborted`);
+    while (failure === undefined && next < items.length) {
+      const item = items[next++]!;
+      if (signal?.aborted) {
+        failure = new AqError("UPLOAD_FAILED", `the transfer of ${item.key} was aborted`);
         return;
       }
       try {
-        await uploadFile(storage, file.localPath, file.key, options);
-        options.log?.debug({ key: file.key }, "object uploaded");
+        await work(item);
       } catch (error) {
         failure ??= error;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, files.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
   if (failure !== undefined) throw failure;
 }
 
@@ -159,15 +174,34 @@ export async function uploadFiles(
  * throws UPLOAD_MISMATCH naming every difference: missing, wrong size, or not in the tree.
  */
 export async function verifyUploadedTree(storage: Storage, localDir: string, prefix: string): Promise<void> {
-  const [local, remote] = await Promise.all([listLocalTree(localDir), listPrefix(storage, prefix)]);
-  const remoteSizes = new Map(remote.map((o) => [o.key, o.size]));
+  const local = await listLocalTree(localDir);
+  await verifyListing(
+    storage,
+    prefix,
+    local.map((file) => ({ path: file.relativePath, size: file.size })),
+    localDir,
+  );
+}
+
+/** One object of a tree: its path under the tree's prefix ("/" separators) and its size. */
+export interface TreeEntry {
+  path: string;
+  size: number;
+}
+
+/**
+ * Compares the objects under `prefix` (names and sizes) with `expected`, which `source` names in
+ * the error, and throws UPLOAD_MISMATCH naming every difference: missing, wrong size, or extra.
+ */
+export async function verifyListing(storage: Storage, prefix: string, expected: readonly TreeEntry[], source: string): Promise<void> {
+  const remoteSizes = new Map((await listPrefix(storage, prefix)).map((o) => [o.key, o.size]));
   const missing: string[] = [];
   const wrongSize: string[] = [];
-  for (const file of local) {
-    const key = keyFor(prefix, file.relativePath);
+  for (const entry of expected) {
+    const key = keyFor(prefix, entry.path);
     const size = remoteSizes.get(key);
     if (size === undefined) missing.push(key);
-    else if (size !== file.size) wrongSize.push(`${key} (${size} bytes in the bucket, ${file.size} local)`);
+    else if (size !== entry.size) wrongSize.push(`${key} (${size} bytes in the bucket, ${entry.size} expected)`);
     remoteSizes.delete(key);
   }
   const extra = [...remoteSizes.keys()];
@@ -175,9 +209,9 @@ export async function verifyUploadedTree(storage: Storage, localDir: string, pre
   const parts = [
     missing.length ? `missing: ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ", ..." : ""}` : "",
     wrongSize.length ? `wrong size: ${wrongSize.slice(0, 10).join(", ")}${wrongSize.length > 10 ? ", ..." : ""}` : "",
-    extra.length ? `not in the local tree: ${extra.slice(0, 10).join(", ")}${extra.length > 10 ? ", ..." : ""}` : "",
+    extra.length ? `not in ${source}: ${extra.slice(0, 10).join(", ")}${extra.length > 10 ? ", ..." : ""}` : "",
   ].filter(Boolean);
-  throw new AqError("UPLOAD_MISMATCH", `the bucket under ${prefix} does not match ${localDir}: ${parts.join("; ")}`, {
+  throw new AqError("UPLOAD_MISMATCH", `the bucket under ${prefix} does not match ${source}: ${parts.join("; ")}`, {
     missing,
     wrongSize,
     extra,

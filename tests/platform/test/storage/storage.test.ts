@@ -17,7 +17,7 @@ import {
 } from "@aq/platform/storage";
 import { ensureBucket } from "@aq/platform/storage";
 import { logKey } from "@aq/contracts";
-import { uploadDirectory, uploadFile, verifyUploadedTree } from "@aq/platform/storage";
+import { copyTree, uploadDirectory, uploadFile, verifyListing, verifyUploadedTree } from "@aq/platform/storage";
 
 let s3: TestS3Server;
 let work: string;
@@ -127,7 +127,7 @@ describe("uploadDirectory", () => {
     const key = logKey("v0", "encode attempt 1.log");
     expect(key).toBe("logs/v0/encode_attempt_1.log");
     await uploadFile(s3.storage, join(root, "attempt-1.log"), key);
-    expect(await headObject(s3.storage, key)).toEqual({ size: 18, contentType: "text/plain; charset=utf-8" });
+    expect(await headObject(s3.storage, key)).toEqual({ size: 18, contentType: "text/plain; charset=utf-8", cacheControl: "no-cache" });
   });
 
   it("uploads a tree with HLS headers, multipart for large files, and verifies the listing", async () => {
@@ -181,7 +181,7 @@ describe("uploadDirectory", () => {
     expect(isAqError(error) && error.code).toBe("UPLOAD_MISMATCH");
     expect(isAqError(error) && error.details).toEqual({
       missing: ["videos/v2/c.m3u8"],
-      wrongSize: ["videos/v2/b.ts (1 bytes in the bucket, 4 local)"],
+      wrongSize: ["videos/v2/b.ts (1 bytes in the bucket, 4 expected)"],
       extra: ["videos/v2/stale.ts"],
     });
   });
@@ -200,5 +200,50 @@ describe("uploadDirectory", () => {
     expect((error as Error).message).not.toContain(secret);
     expect((error as Error).message).not.toContain("UNKNOWNKEYID");
     expect(await listPrefix(s3.storage, "videos/v3/")).toEqual([]);
+  });
+});
+
+describe("copyTree", () => {
+  it("copies a staged tree inside the bucket with the headers the target names call for, then verifies it", async () => {
+    const { storage } = s3;
+    const refusedBefore = s3.strict?.refusals.length;
+    const files = { "master.m3u8": "#EXTM3U\n", "segments/240p_000.ts": "x".repeat(3000), "images/poster.jpg": "jpg!" };
+    // Staged with headers the published copies must not inherit.
+    for (const [path, body] of Object.entries(files))
+      await storage.client.send(
+        new PutObjectCommand({
+          Bucket: storage.bucket,
+          Key: `work/c1/output/${path}`,
+          Body: body,
+          ContentType: "x/staged",
+          CacheControl: "max-age=1",
+        }),
+      );
+    const entries = Object.entries(files).map(([path, body]) => ({ path, size: body.length }));
+    // The segment is above maxCopyBytes: streamed through the process instead of one CopyObject.
+    await copyTree(storage, entries, "work/c1/output/", "videos/c1/", { concurrency: 2, maxCopyBytes: 1000 });
+    await verifyListing(storage, "videos/c1/", entries, "the staged output");
+    const heads = await Promise.all(
+      ["master.m3u8", "segments/240p_000.ts", "images/poster.jpg"].map((path) => headObject(storage, `videos/c1/${path}`)),
+    );
+    expect(heads).toEqual([
+      { size: 8, contentType: "application/vnd.apple.mpegurl", cacheControl: "no-cache" },
+      { size: 3000, contentType: "video/mp2t", cacheControl: "public, max-age=31536000, immutable" },
+      { size: 4, contentType: "image/jpeg", cacheControl: "no-cache" },
+    ]);
+    expect(await readBody((await getObjectStream(storage, "videos/c1/segments/240p_000.ts"))!.body)).toBe(files["segments/240p_000.ts"]);
+    // Passed through the R2 stand-in, which checked every signature.
+    expect(s3.strict?.refusals.length).toBe(refusedBefore);
+  });
+
+  it("fails with UPLOAD_FAILED naming the object when the source is missing, and verifyListing names what differs", async () => {
+    const entries = [{ path: "a.ts", size: 4 }];
+    const error = await copyTree(s3.storage, entries, "work/none/", "videos/none/", { concurrency: 1, attempts: 2, retryBaseMs: 10 }).catch(
+      (e: unknown) => e,
+    );
+    expect(isAqError(error) && error.code).toBe("UPLOAD_FAILED");
+    expect((error as Error).message).toMatch(/^copy of work\/none\/a.ts to videos\/none\/a.ts failed after 2 attempts: NoSuchKey/);
+    const mismatch = await verifyListing(s3.storage, "videos/none/", entries, "the staged output").catch((e: unknown) => e);
+    expect(isAqError(mismatch) && mismatch.details).toEqual({ missing: ["videos/none/a.ts"], wrongSize: [], extra: [] });
   });
 });
