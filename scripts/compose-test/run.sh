@@ -30,6 +30,10 @@ CACHE=${AQ_COMPOSE_CACHE:-/var/cache/aq-compose-test}
 MIRROR=${AQ_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 PROJECT=aq-compose-test
 SCALE_ENCODERS=2
+# docker-compose 1.x gives up on an engine call after 60 s; with vfs, creating a container copies
+# its whole image (680 MB for the encoder), which on a busy machine took longer than that and
+# failed `compose up` with "Read timed out" although the engine went on and created it.
+export COMPOSE_HTTP_TIMEOUT=${COMPOSE_HTTP_TIMEOUT:-900}
 
 DEBIAN_IMAGE=aq-test/debian:bookworm
 NODE_IMAGE=aq-test/node:20-bookworm-slim
