@@ -114,8 +114,12 @@ describe("poster, thumbnail, storyboard and download URLs", () => {
       if (expiryOf(second[field]!) === expiry) expect(second[field], field).toBe(first[field]);
       else expect(expiryOf(second[field]!), field).toBe(expiry + 3600);
     }
-    // What a browser sends for a URL it has cached: the stored ETag back, a 304 without the body.
+    // A browser keeps the poster until the token expires, at most a day.
     const poster = await fetch(first.posterUrl!);
+    const maxAge = Number(/^public, max-age=(\d+)$/.exec(poster.headers.get("cache-control") ?? "")?.[1]);
+    expect(maxAge).toBeGreaterThan(3000);
+    expect(maxAge).toBeLessThanOrEqual(expiryOf(first.posterUrl!) - before);
+    // Past that, what it sends for a URL it has cached: the stored ETag back, a 304 without the body.
     const etag = poster.headers.get("etag");
     expect(etag).toBeTruthy();
     const again = await fetch(first.posterUrl!, { headers: { "if-none-match": etag! } });

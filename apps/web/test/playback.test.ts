@@ -267,6 +267,12 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     expect(previewBox.y).toBeLessThan(videoBox.y + videoBox.height);
     expect(previewBox.y + previewBox.height).toBeLessThanOrEqual(bar.y);
     await page.screenshot({ path: join(ARTIFACTS, "storyboard-preview.png") });
+    // Dragging scrubs: the video seeks to where the drag ends, with the preview following.
+    await page.mouse.down();
+    await page.mouse.move(bar.x + bar.width * 0.7, bar.y + bar.height / 2, { steps: 5 });
+    await page.mouse.up();
+    expect(Number(await preview.getAttribute("data-time"))).toBeCloseTo(duration * 0.7, 0);
+    expect(await page.evaluate(() => document.querySelector("video")!.currentTime)).toBeGreaterThan(duration * 0.6);
     // The keyboard scrubs too: Home seeks to the start and previews its tile.
     await page.mouse.move(0, 0);
     await seekBar.focus();

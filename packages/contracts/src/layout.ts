@@ -54,11 +54,16 @@ export function contentTypeFor(key: string): string {
 }
 
 /**
- * Segments never change once written. Playlists are revalidated on every use: a chunked encode's
- * EVENT playlists grow while the video plays (and turn into VOD ones), and a re-encode replaces them.
+ * Segments never change once written. Images (poster, thumbnails, storyboard sheets) are made
+ * once per encode: a day, which the playback route shortens to the token's remaining life, so a
+ * library shows cached posters without asking again. Playlists and everything else are revalidated
+ * on every use: a chunked encode's EVENT playlists grow while the video plays (and turn into VOD
+ * ones), a re-encode replaces them, and caption tracks change when a language is uploaded again.
  */
 export function cacheControlFor(key: string): string {
-  return key.endsWith(".ts") ? "public, max-age=31536000, immutable" : "no-cache";
+  if (key.endsWith(".ts")) return "public, max-age=31536000, immutable";
+  if (key.endsWith(".jpg")) return "public, max-age=86400";
+  return "no-cache";
 }
 
 /** Where an operator reads a video's job logs (ffmpeg output of each encode attempt). */

@@ -166,6 +166,10 @@ describe("playback response headers", () => {
     // Playlists are revalidated on every use (a chunked encode's EVENT playlists grow).
     expect(playbackCacheControl("videos/v/master.m3u8", now + 3600, now)).toBe("no-cache");
     expect(playbackCacheControl("videos/v/master.m3u8", now - 5, now)).toBe("no-cache");
+    // Images a day at most, and never past the token: a poster's URL changes with each hour's expiry anyway.
+    expect(playbackCacheControl("videos/v/images/poster.jpg", now + 3 * 86400, now)).toBe("public, max-age=86400");
+    expect(playbackCacheControl("videos/v/images/poster.jpg", now + 5400, now)).toBe("public, max-age=5400");
+    expect(playbackCacheControl("videos/v/images/storyboard.vtt", now + 5400, now)).toBe("no-cache");
   });
 
   it("uses the HLS types for HLS files and the stored type otherwise", () => {

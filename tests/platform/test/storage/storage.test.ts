@@ -229,7 +229,7 @@ describe("copyTree", () => {
     expect(heads).toEqual([
       { size: 8, contentType: "application/vnd.apple.mpegurl", cacheControl: "no-cache" },
       { size: 3000, contentType: "video/mp2t", cacheControl: "public, max-age=31536000, immutable" },
-      { size: 4, contentType: "image/jpeg", cacheControl: "no-cache" },
+      { size: 4, contentType: "image/jpeg", cacheControl: "public, max-age=86400" },
     ]);
     expect(await readBody((await getObjectStream(storage, "videos/c1/segments/240p_000.ts"))!.body)).toBe(files["segments/240p_000.ts"]);
     // Passed through the R2 stand-in, which checked every signature.

@@ -112,7 +112,11 @@ export function SeekBar({ videoRef, tiles }: SeekBarProps) {
         value={Math.min(current, duration)}
         onChange={(event) => seek(Number(event.currentTarget.value))}
         onKeyDown={onKeyDown}
-        onPointerDown={() => (dragging.current = true)}
+        onPointerDown={(event) => {
+          dragging.current = true;
+          // A drag that ends off the slider still ends here (and then leaves it, hiding the preview).
+          event.currentTarget.setPointerCapture(event.pointerId);
+        }}
         onPointerUp={() => (dragging.current = false)}
         onPointerMove={(event) => setPreview(timeAt(event))}
         onPointerLeave={() => {
