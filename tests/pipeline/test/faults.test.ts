@@ -130,6 +130,26 @@ it("ends failed_upload with the staged output kept in the bucket when S3 stays d
   }
 });
 
+it("ends failed_encoding with UPLOAD_FAILED, without encoding again, when the encoder cannot stage its output, and completes on retry", async () => {
+  const { stack: s, clip } = await stackWithClip({}, { proxy: ["s3"] });
+  await submitVideo(s, clip, "stage-down");
+  await encodeUnderway(s, "stage-down");
+  s.proxies.s3?.cut();
+  const failed = await waitForStatus(s, "stage-down");
+  expect(failed.status).toBe("failed_encoding");
+  expect(failed.errorCode).toBe("UPLOAD_FAILED");
+  // The encode itself succeeded: a second attempt would only meet the same bucket.
+  expect(failed.attempts).toBe(1);
+  expect(failed.stagedOutput).toBeNull();
+  expect(failed.errorMessage).not.toMatch(/S3RVER|secret/i);
+
+  s.proxies.s3?.restore();
+  expect((await retryVideo(s.db, "stage-down", { stuckAfterSeconds: 900 })).action).toBe("restarted");
+  const ready = await waitForStatus(s, "stage-down");
+  expect(ready.status).toBe("ready");
+  expect(await tree(s, videoPrefix("stage-down"))).toEqual(byPath(ready.stagedOutput ?? []));
+});
+
 it("refuses an encode that cannot fit in WORK_DIR, with a clear error, before starting it", async () => {
   const { stack: s, clip } = await stackWithClip({ ENCODE_DISK_RESERVE_BYTES: String(2 ** 50) }, {}, 6);
   await submitVideo(s, clip, "no-room");

@@ -97,7 +97,8 @@ describe.skipIf(!asRoot)("services on separate hosts", () => {
     ]);
     // One after the other: four services compiling at once missed their readiness deadline before (chunked.test.ts).
     for (const host of Object.keys(HOSTS) as HostName[]) await startOnItsHost(host);
-  });
+    // Four services started in turn, each allowed 180 s to compile and connect on a loaded machine.
+  }, 900_000);
 
   afterAll(async () => {
     await stack?.services?.stop();
