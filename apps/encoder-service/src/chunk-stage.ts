@@ -56,6 +56,14 @@ export async function runChunkJob(deps: StageDeps, job: ChunkJob, delivery: Deli
         await releaseChunkAttempt(db, lease.ref, job.index);
         throw error;
       }
+      // An attempt that failed while the bucket it reads its inputs from and writes its segments to
+      // was unreachable says nothing about the chunk (ffmpeg's verdict would even blame the source):
+      // the attempt is given back and the job redelivered after the consumer's backoff.
+      if (!(await bucketReachable(deps, video.chunkSource.normalizedKey))) {
+        await releaseChunkAttempt(db, lease.ref, job.index);
+        log.warn({ attempt, err: isAqError(error) ? error.toValue() : String(error) }, "chunk: bucket unreachable; attempt given back");
+        throw error;
+      }
       if (!isAqError(error)) throw error;
       // The error's own sentence; the ffmpeg log stays in the bucket, where Video.logUrl leads.
       lastError = error.toValue();
@@ -178,6 +186,14 @@ function reportProgress(deps: StageDeps, videoId: string, percent: number): void
     etaSeconds: null,
     at: new Date().toISOString(),
   });
+}
+
+/** Whether the bucket answers (a missing object is an answer). */
+async function bucketReachable(deps: StageDeps, key: string): Promise<boolean> {
+  return headObject(deps.storage, key).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Folders other chunks of the same video on this encoder may still be using: removed only once empty. */

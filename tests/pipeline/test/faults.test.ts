@@ -16,6 +16,7 @@ import {
 import { retryVideo } from "@aq/pipeline";
 import {
   encodeUnderway,
+  expectServicesAlive,
   startPipelineStack,
   submitVideo,
   waitForStatus,
@@ -42,11 +43,6 @@ const byPath = <T extends { path: string }>(entries: readonly T[]) => [...entrie
 /** The objects under a prefix as paths below it and sizes, sorted. */
 async function tree(s: PipelineStack, prefix: string) {
   return byPath((await listPrefix(s.s3.storage, prefix)).map((o) => ({ path: o.key.slice(prefix.length), size: o.size })));
-}
-
-function expectServicesAlive(s: PipelineStack): void {
-  for (const service of s.services?.services ?? [])
-    expect({ name: service.name, exit: service.child.exitCode }).toEqual({ name: service.name, exit: null });
 }
 
 it("survives a nats-server restart with videos queued and one encoding: every video ends ready", async () => {

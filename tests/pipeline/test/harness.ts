@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { isTerminalStatus, progressEventSchema, progressSubject, statusEventSchema, statusSubject, type VideoStatus } from "@aq/contracts";
-import { getVideo, insertVideo, type Database, type VideoRow } from "@aq/platform/db";
-import { uploadFile, uploadKey } from "@aq/platform/storage";
+import { getChunks, getVideo, insertVideo, type Database, type VideoRow } from "@aq/platform/db";
+import { getObjectStream, listPrefix, uploadFile, uploadKey } from "@aq/platform/storage";
 import {
   createTestDatabase,
   startNatsServer,
@@ -16,7 +16,9 @@ import {
   type TestS3Server,
   startTcpProxy,
   type TcpProxy,
+  waitFor,
 } from "@aq/devkit";
+import { expect } from "vitest";
 
 /** A whole pipeline on loopback: its own NATS server, database, S3 server, work dir and services. */
 export interface PipelineStack {
@@ -173,4 +175,51 @@ export async function encodeUnderway(stack: PipelineStack, videoId: string): Pro
     if (event.stage === "encode" && event.percent > 0) break;
   }
   sub.unsubscribe();
+}
+
+/** Every service the test started is still running: a fault is ridden out, not survived by a crash and restart. */
+export function expectServicesAlive(s: PipelineStack): void {
+  for (const service of s.services?.services ?? [])
+    expect({ name: service.name, exit: service.child.exitCode }).toEqual({ name: service.name, exit: null });
+}
+
+/** Resolves once a chunked video has at least one chunk done and at least one not: the middle of its chunks. */
+export async function chunksUnderway(stack: PipelineStack, videoId: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const chunks = await getChunks(stack.db, videoId);
+      return chunks.some((c) => c.status === "done") && chunks.some((c) => c.status !== "done");
+    },
+    { intervalMs: 20, timeoutMs: 180_000, message: `video ${videoId} to be between its chunks` },
+  );
+}
+
+/** A text object of the bucket, such as a playlist. */
+export async function objectText(stack: PipelineStack, key: string): Promise<string> {
+  const object = await getObjectStream(stack.s3.storage, key);
+  if (!object) throw new Error(`${key} is not in the bucket`);
+  const parts: Buffer[] = [];
+  for await (const part of object.body) parts.push(part as Buffer);
+  return Buffer.concat(parts).toString("utf8");
+}
+
+/**
+ * The guide's exact layout for a finished video (docs/encoding-guide.md §2): the master, one VOD
+ * playlist per rung naming segments <rung>_000... once each and in order, and those segments in
+ * the bucket with nothing missing or extra; any other key is one the pipeline writes beside them.
+ */
+export async function expectGuideLayout(stack: PipelineStack, videoId: string, rungs: string[], segments: number): Promise<void> {
+  const prefix = `videos/${videoId}/`;
+  const keys = (await listPrefix(stack.s3.storage, prefix)).map((o) => o.key.slice(prefix.length)).sort();
+  const names = (rung: string) => Array.from({ length: segments }, (_, n) => `segments/${rung}_${String(n).padStart(3, "0")}.ts`);
+  const guide = keys.filter((key) => /^(master|\d+p)\.m3u8$|^segments\//.test(key));
+  expect(guide).toEqual(["master.m3u8", ...rungs.map((r) => `${r}.m3u8`), ...rungs.flatMap(names)].sort());
+  for (const key of keys) expect(key).toMatch(VIDEO_OUTPUT_KEY);
+  for (const rung of rungs) {
+    const playlist = await objectText(stack, `${prefix}${rung}.m3u8`);
+    expect(playlist).toContain("#EXT-X-PLAYLIST-TYPE:VOD");
+    expect(playlist).toContain("#EXT-X-ENDLIST");
+    expect(playlist).not.toContain("DISCONTINUITY");
+    expect(playlist.split("\n").filter((l) => l.startsWith("segments/"))).toEqual(names(rung));
+  }
 }
