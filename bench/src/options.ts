@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DEFAULT_CRF, X264_PRESETS, type X264Preset } from "@aq/config";
 import { SECTION_IDS, type SectionId } from "./results.js";
+import type { VideoSourceInput } from "./looped-source.js";
 import type { SpeedConfig } from "./sections/speed.js";
 import type { SourceSpec } from "./sources.js";
 
@@ -46,6 +47,23 @@ export interface BenchOptions {
   upload: { source: SourceSpec; runs: number; fileConcurrency: number; addedLatencyMs: number[] };
   /** mediaDir null: the synthetic source only. mediaFiles null: every accepted file long enough for three chunks. */
   chunking: { mediaDir: string | null; mediaFiles: string[] | null; synthetic: SourceSpec; runs: number };
+  /** chunkEnv: CHUNK_* settings given to the encoders (empty: the services' defaults). */
+  /** readyUpToSeconds: longer sources are followed only until playable (their stack is stopped then). */
+  firstPlayable: {
+    sources: VideoSourceInput[];
+    runs: number;
+    addedLatencyMs: number;
+    chunkEnv: Record<string, string>;
+    readyUpToSeconds: number;
+  };
+  /** encoders: the instance counts compared, each pinned to a core of its own. projection: the setting projected to. */
+  scaleOut: {
+    source: VideoSourceInput;
+    runs: number;
+    encoders: number[];
+    chunkEnv: Record<string, string>;
+    projection: { workers: number; sourceSeconds: number };
+  };
 }
 
 export const USAGE = `npm run bench [-- options]
@@ -66,6 +84,11 @@ export const USAGE = `npm run bench [-- options]
   --speed-seconds <n>  time the ladder on the speed source's first n seconds (default 8)
   --chunking-runs <n>  encodes of each variant (single run, chunked) in the chunking section (default 2)
   --chunking-files <a,b> corpus files of the chunking section (default: every accepted file over 12 s)
+  --first-playable-runs <n>  runs of each source in the time-to-first-playable section (default 3)
+  --first-playable-seconds <a,b>  lengths of the first-playable section's sources (default 30,300)
+  --first-playable-ready-max <s>  follow only sources up to this long on to READY (default: all)
+  --scale-out-runs <n> runs of each encoder count in the scale-out section (default 1)
+  --scale-out-seconds <n>  length of the scale-out section's source (default 300)
   --report-from <a,b>  render the report from results files instead of running: a stopped run's
                        partial-*.json, or several runs' files (each section from the first that has it)
   --results-dir <dir>  where the JSON goes (default bench/results)
@@ -75,6 +98,10 @@ export const USAGE = `npm run bench [-- options]
 
 /** The corpus's 1080p30 file: the issue's speed target is the full ladder from 1080p30 real footage. */
 const SPEED_FILE = "livestream-1080p30-baseline-longgop.ts";
+
+/** Quick mode: a clip of three chunks (6 s, 6 s, 1 s) under these settings, encoded in seconds. */
+const QUICK_CHUNKED: SourceSpec = { id: "grain", width: 640, height: 360, fps: 30, seconds: 13, noise: 10 };
+const QUICK_CHUNK_ENV = { CHUNK_MIN_SOURCE_SECONDS: "10", CHUNK_SECONDS: "6", CHUNK_FIRST_SEGMENTS: "1" };
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -106,6 +133,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       media: { type: "string" },
       "chunking-runs": { type: "string" },
       "chunking-files": { type: "string" },
+      "first-playable-runs": { type: "string" },
+      "scale-out-runs": { type: "string" },
+      "first-playable-ready-max": { type: "string" },
+      "first-playable-seconds": { type: "string" },
+      "scale-out-seconds": { type: "string" },
       "vmaf-model": { type: "string" },
       "speed-runs": { type: "string" },
       "report-from": { type: "string" },
@@ -145,6 +177,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
   const seconds = positiveInt("seconds", values.seconds, quick ? 6 : 30);
   const [w, h] = quick ? [640, 360] : [1920, 1080];
   const encodeSources = pair(w, h, seconds);
+  const speedFile = resolve(values.media ?? join(repoRoot, "../shared/media"), SPEED_FILE);
   return {
     quick,
     sections: sections as SectionId[],
@@ -171,7 +204,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       vmafModel: resolve(values["vmaf-model"] ?? join(repoRoot, "../shared/vmaf/vmaf_v0.6.1.pkl")),
     },
     speed: {
-      source: quick ? null : resolve(values.media ?? join(repoRoot, "../shared/media"), SPEED_FILE),
+      source: quick ? null : speedFile,
       seconds: quick ? null : positiveInt("speed-seconds", values["speed-seconds"], 8),
       synthetic: { id: "grain", width: w, height: h, fps: 30, seconds: 6, noise: 10 },
       runs: positiveInt("speed-runs", values["speed-runs"], quick ? 1 : 3),
@@ -221,6 +254,26 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       // Over 12 s: three chunks of 6 s.
       synthetic: { id: "grain", width: 640, height: 360, fps: 30, seconds: 14, noise: 10 },
       runs: positiveInt("chunking-runs", values["chunking-runs"], quick ? 1 : 2),
+    },
+    firstPlayable: {
+      sources: quick
+        ? [{ kind: "synthetic", spec: QUICK_CHUNKED }]
+        : (values["first-playable-seconds"] ?? "30,300")
+            .split(",")
+            .map((text) => ({ kind: "looped" as const, file: speedFile, seconds: positiveInt("first-playable-seconds", text.trim(), 0) })),
+      runs: positiveInt("first-playable-runs", values["first-playable-runs"], quick ? 1 : 3),
+      addedLatencyMs: 25,
+      chunkEnv: quick ? QUICK_CHUNK_ENV : {},
+      readyUpToSeconds: positiveInt("first-playable-ready-max", values["first-playable-ready-max"], Number.MAX_SAFE_INTEGER),
+    },
+    scaleOut: {
+      source: quick
+        ? { kind: "synthetic", spec: QUICK_CHUNKED }
+        : { kind: "looped", file: speedFile, seconds: positiveInt("scale-out-seconds", values["scale-out-seconds"], 300) },
+      runs: positiveInt("scale-out-runs", values["scale-out-runs"], 1),
+      encoders: [1, 2],
+      chunkEnv: quick ? QUICK_CHUNK_ENV : {},
+      projection: { workers: 8, sourceSeconds: 600 },
     },
   };
 }

@@ -5,8 +5,10 @@ import type {
   ChunkingSection,
   ConcurrencySection,
   EncodeSection,
+  FirstPlayableSection,
   GatewaySection,
   PipelineSection,
+  ScaleOutSection,
   SectionId,
   UploadSection,
 } from "./results.js";
@@ -20,7 +22,13 @@ const TITLES: Record<SectionId, string> = {
   gateway: "5. Gateway",
   upload: "6. Upload",
   chunking: "7. Cost of chunking",
+  "first-playable": "8. Time to first playable",
+  "scale-out": "9. Scale-out of one video over encoder instances",
 };
+
+/** Issue #13's targets: parallel efficiency of 2 single-core encoders, READY of a 10-minute source on 8. */
+const MIN_PARALLEL_EFFICIENCY = 0.85;
+const MAX_PROJECTED_READY_SECONDS = 100;
 
 /** Issue #13: chunked output may cost at most 1 % more bytes than the single run at equal quality. */
 const MAX_CHUNKING_BYTES_RATIO = 1.01;
@@ -90,6 +98,32 @@ function headline(results: BenchResults): string[] {
           `against the single run, worst GOP next to a join ${f(Math.min(...dips))} dB.`,
       );
     }
+  }
+  if (s["first-playable"].status === "ok") {
+    const r = s["first-playable"].result;
+    const medians = r.sources.map(
+      (src) =>
+        `${f(src.seconds, 0)} s source **${f(src.firstPlayable.median, 1)} s**${src.ready ? ` (READY ${f(src.ready.median, 1)} s)` : ""}`,
+    );
+    const met = r.sources.every((src) => src.firstPlayable.median <= r.targetSeconds);
+    lines.push(
+      `Time to first playable (upload complete to the first segments fetchable through signed playback, ${r.addedLatencyMs} ms added per S3 request): ` +
+        `${medians.join(", ")}; target at most ${f(r.targetSeconds, 0)} s${met ? "" : ", **not met**"}.`,
+    );
+  }
+  if (s["scale-out"].status === "ok") {
+    const r = s["scale-out"].result;
+    const p = r.projection;
+    lines.push(
+      `Scale-out, ${f(r.seconds, 0)} s source: parallel efficiency of 2 single-core encoders **${f(r.parallelEfficiency)}** ` +
+        `(target ${f(MIN_PARALLEL_EFFICIENCY)}${r.parallelEfficiency !== null && r.parallelEfficiency >= MIN_PARALLEL_EFFICIENCY ? "" : ", **not met**"})` +
+        (p
+          ? `; projected READY of a ${f(p.sourceSeconds / 60, 0)}-minute source on ${p.workers} workers **${f(p.readySeconds, 0)} s** ` +
+            `(target ${MAX_PROJECTED_READY_SECONDS} s${p.readySeconds <= MAX_PROJECTED_READY_SECONDS ? "" : ", **not met**"})`
+          : "") +
+        (r.loadAboveCores ? "; the load exceeded the cores, so these times are not reliable" : "") +
+        ".",
+    );
   }
   return lines.map((l) => `- ${l}`);
 }
@@ -274,6 +308,111 @@ function chunkingSection(r: ChunkingSection): string {
   ].join("\n\n");
 }
 
+function phaseCell(value: number | null): string {
+  return value === null ? "-" : f(value, 1);
+}
+
+function firstPlayableSection(r: FirstPlayableSection): string {
+  const settings = Object.entries(r.chunkSettings)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+  return [
+    `Each source through the whole stack (gateway, probe, encoder, uploader as processes, ENCODER_CONCURRENCY of the machine), every S3 request ` +
+      `of the services and of the client held ${r.addedLatencyMs} ms by a proxy in front of s3rver, as a remote bucket would. A run starts when ` +
+      `completeVideoUpload returns and ends when the master, the first two rung playlists it names and their first two segments all answer ` +
+      `200 through the gateway's signed playback route, fetched as a player does once the videoProgress subscription says playable ` +
+      `(retried every 100 ms). Every run on a stack of its own. Chunk settings: ${settings}. Target: at most ${f(r.targetSeconds, 0)} s, not growing with length.`,
+    table(
+      [
+        "source",
+        "chunks",
+        "first playable s: median (min-max)",
+        "READY s: median (min-max)",
+        "runs: first playable / playable event / READY s",
+      ],
+      r.sources.map((src) => [
+        `${src.source} (${src.width}x${src.height}, ${f(src.fps, 2)} fps, ${f(src.seconds, 1)} s)`,
+        src.chunks === null ? "not chunked (one ffmpeg run)" : String(src.chunks),
+        `**${f(src.firstPlayable.median, 2)}** (${f(src.firstPlayable.min, 2)}-${f(src.firstPlayable.max, 2)})`,
+        src.ready ? `${f(src.ready.median, 1)} (${f(src.ready.min, 1)}-${f(src.ready.max, 1)})` : "not followed",
+        src.runs
+          .map(
+            (run) =>
+              `${f(run.firstPlayableSeconds, 2)} / ${f(run.playableEventSeconds, 2)} / ${run.readySeconds === null ? "-" : f(run.readySeconds, 1)}`,
+          )
+          .join("; "),
+      ]),
+    ),
+    "Where the time to first playable goes, per run, in seconds from the rows' timestamps (history, chunk rows, playable_at): upload complete to " +
+      "PROBED (queue + probe); to ENCODING; the planner (normalize by stream copy, whole-source audio encode, both put in the bucket, chunk jobs " +
+      "queued and taken); the first chunk (every rung encoded, segments put in the bucket); to playable (playlists published); to the client " +
+      "(event, playbackUrl query, the GETs). A dash: the step did not happen (a video not chunked).",
+    table(
+      ["source s", "run", "to PROBED", "to ENCODING", "planner", "first chunk", "to playable", "to client (fetch rounds)", "max load"],
+      r.sources.flatMap((src) =>
+        src.runs.map((run, i) => [
+          f(src.seconds, 0),
+          String(i + 1),
+          phaseCell(run.phases.toProbed),
+          phaseCell(run.phases.toEncoding),
+          phaseCell(run.phases.planner),
+          phaseCell(run.phases.firstChunk),
+          phaseCell(run.phases.publish),
+          `${phaseCell(run.phases.toClient)} (${run.fetchAttempts ?? "?"})`,
+          f(run.loadMax, 2),
+        ]),
+      ),
+    ),
+  ].join("\n\n");
+}
+
+function scaleOutSection(r: ScaleOutSection): string {
+  const settings = Object.entries(r.chunkSettings)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+  const p = r.projection;
+  return [
+    `${r.source} (${r.width}x${r.height}, ${f(r.fps, 2)} fps, ${f(r.seconds, 1)} s) through the real pipeline (probe, encoder(s) and uploader as ` +
+      `processes with their own work folders; NATS, Postgres and s3rver of their own; the video put in the bucket and recorded UPLOADED as the ` +
+      `gateway does), ${settings}. Placement: ${r.placement}. READY time is UPLOADED to READY from the history; chunk times from the chunk rows ` +
+      `(sampled every 100 ms). Parallel efficiency = T1 / (2 x T2) of the median READY times (target ${f(MIN_PARALLEL_EFFICIENCY)}). ` +
+      `${r.cores} cores.${r.loadAboveCores ? " **The 1-minute load average exceeded the cores during a run: the timing is not reliable.**" : ""}`,
+    table(
+      [
+        "encoders (cpus)",
+        "READY s",
+        "probe s",
+        "planner s",
+        "chunks s",
+        "tail s",
+        "load start / max / mean",
+        "chunk wall s (length s, encoder pid)",
+      ],
+      r.runs.map((run) => [
+        `${run.encoders} (${run.cpus.join(",")})`,
+        `**${f(run.readySeconds, 1)}**`,
+        phaseCell(run.phases.probe),
+        phaseCell(run.phases.planner),
+        phaseCell(run.phases.chunks),
+        phaseCell(run.phases.tail),
+        `${f(run.load.start)} / ${f(run.load.max)} / ${f(run.load.mean)}`,
+        run.chunks
+          .map(
+            (c) =>
+              `${c.index}: ${f(c.wallSeconds, 1)} (${f(c.durationSeconds, 0)}, ${c.encoder?.split(":").pop() ?? "?"}${c.attempts > 1 ? `, ${c.attempts} attempts` : ""})`,
+          )
+          .join("; "),
+      ]),
+    ),
+    `Parallel efficiency: **${f(r.parallelEfficiency)}**.`,
+    p
+      ? `Projection to ${p.workers} workers on a ${f(p.sourceSeconds, 0)} s source: **${f(p.readySeconds, 0)} s** to READY = probe ${f(p.probeSeconds, 1)} s + ` +
+        `planner ${f(p.plannerSeconds, 1)} s + chunks ${f(p.chunkPhaseSeconds, 1)} s + tail ${f(p.tailSeconds, 1)} s (target ${MAX_PROJECTED_READY_SECONDS} s). ` +
+        `How: ${p.method}. It assumes ${p.workers} idle cores, one per worker, and NATS, Postgres and the bucket keeping up.`
+      : "No projection: no chunk was measured.",
+  ].join("\n\n");
+}
+
 function sectionBody(results: BenchResults, id: SectionId): string {
   const s = results.sections;
   switch (id) {
@@ -293,6 +432,10 @@ function sectionBody(results: BenchResults, id: SectionId): string {
       return s.upload.status === "ok" ? uploadSection(s.upload.result) : "";
     case "chunking":
       return s.chunking.status === "ok" ? chunkingSection(s.chunking.result) : "";
+    case "first-playable":
+      return s["first-playable"].status === "ok" ? firstPlayableSection(s["first-playable"].result) : "";
+    case "scale-out":
+      return s["scale-out"].status === "ok" ? scaleOutSection(s["scale-out"].result) : "";
   }
 }
 

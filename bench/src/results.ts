@@ -307,6 +307,129 @@ export const chunkingSectionSchema = z.object({
 });
 export type ChunkingSection = z.infer<typeof chunkingSectionSchema>;
 
+const spreadSchema = z.object({ median: seconds, min: seconds, max: seconds });
+
+/**
+ * Where a video's time went, in seconds, from the rows' own timestamps (history, chunk rows,
+ * playable_at) on the bench's clock; null where the step did not happen (a video not chunked).
+ */
+const playablePhasesSchema = z.object({
+  /** completeVideoUpload returned -> PROBED: queue and probe. */
+  toProbed: num.nullable(),
+  /** PROBED -> ENCODING: the encoder took the video. */
+  toEncoding: num.nullable(),
+  /** ENCODING -> first chunk started: the planner's normalize and whole-source audio encode, both put in the bucket, chunk jobs queued and taken. */
+  planner: num.nullable(),
+  /** The first chunk: every rung of its range encoded and its segments put in the bucket. */
+  firstChunk: num.nullable(),
+  /** First chunk recorded done -> the video marked playable (playlists published). */
+  publish: num.nullable(),
+  /** Playable -> the bench had the master and the first segments through signed playback (event, playbackUrl query, GETs). */
+  toClient: num.nullable(),
+});
+
+export const firstPlayableSectionSchema = z.object({
+  /** Held on every S3 request of every service and of the client, by a proxy in front of s3rver. */
+  addedLatencyMs: num,
+  /** The encoder's chunk settings (CHUNK_*), as the services read them. */
+  chunkSettings: z.record(z.string(), num),
+  targetSeconds: num,
+  sources: z.array(
+    z.object({
+      source: z.string(),
+      seconds: num,
+      width: z.number().int(),
+      height: z.number().int(),
+      fps: num,
+      /** Chunks the encoder made of it; null: encoded in one ffmpeg run. */
+      chunks: z.number().int().nullable(),
+      runs: z.array(
+        z.object({
+          /** completeVideoUpload returned -> master, two rung playlists and their first two segments fetched through the gateway. */
+          firstPlayableSeconds: seconds,
+          /** completeVideoUpload returned -> the videoProgress event saying playable. */
+          playableEventSeconds: seconds.nullable(),
+          /** Null: the run was not followed to READY (--first-playable-ready-max). */
+          readySeconds: seconds.nullable(),
+          phases: playablePhasesSchema,
+          /**
+           * Rounds of playbackUrl query and GETs until every one answered (the first can come before a
+           * segment is there); absent from the first runs, made before it was recorded.
+           */
+          fetchAttempts: z.number().int().positive().optional(),
+          /** Highest 1-minute load average seen during the run. */
+          loadMax: num,
+        }),
+      ),
+      firstPlayable: spreadSchema,
+      ready: spreadSchema.nullable(),
+    }),
+  ),
+});
+export type FirstPlayableSection = z.infer<typeof firstPlayableSectionSchema>;
+
+const scaleOutRunSchema = z.object({
+  encoders: z.number().int().positive(),
+  /** The CPU each encoder instance (and the ffmpeg it starts) was pinned to. */
+  cpus: z.array(z.number().int().nonnegative()),
+  /** UPLOADED -> READY, from the history. */
+  readySeconds: seconds,
+  phases: z.object({
+    /** UPLOADED -> ENCODING. */
+    probe: num.nullable(),
+    /** ENCODING -> first chunk started. */
+    planner: num.nullable(),
+    /** First chunk started -> last chunk done. */
+    chunks: num.nullable(),
+    /** Last chunk done -> READY: fan-in, verification of the listing, clean-up. */
+    tail: num.nullable(),
+  }),
+  chunks: z.array(
+    z.object({
+      index: z.number().int(),
+      durationSeconds: num,
+      wallSeconds: num.nullable(),
+      encoder: z.string().nullable(),
+      attempts: z.number().int(),
+    }),
+  ),
+  load: z.object({ start: num, max: num, mean: num }),
+});
+
+export const scaleOutSectionSchema = z.object({
+  source: z.string(),
+  seconds: num,
+  width: z.number().int(),
+  height: z.number().int(),
+  fps: num,
+  chunkSettings: z.record(z.string(), num),
+  cores: z.number().int().positive(),
+  /** How the processes were placed, in words. */
+  placement: z.string(),
+  runs: z.array(scaleOutRunSchema),
+  /** T1 / (2 x T2) of the median READY times; null when a configuration did not finish. */
+  parallelEfficiency: num.nullable(),
+  /** Highest 1-minute load average over the runs is above the cores: the times are not reliable. */
+  loadAboveCores: z.boolean(),
+  projection: z
+    .object({
+      workers: z.number().int().positive(),
+      sourceSeconds: num,
+      chunks: z.number().int().positive(),
+      /** Chunk wall time = fixedSeconds + secondsPerVideoSecond x its length, fitted on the measured chunks. */
+      fixedSeconds: num,
+      secondsPerVideoSecond: num,
+      probeSeconds: num,
+      plannerSeconds: num,
+      chunkPhaseSeconds: num,
+      tailSeconds: num,
+      readySeconds: num,
+      method: z.string(),
+    })
+    .nullable(),
+});
+export type ScaleOutSection = z.infer<typeof scaleOutSectionSchema>;
+
 function outcome<T extends z.ZodTypeAny>(result: T) {
   return z.discriminatedUnion("status", [
     z.object({ status: z.literal("ok"), seconds, result }),
@@ -315,7 +438,18 @@ function outcome<T extends z.ZodTypeAny>(result: T) {
   ]);
 }
 
-export const SECTION_IDS = ["encode", "pipeline", "quality", "speed", "concurrency", "gateway", "upload", "chunking"] as const;
+export const SECTION_IDS = [
+  "encode",
+  "pipeline",
+  "quality",
+  "speed",
+  "concurrency",
+  "gateway",
+  "upload",
+  "chunking",
+  "first-playable",
+  "scale-out",
+] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export const benchResultsSchema = z.object({
@@ -341,6 +475,8 @@ export const benchResultsSchema = z.object({
     upload: outcome(uploadSectionSchema),
     // Absent from results made before the section existed.
     chunking: outcome(chunkingSectionSchema).default({ status: "skipped", reason: "not part of this run" }),
+    "first-playable": outcome(firstPlayableSectionSchema).default({ status: "skipped", reason: "not part of this run" }),
+    "scale-out": outcome(scaleOutSectionSchema).default({ status: "skipped", reason: "not part of this run" }),
   }),
 });
 export type BenchResults = z.infer<typeof benchResultsSchema>;

@@ -10,10 +10,12 @@ import { renderReport } from "./report.js";
 import { benchResultsSchema, SECTION_IDS, type BenchResults, type SectionId, type SectionOutcome } from "./results.js";
 import { runChunking } from "./sections/chunking.js";
 import { runConcurrency } from "./sections/concurrency.js";
+import { firstPlayableSettings, runFirstPlayable } from "./sections/first-playable.js";
 import { runEncodeThroughput } from "./sections/encode-throughput.js";
 import { runGatewayLoad } from "./sections/gateway.js";
 import { runPipelineOverhead } from "./sections/pipeline-overhead.js";
 import { runQuality } from "./sections/quality.js";
+import { runScaleOut } from "./sections/scale-out.js";
 import { runSpeed } from "./sections/speed.js";
 import { runUpload } from "./sections/upload.js";
 import { sourceCache } from "./sources.js";
@@ -118,7 +120,23 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     const chunking = await timed(selected("chunking"), () => runChunking(ctx), "chunking", keep);
     const pipeline = await timed(selected("pipeline"), async () => runPipelineOverhead(ctx, await stack()), "pipeline", keep);
     const gateway = await timed(selected("gateway"), async () => runGatewayLoad(ctx, await stack()), "gateway", keep);
-    sections = { encode, pipeline, quality, speed, concurrency, gateway, upload, chunking };
+    // Stacks of their own (the S3 latency proxy; pinned encoder instances): the shared one is stopped first, so its idle services do not run beside them.
+    await session?.stop();
+    session = undefined;
+    const firstPlayable = await timed(selected("first-playable"), () => runFirstPlayable(ctx), "first-playable", keep);
+    const scaleOut = await timed(selected("scale-out"), () => runScaleOut(ctx), "scale-out", keep);
+    sections = {
+      encode,
+      pipeline,
+      quality,
+      speed,
+      concurrency,
+      gateway,
+      upload,
+      chunking,
+      "first-playable": firstPlayable,
+      "scale-out": scaleOut,
+    };
   } finally {
     await session?.stop();
     process.removeListener("SIGINT", stopOnSignal);
@@ -197,6 +215,27 @@ export async function reportFromFiles(options: BenchOptions, paths: string[]): P
           return [id, { ...merged, seconds: Math.max(...withResult.map((o) => (o as { seconds?: number }).seconds ?? 0)) }];
         stoppedMidway.push(id);
         return [id, { status: "ok", seconds: 0, result: merged.result }];
+      }
+      if (id === "first-playable" && withResult.length > 1) {
+        // Runs that measured different source lengths (--first-playable-seconds): their sources side by
+        // side, each length from the first file that has it. A stopped run's section may hold its
+        // sources only; the settings come from a file that has them, and must agree where both do.
+        const parts = withResult.map((o) => o.result as { sources: { seconds: number }[]; addedLatencyMs?: number });
+        const settings = (r: object) => JSON.stringify({ ...r, sources: undefined });
+        // Sections saved before the settings were (their runs used these defaults) take today's.
+        const full = parts.filter((p) => p.addedLatencyMs !== undefined);
+        if (!full.length) full.push({ ...firstPlayableSettings(options), sources: [] });
+        if (new Set(full.map(settings)).size > 1)
+          throw new Error("--report-from: the first-playable sections were run with different settings");
+        const sources = parts
+          .flatMap((p) => p.sources)
+          .filter((src, i, all) => all.findIndex((x) => x.seconds === src.seconds) === i)
+          .sort((a, b) => a.seconds - b.seconds);
+        const result = { ...full[0]!, sources };
+        if (withResult.every((o) => o.status === "ok"))
+          return [id, { status: "ok", seconds: Math.max(...withResult.map((o) => (o as { seconds?: number }).seconds ?? 0)), result }];
+        stoppedMidway.push(id);
+        return [id, { status: "ok", seconds: 0, result }];
       }
       const outcome = all.find((o) => o.status === "ok") ?? all.find((o) => o.status === "partial") ?? all[0];
       if (id === "quality" && outcome) withCurrentDefault(outcome.result as { crfs: number[]; defaultCrf: number } | undefined);

@@ -82,6 +82,25 @@ describe("npm run bench -- --quick", () => {
       expect(rung.worstJoinGopPsnrDelta).not.toBeNull();
     }
 
+    // Both chunked-pipeline sections ran the 3-chunk clip through the real services.
+    const firstPlayable = json.sections["first-playable"].status === "ok" ? json.sections["first-playable"].result : null;
+    expect(firstPlayable?.sources.map((s) => [s.chunks, s.runs.length])).toEqual([[3, 1]]);
+    for (const run of firstPlayable?.sources.flatMap((s) => s.runs) ?? []) {
+      expect(run.playableEventSeconds).not.toBeNull();
+      expect(run.phases.planner).not.toBeNull();
+      expect(run.phases.firstChunk).not.toBeNull();
+      expect(run.phases.toClient).not.toBeNull();
+    }
+    const scaleOut = json.sections["scale-out"].status === "ok" ? json.sections["scale-out"].result : null;
+    expect(scaleOut?.runs.map((r) => [r.encoders, r.cpus.length, r.chunks.map((c) => c.index)])).toEqual([
+      [1, 1, [0, 1, 2]],
+      [2, 2, [0, 1, 2]],
+    ]);
+    for (const run of scaleOut?.runs ?? []) expect(run.chunks.some((c) => c.wallSeconds !== null)).toBe(true);
+    expect(scaleOut?.parallelEfficiency).not.toBeNull();
+    // 600 s in the quick settings' 6 s chunks.
+    expect(scaleOut?.projection?.chunks).toBe(100);
+
     const report = await readFile(run.reportPath, "utf8");
     for (const heading of [
       "## Headline",
@@ -94,6 +113,8 @@ describe("npm run bench -- --quick", () => {
       "## 5. Gateway",
       "## 6. Upload",
       "## 7. Cost of chunking",
+      "## 8. Time to first playable",
+      "## 9. Scale-out of one video over encoder instances",
     ]) {
       expect(report).toContain(heading);
     }

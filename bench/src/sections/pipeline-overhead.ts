@@ -18,7 +18,7 @@ import type { PipelineSection } from "../results.js";
 import type { StackSession } from "../stack-session.js";
 
 /** Sends the file to the presigned URL as a browser would: one PUT with the listed headers. */
-async function putFile(path: string, target: NonNullable<CreateUploadMutation["createVideo"]["upload"]>): Promise<void> {
+export async function putFile(path: string, target: NonNullable<CreateUploadMutation["createVideo"]["upload"]>): Promise<void> {
   const { size } = await stat(path);
   const headers = new Headers(target.headers.map(({ name, value }) => [name, value] as [string, string]));
   headers.set("content-length", String(size));

@@ -1,50 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import type { StorageEnv } from "@aq/config";
 import { encodeVideo } from "@aq/media";
 import { contentTypeFor, createStorage, deletePrefix, listLocalTree, uploadDirectory, type Storage } from "@aq/platform/storage";
 import type { BenchContext } from "../context.js";
 import { measure, median, round } from "../measure.js";
-import { benchRoot } from "../options.js";
 import type { UploadSection } from "../results.js";
-
-const S3_PROCESS = join(benchRoot, "src", "upload", "s3-server-process.ts");
-
-interface S3Process {
-  env: StorageEnv;
-  /** Endpoint URL by added latency in ms. */
-  proxies: Record<string, string>;
-  child: ChildProcess;
-}
-
-async function startS3Process(delaysMs: number[]): Promise<S3Process> {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", S3_PROCESS, delaysMs.join(",")], {
-    cwd: benchRoot,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const exited = once(child, "exit").then(([code]) => {
-    throw new Error(`the S3 server process exited with ${code} before it was ready`);
-  });
-  const ready = (async () => {
-    for await (const line of lines) return JSON.parse(line) as Omit<S3Process, "child">;
-    throw new Error("the S3 server process printed nothing");
-  })();
-  const started = await Promise.race([ready, exited]);
-  exited.catch(() => undefined);
-  return { ...started, child };
-}
-
-async function stopS3Process(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  await exited;
-}
+import { startS3Process, stopS3Process } from "../s3-process.js";
 
 /** One PutObject per file, one after another, each body read whole: the simplest uploader. */
 async function sequentialPuts(storage: Storage, dir: string, prefix: string): Promise<void> {
