@@ -216,7 +216,7 @@ export async function reportFromFiles(options: BenchOptions, paths: string[]): P
         stoppedMidway.push(id);
         return [id, { status: "ok", seconds: 0, result: merged.result }];
       }
-      if (id === "first-playable" && withResult.length > 1) {
+      if (id === "first-playable" && withResult.length) {
         // Runs that measured different source lengths (--first-playable-seconds): their sources side by
         // side, each length from the first file that has it. A stopped run's section may hold its
         // sources only; the settings come from a file that has them, and must agree where both do.
