@@ -38,7 +38,7 @@ export const encoderServiceEnv = {
   ),
   CHUNK_MIN_SOURCE_SECONDS: described(
     envInt(30, 0),
-    "Sources at least this long are encoded in chunks spread over every encoder instance, and play before they are READY; shorter ones in one ffmpeg run. `0`: never chunk.",
+    "Sources at least this long are encoded in chunks spread over every encoder instance, and play before they are READY, provided they are also longer than the first chunk plus one full chunk (48 s with the defaults; below that the extra ffmpeg runs cost more than they give back); shorter ones in one ffmpeg run. `0`: never chunk.",
   ),
   CHUNK_SECONDS: described(
     envInt(36, 6, 3600).refine((seconds) => seconds % 6 === 0, "must be a multiple of the 6 s segment length"),
