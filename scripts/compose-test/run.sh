@@ -332,6 +332,9 @@ phase_done "images checked"
 
 phase "compose up -d --scale encoder-service=$SCALE_ENCODERS"
 STACK_UP=1
+# A run that was stopped before its `down -v` leaves its volumes: Postgres would keep that run's
+# password, and this run's migrate would fail with "password authentication failed".
+compose down -v --remove-orphans >/dev/null 2>&1 || true
 compose up -d --no-build --scale "encoder-service=$SCALE_ENCODERS" 2>&1 | sed 's/^/    /'
 phase_done "compose up (until every start)"
 
