@@ -383,7 +383,9 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     });
     const whilePlaying = await status();
     expect(whilePlaying?.status).not.toBe("READY");
-    expect(await page.evaluate(() => window.__aqPlayer!.hls.levels[window.__aqPlayer!.hls.currentLevel]?.details?.live)).toBe(true);
+    // Some loaded level is the growing EVENT playlist (the current level's details may be absent
+    // for a moment right after hls.js switches up a rung, which CI saw once).
+    expect(await page.evaluate(() => window.__aqPlayer!.hls.levels.some((level) => level.details?.live === true))).toBe(true);
 
     // It plays on into segments published after it started, and ends on the VOD playlist (ENDLIST).
     await expect.poll(async () => (await status())?.status, { timeout: 240_000, interval: 500 }).toBe("READY");
