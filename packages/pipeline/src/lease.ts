@@ -1,5 +1,6 @@
 import { holdsLease, releaseLease, renewLease, type Database, type LeaseRef } from "@aq/platform/db";
 import type { Logger } from "@aq/platform/log";
+import { backoffMs, sleep } from "@aq/platform/service";
 
 /** A lease while its work runs: renewed in the database, and a signal that stops the work once it is lost. */
 export interface HeldLease {
@@ -9,7 +10,10 @@ export interface HeldLease {
   readonly lost: boolean;
   /** Checks with the database, right before a step another owner must never see done twice. */
   assertHeld(): Promise<void>;
-  /** Stops renewing and gives the lease up (a no-op if it was lost or already released). */
+  /**
+   * Stops renewing and gives the lease up (a no-op if it was lost or already released); while the
+   * database is unreachable it keeps trying until the lease would have expired by itself.
+   */
   end(): Promise<void>;
 }
 
@@ -68,7 +72,21 @@ export function keepLease(db: Database, ref: LeaseRef, options: { ttlMs: number;
     async end() {
       ended = true;
       clearInterval(timer);
-      if (!controller.signal.aborted) await releaseLease(db, ref);
+      if (controller.signal.aborted) return;
+      // A lease left standing makes the redelivery of this very work (a failed delivery is nakked
+      // right after) find it held and drop itself as a duplicate: the work would wait for the stuck
+      // sweep. So a release the database refused is tried again, until the lease lapses anyway.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await releaseLease(db, ref);
+        } catch (error) {
+          if (performance.now() - confirmedAt > ttlMs) {
+            return log.warn({ videoId: ref.videoId, unit: ref.unit, err: error }, "lease release failed; it has lapsed by now");
+          }
+          log.warn({ videoId: ref.videoId, unit: ref.unit, err: error }, "lease release failed; trying again");
+          await sleep(backoffMs(attempt, { baseMs: 250, maxMs: 2000 }));
+        }
+      }
     },
   };
 }
