@@ -1,7 +1,10 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { explainError } from "@aq/contracts";
+import { PlanVideoDocument, type PlanVideoQuery } from "@aq/graphql-client";
 import { makeTestClip, startServiceProcess, stopChild, type RunningService } from "@aq/devkit";
 import { uploadFile } from "@aq/platform/storage";
 import { startInfrastructure, startTestGateway, type Infrastructure, type TestGateway } from "./harness.js";
@@ -13,52 +16,11 @@ let gw: TestGateway;
 let probe: RunningService | undefined;
 let scratch: string;
 
-const PLAN = `
-  query ($input: PlanVideoInput!) {
-    planVideo(input: $input) {
-      verdict
-      error {
-        code
-        message
-      }
-      source {
-        width
-        height
-        durationSeconds
-        videoCodec
-        audioCodec
-      }
-      renditions {
-        name
-        width
-        height
-        frameRate
-        videoBitrateKbps
-        maxrateKbps
-        audioBitrateKbps
-        bandwidth
-      }
-      ffmpegArgs
-      estimatedCpuSeconds
-      estimatedEncodeSeconds
-      estimatedStoredBytes
-    }
-  }
-`;
-
-interface Plan {
-  verdict: "ACCEPTED" | "REJECTED";
-  error: { code: string; message: string } | null;
-  source: { width: number; height: number; durationSeconds: number; videoCodec: string; audioCodec: string | null } | null;
-  renditions: Array<{ name: string; width: number; height: number; videoBitrateKbps: number; audioBitrateKbps: number | null }>;
-  ffmpegArgs: string[];
-  estimatedCpuSeconds: number | null;
-  estimatedEncodeSeconds: number | null;
-  estimatedStoredBytes: number | null;
-}
+// The operation the generated client sends, so the test reads the schema's fields by their generated types.
+const PLAN = print(PlanVideoDocument);
 
 async function plan(input: Record<string, unknown>) {
-  return gw.graphql<{ planVideo: Plan }>(PLAN, { input });
+  return gw.graphql<PlanVideoQuery>(PLAN, { input });
 }
 
 beforeAll(async () => {
@@ -135,7 +97,13 @@ describe("planVideo", () => {
       const result = await plan({ sourceUrl: `s3://${infra.s3.env.S3_BUCKET}/plans/junk.mp4` });
       const rejected = result.data!.planVideo;
       expect(rejected.verdict).toBe("REJECTED");
-      expect(rejected.error).toEqual({ code: "SOURCE_NOT_MEDIA", message: "source is not a video file ffmpeg can read" });
+      const { summary, nextStep } = explainError("SOURCE_NOT_MEDIA");
+      expect(rejected.error).toEqual({
+        code: "SOURCE_NOT_MEDIA",
+        message: "source is not a video file ffmpeg can read",
+        summary,
+        nextStep,
+      });
       expect(rejected.renditions).toEqual([]);
       expect(rejected.ffmpegArgs).toEqual([]);
       expect(rejected.source).toBeNull();
