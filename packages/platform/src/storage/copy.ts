@@ -1,5 +1,4 @@
 import { CopyObjectCommand } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
 import { AqError, cacheControlFor, contentTypeFor } from "@aq/contracts";
 import type { Logger } from "../log/index.js";
 import { withRetries } from "../service/retry.js";
@@ -7,9 +6,7 @@ import type { Storage } from "./client.js";
 import { describeSafely } from "./describe-safely.js";
 import { MAX_SINGLE_PUT_BYTES } from "./limits.js";
 import { getObjectStream } from "./objects.js";
-import { forEachAtOnce, keyFor, type TreeEntry } from "./upload-directory.js";
-
-const MIB = 1024 * 1024;
+import { forEachAtOnce, keyFor, putStream, type TreeEntry } from "./upload-directory.js";
 
 /**
  * x-amz-copy-source is "bucket/key" percent-encoded (S3 and R2 look the key up decoded; the SDK
@@ -51,19 +48,9 @@ export async function copyObject(storage: Storage, sourceKey: string, targetKey:
   }
   const source = await getObjectStream(storage, sourceKey);
   if (!source) throw new AqError("NOT_FOUND", `object ${sourceKey} does not exist in the bucket`);
-  const upload = new Upload({
-    client: storage.client,
-    params: { Bucket: storage.bucket, Key: targetKey, Body: source.body, ...headers },
-    partSize: 8 * MIB,
-    queueSize: 2,
-    leavePartsOnError: false,
-  });
-  const abort = () => void upload.abort();
-  options.signal?.addEventListener("abort", abort, { once: true });
   try {
-    await upload.done();
+    await putStream(storage, targetKey, source.body, { signal: options.signal });
   } finally {
-    options.signal?.removeEventListener("abort", abort);
     source.body.destroy();
   }
 }

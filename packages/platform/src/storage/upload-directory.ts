@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
 import { readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { Upload } from "@aws-sdk/lib-storage";
@@ -50,16 +51,19 @@ export interface UploadFileOptions {
 
 const MIB = 1024 * 1024;
 
-async function putFileOnce(storage: Storage, localPath: string, key: string, options: UploadFileOptions): Promise<void> {
+/**
+ * PUTs a stream to `key` with the content type and cache headers its name calls for, in parts
+ * when it is large; stopped (and its parts removed) when `signal` aborts.
+ */
+export async function putStream(
+  storage: Storage,
+  key: string,
+  body: Readable,
+  options: { partSizeBytes?: number; signal?: AbortSignal },
+): Promise<void> {
   const upload = new Upload({
     client: storage.client,
-    params: {
-      Bucket: storage.bucket,
-      Key: key,
-      Body: createReadStream(localPath),
-      ContentType: contentTypeFor(key),
-      CacheControl: cacheControlFor(key),
-    },
+    params: { Bucket: storage.bucket, Key: key, Body: body, ContentType: contentTypeFor(key), CacheControl: cacheControlFor(key) },
     partSize: Math.max(5 * MIB, options.partSizeBytes ?? 8 * MIB),
     queueSize: 2,
     leavePartsOnError: false,
@@ -80,7 +84,7 @@ async function putFileOnce(storage: Storage, localPath: string, key: string, opt
 export async function uploadFile(storage: Storage, localPath: string, key: string, options: UploadFileOptions = {}): Promise<void> {
   const attempts = options.attempts ?? 4;
   try {
-    await withRetries(() => putFileOnce(storage, localPath, key, options), {
+    await withRetries(() => putStream(storage, key, createReadStream(localPath), options), {
       attempts,
       baseMs: options.retryBaseMs ?? 500,
       maxMs: 10_000,
