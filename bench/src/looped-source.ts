@@ -55,3 +55,8 @@ export async function videoSource(ctx: BenchContext, input: VideoSourceInput): P
   const { path, spec, description } = await ctx.sources.get(input.spec);
   return { path, description: description.description, seconds: spec.seconds, width: spec.width, height: spec.height, fps: spec.fps };
 }
+
+/** How a section's report names its source and its size. */
+export function sourceFacts(source: LoopedSource): Pick<LoopedSource, "seconds" | "width" | "height" | "fps"> & { source: string } {
+  return { source: source.description, seconds: source.seconds, width: source.width, height: source.height, fps: source.fps };
+}

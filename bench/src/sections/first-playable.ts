@@ -2,14 +2,14 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { stat } from "node:fs/promises";
 import { parse } from "hls-parser";
-import { CompleteUploadDocument, CreateUploadDocument, PlayerDocument, subscribeGraphql, VideoProgressDocument } from "@aq/graphql-client";
+import { CompleteUploadDocument, CreateUploadDocument, PlayerDocument } from "@aq/graphql-client";
 import { closeDatabase, createDatabase, type Database } from "@aq/platform/db";
 import { chunkSettings } from "../chunk-settings.js";
 import { followVideo, secondsBetween, type VideoTimeline } from "../chunk-timeline.js";
 import type { BenchContext } from "../context.js";
 import type { BenchOptions } from "../options.js";
-import { gatewayRequest, wsClient, type GatewayEndpoint } from "../gateway/graphql.js";
-import { videoSource, type LoopedSource } from "../looped-source.js";
+import { followProgress, gatewayRequest, wsClient, type GatewayEndpoint } from "../gateway/graphql.js";
+import { sourceFacts, videoSource, type LoopedSource } from "../looped-source.js";
 import { median, round } from "../measure.js";
 import type { FirstPlayableSection } from "../results.js";
 import { startS3Process, stopS3Process } from "../s3-process.js";
@@ -90,24 +90,12 @@ async function oneRun(
     failPlayable = reject;
   });
   try {
-    const done = new Promise<void>((resolve, reject) => {
-      subscribeGraphql(
-        client,
-        VideoProgressDocument,
-        { id },
-        {
-          next: ({ videoProgress: event }) => {
-            if (event.playable && playableEventAt === null) {
-              playableEventAt = Date.now();
-              markPlayable();
-            }
-            if (event.status === "READY") readyAt ??= Date.now();
-            if (event.error) reject(new Error(`video ${id} ended ${event.status}: ${event.error.code}: ${event.error.message}`));
-          },
-          error: reject,
-          complete: () => resolve(),
-        },
-      );
+    const done = followProgress(client, id, (event) => {
+      if (event.playable && playableEventAt === null) {
+        playableEventAt = Date.now();
+        markPlayable();
+      }
+      if (event.status === "READY") readyAt ??= Date.now();
     });
     done.catch(failPlayable);
     await putFile(file, upload);
@@ -184,11 +172,7 @@ function summary(
   runs: FirstPlayableSection["sources"][number]["runs"],
 ): FirstPlayableSection["sources"][number] {
   return {
-    source: source.description,
-    seconds: source.seconds,
-    width: source.width,
-    height: source.height,
-    fps: source.fps,
+    ...sourceFacts(source),
     chunks,
     runs,
     firstPlayable: spread(runs.map((r) => r.firstPlayableSeconds)),

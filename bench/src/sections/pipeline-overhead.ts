@@ -5,14 +5,8 @@ import { performance } from "node:perf_hooks";
 import { Readable } from "node:stream";
 import { encodeVideo } from "@aq/media";
 import type { BenchContext } from "../context.js";
-import {
-  CompleteUploadDocument,
-  CreateUploadDocument,
-  subscribeGraphql,
-  VideoProgressDocument,
-  type CreateUploadMutation,
-} from "@aq/graphql-client";
-import { gatewayRequest, wsClient, type GatewayEndpoint } from "../gateway/graphql.js";
+import { CompleteUploadDocument, CreateUploadDocument, type CreateUploadMutation } from "@aq/graphql-client";
+import { followProgress, gatewayRequest, wsClient, type GatewayEndpoint } from "../gateway/graphql.js";
 import { alternation, median, round } from "../measure.js";
 import type { PipelineSection } from "../results.js";
 import type { StackSession } from "../stack-session.js";
@@ -50,21 +44,7 @@ export async function sendThroughGateway(endpoint: GatewayEndpoint, file: string
   const client = wsClient(endpoint);
   try {
     // Subscribed before the upload completes, so every status change is seen.
-    const done = new Promise<void>((resolve, reject) => {
-      subscribeGraphql(
-        client,
-        VideoProgressDocument,
-        { id },
-        {
-          next: ({ videoProgress: event }) => {
-            mark(event.status);
-            if (event.error) reject(new Error(`video ${id} ended ${event.status}: ${event.error.code}: ${event.error.message}`));
-          },
-          error: reject,
-          complete: () => resolve(),
-        },
-      );
-    });
+    const done = followProgress(client, id, (event) => mark(event.status));
     await putFile(file, upload);
     mark("PUT_DONE");
     await gatewayRequest(endpoint, CompleteUploadDocument, { id });

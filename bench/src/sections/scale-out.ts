@@ -10,7 +10,7 @@ import { createStorage, uploadFile } from "@aq/platform/storage";
 import { chunkSettings } from "../chunk-settings.js";
 import { followVideo, secondsBetween, type VideoTimeline } from "../chunk-timeline.js";
 import type { BenchContext } from "../context.js";
-import { videoSource } from "../looped-source.js";
+import { sourceFacts, videoSource } from "../looped-source.js";
 import { median, round } from "../measure.js";
 import type { ScaleOutSection } from "../results.js";
 import { startS3Process, stopS3Process } from "../s3-process.js";
@@ -179,11 +179,7 @@ export async function runScaleOut(ctx: BenchContext): Promise<ScaleOutSection> {
   const [one, two] = [readyOf(encoders[0]!), readyOf(encoders[1]!)];
   const settings = chunkSettings(chunkEnv);
   return {
-    source: source.description,
-    seconds: source.seconds,
-    width: source.width,
-    height: source.height,
-    fps: source.fps,
+    ...sourceFacts(source),
     chunkSettings: settings,
     cores,
     placement:
