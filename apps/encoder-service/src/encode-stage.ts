@@ -2,13 +2,14 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { publishProgress } from "@aq/platform/bus";
 import type { ErrorValue } from "@aq/contracts";
-import { beginAttempt, releaseAttempt, setVideoProgress, transitionVideo, type LeaseRef, type VideoRow } from "@aq/platform/db";
+import { beginAttempt, getChunks, releaseAttempt, setVideoProgress, transitionVideo, type LeaseRef, type VideoRow } from "@aq/platform/db";
 import { AqError, downloadName, ENCODE_ATTEMPTS, isAqError, stagedOutputPrefix, toErrorValue } from "@aq/contracts";
 import { encodeTimeoutMs, encodeVideo, FFMPEG_LOG_NAME, makeAssets, type EncodeProgress } from "@aq/media";
 import { deletePrefixWithRetries, downloadObject, listLocalTree, uploadDirectory, type TreeEntry } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 import { assertRoomToEncode } from "@aq/pipeline";
 import { attemptDir, sourceCopyPath, videoWorkDir } from "@aq/pipeline";
+import { chunkedStep, makeChunkedAssets } from "./chunk-finish.js";
 import { isChunked, planChunkedEncode, type ChunkingOptions } from "./chunk-planner.js";
 import { keepLog } from "./job-log.js";
 
@@ -23,7 +24,9 @@ export interface EncodeStageOptions {
 /**
  * encoding -> encoded | failed_encoding, under the stage's lease (the runner took it and moved
  * the video from probed). The stored plan is encoded; a long source is instead planned into
- * chunk jobs (chunk-planner.ts) that every encoder instance takes up (chunk-stage.ts). Each attempt runs in a directory of its
+ * chunk jobs (chunk-planner.ts) that every encoder instance takes up (chunk-stage.ts); once they
+ * are all done the fan-in hands the video back here and its assets are made (chunk-finish.ts),
+ * with the attempts, lease and failure of any encode. Each attempt runs in a directory of its
  * own with its own ffmpeg log, kept locally and copied to the bucket (logs/<id>/) for operators.
  */
 export async function runEncodeStage(
@@ -34,6 +37,13 @@ export async function runEncodeStage(
 ): Promise<void> {
   const { db, log } = deps;
   const { video, lease } = delivery;
+  const chunked = isChunked(video, options.chunking);
+  const chunks = video.chunkSource ? await getChunks(db, videoId) : [];
+  const step = chunked ? chunkedStep(video, chunks) : null;
+  if (step === "wait") {
+    log.info({ videoId }, "encode: chunks still running; nothing to do");
+    return;
+  }
   try {
     await assertRoomToEncode(deps.workDir, video, options.diskReserveBytes);
   } catch (error) {
@@ -42,7 +52,6 @@ export async function runEncodeStage(
     return;
   }
   const source = sourceCopyPath(deps.workDir, videoId);
-  const chunked = isChunked(video, options.chunking);
   // A chunked video planned before reads its normalized source from the bucket.
   if (!video.chunkSource) await ensureSourceCopy(deps, video, source, lease.ref);
 
@@ -59,7 +68,24 @@ export async function runEncodeStage(
     await mkdir(dir, { recursive: true });
     const outDir = join(dir, "hls", videoId);
     try {
-      if (chunked) {
+      if (step === "finish") {
+        const assets = await makeChunkedAssets(deps, video, chunks, delivery, { dir, concurrency: options.stageConcurrency });
+        const logLocation = await keepLog(deps, videoId, `encode-assets-attempt-${attempt}.log`, join(dir, FFMPEG_LOG_NAME));
+        const recorded = await transitionVideo(db, {
+          id: videoId,
+          from: "encoding",
+          to: "encoded",
+          set: { assets, progress: 100, logLocation, errorCode: null, errorMessage: null },
+          detail: `${chunks.length} chunks`,
+          lease: lease.ref,
+          releaseLease: true,
+        });
+        if (!recorded) return log.warn({ videoId, attempt }, "encode: lease lost before the assets were recorded; the new owner decides");
+        await rm(videoWorkDir(deps.workDir, videoId), { recursive: true, force: true });
+        log.info({ videoId, attempt, chunks: chunks.length }, "encode: chunked output finished with its assets");
+        return;
+      }
+      if (step === "plan") {
         const queued = await planChunkedEncode(deps, video, delivery, { source, dir }, options.chunking);
         if (!queued) log.warn({ videoId, attempt }, "encode: lease lost before the chunks were queued; the new owner decides");
         await keepLog(deps, videoId, `encode-plan-attempt-${attempt}.log`, join(dir, FFMPEG_LOG_NAME));

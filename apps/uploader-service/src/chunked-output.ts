@@ -1,17 +1,17 @@
-import { AqError, MASTER_PLAYLIST } from "@aq/contracts";
-import { getChunks } from "@aq/platform/db";
+import { AqError, assetFiles, MASTER_PLAYLIST } from "@aq/contracts";
+import { getChunks, type VideoRow } from "@aq/platform/db";
 import { listPrefix, videoPrefix } from "@aq/platform/storage";
 import type { StageDeps } from "@aq/pipeline";
 
 /**
  * The store stage's check of a chunked encode, whose encoders put the output in the bucket: the
- * listing under videos/<id>/ is exactly the master, one playlist per rung and every segment the
- * chunk rows recorded, each segment with the size recorded. Throws UPLOAD_MISMATCH naming every
- * difference.
+ * listing under videos/<id>/ is exactly the master, one playlist per rung, every segment the
+ * chunk rows recorded, each segment with the size recorded, and every file of the row's assets
+ * manifest (images/, download/). Throws UPLOAD_MISMATCH naming every difference.
  */
-export async function verifyChunkedOutput(deps: StageDeps, videoId: string): Promise<void> {
-  const prefix = videoPrefix(videoId);
-  const chunks = await getChunks(deps.db, videoId);
+export async function verifyChunkedOutput(deps: StageDeps, video: VideoRow): Promise<void> {
+  const prefix = videoPrefix(video.id);
+  const chunks = await getChunks(deps.db, video.id);
   const expected = new Map<string, number | null>([[prefix + MASTER_PLAYLIST, null]]);
   for (const chunk of chunks) {
     for (const rendition of chunk.renditions ?? []) {
@@ -19,6 +19,9 @@ export async function verifyChunkedOutput(deps: StageDeps, videoId: string): Pro
       for (const segment of rendition.segments) expected.set(prefix + segment.uri, segment.bytes);
     }
   }
+  // The assets the encoder made once the chunks were done (their sizes were checked when it put them there; the download's is on the row).
+  if (video.assets) for (const path of assetFiles(video.assets)) expected.set(prefix + path, null);
+  if (video.assets?.download) expected.set(prefix + video.assets.download.path, video.assets.download.bytes);
   const problems: string[] = [];
   const notDone = chunks.filter((c) => c.status !== "done").map((c) => c.index);
   if (notDone.length || chunks.length === 0) problems.push(`chunks not done: ${notDone.join(", ") || "none recorded"}`);
@@ -29,7 +32,7 @@ export async function verifyChunkedOutput(deps: StageDeps, videoId: string): Pro
     else if (bytes !== null && size !== bytes) problems.push(`wrong size: ${key} (${size} bytes in the bucket, ${bytes} recorded)`);
     listed.delete(key);
   }
-  for (const key of listed.keys()) problems.push(`not recorded by any chunk: ${key}`);
+  for (const key of listed.keys()) problems.push(`not recorded by any chunk or the assets: ${key}`);
   if (problems.length) {
     throw new AqError(
       "UPLOAD_MISMATCH",

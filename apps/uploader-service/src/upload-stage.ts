@@ -29,11 +29,11 @@ export async function runUploadStage(
   if (delivery.video.chunkCount !== null) {
     // A chunked encode's output is in the bucket already (its encoders put it there): check it, clean up.
     try {
-      await verifyChunkedOutput(deps, videoId);
+      await verifyChunkedOutput(deps, delivery.video);
     } catch (error) {
       if (delivery.signal.aborted || !isAqError(error)) throw error;
       if (await finish("failed_upload", { errorCode: error.code, errorMessage: error.message }, error.code)) {
-        log.error({ videoId, code: error.code }, "store: the chunked output in the bucket is not what the chunks recorded");
+        log.error({ videoId, code: error.code }, "store: the chunked output in the bucket is not what was recorded");
       }
       return;
     }

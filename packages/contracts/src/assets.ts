@@ -49,6 +49,20 @@ export interface VideoAssets {
   download?: { path: string; rendition: string; bytes: number };
 }
 
+/** The JPEGs a manifest names under images/: the poster, every thumbnail and every storyboard sheet. */
+export function imageJpegs(assets: Omit<VideoAssets, "download">): string[] {
+  return [
+    assets.poster.path,
+    ...assets.thumbnails.times.map((_, i) => thumbnailFile(i)),
+    ...Array.from({ length: assets.storyboard.sheets }, (_, i) => `${IMAGES_DIR}/${storyboardSheetName(i)}`),
+  ];
+}
+
+/** Every file a manifest names, relative to videos/<id>/: the images, the storyboard's WebVTT and the download. */
+export function assetFiles(assets: VideoAssets): string[] {
+  return [...imageJpegs(assets), assets.storyboard.path, ...(assets.download ? [assets.download.path] : [])];
+}
+
 /** The index of the thumbnail nearest a time (times ascending, at least one). */
 export function nearestThumbnail(times: readonly number[], timeSeconds: number): number {
   let best = 0;

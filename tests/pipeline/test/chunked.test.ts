@@ -1,12 +1,25 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chunkLogName, logKey, playableEventSchema, playableSubject } from "@aq/contracts";
+import {
+  assetFiles,
+  chunkLogName,
+  downloadFile,
+  downloadName,
+  IMAGES_DIR,
+  logKey,
+  playableEventSchema,
+  playableSubject,
+  POSTER_FILE,
+  STORYBOARD_VTT,
+  storyboardSheetName,
+  thumbnailFile,
+} from "@aq/contracts";
 import { getChunks, getVideo, getVideoHistory } from "@aq/platform/db";
 import { deletePrefix, downloadObject, getObjectStream, headObject, listPrefix, uploadFile } from "@aq/platform/storage";
 import { retryVideo } from "@aq/pipeline";
 import { makeTestClip, startServiceProcess, stopChild, waitFor, type RunningService } from "@aq/devkit";
-import { startPipelineStack, submitVideo, waitForStatus, type PipelineStack } from "./harness.js";
+import { startPipelineStack, submitVideo, VIDEO_OUTPUT_KEY, waitForStatus, type PipelineStack } from "./harness.js";
 
 /**
  * Chunked encoding with every service on its own disk: the probe, two encoders and the uploader
@@ -69,11 +82,11 @@ afterAll(async () => {
 });
 
 describe("chunked encoding", () => {
-  it("plays before READY, shares the chunks between two encoders, and ends in the guide's exact layout", async () => {
+  it("plays before READY, shares the chunks between two encoders, and ends in the guide's exact layout with its assets", async () => {
     const id = "chunked";
     const playableSub = stack.nc.subscribe(playableSubject(id));
     await stack.nc.flush();
-    await submitVideo(stack, clip, id);
+    await submitVideo(stack, clip, id, { mp4Download: true });
 
     // Playable: announced once, while the video is still encoding, with the master and the
     // first segments of every rung in the bucket and growing EVENT playlists.
@@ -101,10 +114,26 @@ describe("chunked encoding", () => {
     expect(video.chunkCount).toBe(4);
     expect(video.renditions?.map((r) => r.name)).toEqual(["240p", "360p"]);
 
-    // Exactly the guide's layout: the master, one playlist per rung, segments numbered from 000.
+    // Exactly the guide's layout (the master, one playlist per rung, segments numbered from 000)
+    // and beside it the assets a single run makes: images/ and the MP4 download asked for, each
+    // file the manifest on the row names, no other.
+    const assets = video.assets!;
+    expect(assets.poster.path).toBe(POSTER_FILE);
+    expect(assets.storyboard.path).toBe(STORYBOARD_VTT);
+    expect(assets.thumbnails.times.length).toBeGreaterThan(0);
+    expect(assets.download).toMatchObject({ path: downloadFile(downloadName(id, id)), rendition: "360p" });
     const keys = (await listPrefix(stack.s3.storage, prefix)).map((o) => o.key.slice(prefix.length)).sort();
     const segments = (rung: string) => [0, 1, 2, 3].map((n) => `segments/${rung}_00${n}.ts`);
-    expect(keys).toEqual(["240p.m3u8", "360p.m3u8", "master.m3u8", ...segments("240p"), ...segments("360p")].sort());
+    expect(keys).toEqual(["240p.m3u8", "360p.m3u8", "master.m3u8", ...segments("240p"), ...segments("360p"), ...assetFiles(assets)].sort());
+    for (const key of keys) expect(key).toMatch(VIDEO_OUTPUT_KEY);
+    const contentType = async (path: string) => (await headObject(stack.s3.storage, prefix + path))?.contentType;
+    expect(await contentType(POSTER_FILE)).toBe("image/jpeg");
+    expect(await contentType(thumbnailFile(0))).toBe("image/jpeg");
+    expect(await contentType(`${IMAGES_DIR}/${storyboardSheetName(0)}`)).toBe("image/jpeg");
+    expect(await contentType(STORYBOARD_VTT)).toMatch(/^text\/vtt/);
+    expect(await contentType(assets.download!.path)).toBe("video/mp4");
+    expect((await headObject(stack.s3.storage, prefix + assets.download!.path))?.size).toBe(assets.download!.bytes);
+    expect(await text(prefix + STORYBOARD_VTT)).toMatch(/^WEBVTT/);
     for (const rung of ["240p", "360p"]) {
       const playlist = await text(`${prefix}${rung}.m3u8`);
       expect(playlist).toContain("#EXT-X-PLAYLIST-TYPE:VOD");
@@ -177,13 +206,14 @@ describe("chunked encoding", () => {
 
     await uploadFile(stack.s3.storage, saved, normalizedKey);
     await retryVideo(stack.db, id, { stuckAfterSeconds: 900 });
-    expect((await waitForStatus(stack, id)).status).toBe("ready");
+    const ready = await waitForStatus(stack, id);
+    expect(ready.status).toBe("ready");
     const after = await getChunks(stack.db, id);
     expect(after.every((c) => c.status === "done")).toBe(true);
     // Chunks done before the failure were not encoded again.
     for (const index of doneBefore) expect(after[index]?.attempts).toBe(1);
     const keys = (await listPrefix(stack.s3.storage, `videos/${id}/`)).map((o) => o.key);
-    expect(keys).toHaveLength(3 + 2 * 4);
+    expect(keys).toHaveLength(3 + 2 * 4 + assetFiles(ready.assets!).length);
   });
 
   it("redoes once the chunk of an encoder killed mid-chunk, on the other encoder, with no segment missing or doubled", async () => {
@@ -202,7 +232,8 @@ describe("chunked encoding", () => {
     );
     a!.child.kill("SIGKILL");
 
-    expect((await waitForStatus(stack, id)).status).toBe("ready");
+    const ready = await waitForStatus(stack, id);
+    expect(ready.status).toBe("ready");
     const chunks = await getChunks(stack.db, id);
     expect(chunks.every((c) => c.status === "done")).toBe(true);
     const redone = chunks[victim]!;
@@ -212,7 +243,9 @@ describe("chunked encoding", () => {
     const prefix = `videos/${id}/`;
     const keys = (await listPrefix(stack.s3.storage, prefix)).map((o) => o.key.slice(prefix.length)).sort();
     const segments = (rung: string) => [0, 1, 2, 3].map((n) => `segments/${rung}_00${n}.ts`);
-    expect(keys).toEqual(["240p.m3u8", "360p.m3u8", "master.m3u8", ...segments("240p"), ...segments("360p")].sort());
+    expect(keys).toEqual(
+      ["240p.m3u8", "360p.m3u8", "master.m3u8", ...segments("240p"), ...segments("360p"), ...assetFiles(ready.assets!)].sort(),
+    );
     for (const rung of ["240p", "360p"]) {
       expect((await text(`${prefix}${rung}.m3u8`)).split("\n").filter((l) => l.startsWith("segments/"))).toEqual(segments(rung));
     }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stagedOutputPrefix, uploadPrefix, videoPrefix, workPrefix } from "@aq/contracts";
+import { assetFiles, stagedOutputPrefix, uploadPrefix, videoPrefix, workPrefix } from "@aq/contracts";
 import { getChunks } from "@aq/platform/db";
 import { getObjectStream, listPrefix } from "@aq/platform/storage";
 import {
@@ -143,10 +143,10 @@ describe.skipIf(!asRoot)("services on separate hosts", () => {
     expect(master).toContain("240p.m3u8");
     expect(master).toContain("360p.m3u8");
 
-    // The chunked one: exactly the guide's layout, every chunk done once.
+    // The chunked one: exactly the guide's layout and its assets' files, every chunk done once.
     const segments = (rung: string) => [0, 1, 2, 3].map((n) => `segments/${rung}_00${n}.ts`);
     expect(await keysUnder(videoPrefix("hosts-chunked"))).toEqual(
-      ["240p.m3u8", "360p.m3u8", "master.m3u8", ...segments("240p"), ...segments("360p")].sort(),
+      ["240p.m3u8", "360p.m3u8", "master.m3u8", ...segments("240p"), ...segments("360p"), ...assetFiles(chunked.assets!)].sort(),
     );
     for (const rung of ["240p", "360p"]) {
       const playlist = await text(`${videoPrefix("hosts-chunked")}${rung}.m3u8`);

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, open, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { AqError, IMAGES_DIR, POSTER_FILE, STORYBOARD_VTT, storyboardSheetName, thumbnailFile, type VideoAssets } from "@aq/contracts";
+import { AqError, IMAGES_DIR, imageJpegs, POSTER_FILE, STORYBOARD_VTT, type VideoAssets } from "@aq/contracts";
 import { runFfmpeg } from "../ffmpeg-process.js";
 import { playlistName } from "../hls-playlists.js";
 import { fileArg } from "../input-safety.js";
@@ -131,11 +131,7 @@ async function isJpeg(path: string): Promise<boolean> {
 export async function verifyImages(outDir: string, assets: Omit<VideoAssets, "download">): Promise<void> {
   const problems: string[] = [];
   if (assets.thumbnails.times.length === 0) problems.push("no thumbnails were made");
-  const jpegs = [
-    assets.poster.path,
-    ...assets.thumbnails.times.map((_, i) => thumbnailFile(i)),
-    ...Array.from({ length: assets.storyboard.sheets }, (_, i) => `${IMAGES_DIR}/${storyboardSheetName(i)}`),
-  ];
+  const jpegs = imageJpegs(assets);
   for (const path of jpegs) if (!(await isJpeg(join(outDir, path)))) problems.push(`${path} is missing or not a JPEG`);
   const vtt = await readFile(join(outDir, assets.storyboard.path), "utf8").catch(() => "");
   if (!vtt.startsWith("WEBVTT")) problems.push(`${assets.storyboard.path} is missing or not WebVTT`);

@@ -23,7 +23,7 @@ import {
   type VideoChunkRow,
   type VideoRow,
 } from "./schema.js";
-import { transitionWithin, type Tx } from "./videos.js";
+import { announceToStageWithin, transitionWithin, type Tx } from "./videos.js";
 
 /** A chunk's time range, as the media core's planChunks gives it (extra fields are ignored). */
 export interface ChunkRange {
@@ -196,7 +196,7 @@ export interface PublishedPlaylists {
   /** The playlists now list this many chunks (never fewer than before). */
   publishedChunks: number;
   playableSeconds: number;
-  /** Set when the final playlists and master are written: the video moves on to `encoded`. */
+  /** Set when the final playlists and master are written: the encoder stage is asked to finish the video. */
   renditions?: StoredRendition[];
 }
 
@@ -212,7 +212,8 @@ export interface ChunkRecorded {
  * in the same transaction and holding the video's row lock, lets `publish` write the playlists
  * for the done prefix: the lock orders the writers, so a shorter playlist never replaces a longer
  * one. The first publication makes the video playable (a `playable` event); the one that lists
- * every chunk moves the video to `encoded`. If anything fails, nothing is recorded and the chunk's
+ * every chunk records the renditions and announces the video, still `encoding`, to the encoder
+ * stage again, which makes its assets and moves it to `encoded`. If anything fails, nothing is recorded and the chunk's
  * job is redelivered. Returns null when the lease was lost or the video is no longer encoding.
  */
 export async function completeChunk(
@@ -273,13 +274,15 @@ export async function completeChunk(
       });
     }
     if (published.renditions) {
-      await transitionWithin(tx, {
-        id: lease.videoId,
-        from: "encoding",
-        to: "encoded",
-        set: { renditions: published.renditions, progress: 100, errorCode: null, errorMessage: null },
-        detail: `${chunks.length} chunks`,
-      });
+      // The video stays `encoding`: its assets (images, the MP4 download) are still to be made, by
+      // the encoder stage (apps/encoder-service chunk-finish.ts) under its own lease, with a fresh
+      // attempt budget, so that a failure there is retried and fails the video like any encode's.
+      const [row] = await tx
+        .update(videos)
+        .set({ renditions: published.renditions, attempts: 0, progress: 100, updatedAt: new Date() })
+        .where(eq(videos.id, lease.videoId))
+        .returning();
+      await announceToStageWithin(tx, row!, "encoder", `${chunks.length} chunks done: assets to make`);
     }
     return { progress, published };
   });

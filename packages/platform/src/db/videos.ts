@@ -1,5 +1,13 @@
 import { and, asc, desc, eq, exists, inArray, isNull, lt, ne, notExists, or, sql } from "drizzle-orm";
-import { statusSubject, type CaptionTrack, type ErrorValue, type StatusEvent, type VideoStatus } from "@aq/contracts";
+import {
+  statusSubject,
+  WORK_CONSUMERS,
+  type CaptionTrack,
+  type ErrorValue,
+  type StatusEvent,
+  type VideoStatus,
+  type WorkerName,
+} from "@aq/contracts";
 import type { Database } from "./client.js";
 import { clearExpiredLease, holdsLease, leaseIs, releaseLease, type LeaseRef } from "./leases.js";
 import {
@@ -185,6 +193,17 @@ export async function republishStatus(db: Database, row: VideoRow, detail: strin
       .where(and(eq(videos.id, row.id), eq(videos.status, row.status)));
     await tx.insert(outbox).values({ subject: statusSubject(row.id, row.status), payload: { ...statusEvent(row, null), detail } });
   });
+}
+
+/**
+ * Hands a video that stays in its status to a stage's queue: the event the stage's consumer waits
+ * for (the subject of its queue status, as the previous stage's status change sends it), carrying
+ * the video's current status, so a subscriber following the video sees no status it is not in and
+ * no history row is written. In the caller's transaction.
+ */
+export async function announceToStageWithin(tx: Tx, row: VideoRow, worker: WorkerName, detail: string): Promise<void> {
+  const subject = statusSubject(row.id, WORK_CONSUMERS[worker].status);
+  await tx.insert(outbox).values({ subject, payload: { ...statusEvent(row, null), detail } });
 }
 
 /** Counts a new attempt at the current stage; returns the attempt number, or null if the status moved on or the lease was lost. */

@@ -84,7 +84,7 @@ describe("chunk rows", () => {
     expect(video?.chunkSource?.normalizedKey).toBe(SOURCE.normalizedKey);
   });
 
-  it("publishes the done prefix in order, makes the video playable once, and moves it to encoded with the last chunk", async () => {
+  it("publishes the done prefix in order, makes the video playable once, and hands it back to the encoder stage with the last chunk", async () => {
     const { db } = database;
     await plannedVideo("chf");
     await published();
@@ -113,22 +113,26 @@ describe("chunk rows", () => {
     expect((await published()).map((m) => m.subject)).toEqual(["aq.playable.chf"]);
     await finish(2);
     expect(prefixes).toEqual([2, 3]);
-    const encoded = await getVideo(db, "chf");
-    expect(encoded?.status).toBe("encoded");
-    expect(encoded?.renditions?.[0]?.name).toBe("240p");
+    // Still encoding, its assets to make: the renditions recorded, a fresh attempt budget, and the
+    // encoder's queue event carrying the current status (no status change, no history row).
+    const done = await getVideo(db, "chf");
+    expect(done?.status).toBe("encoding");
+    expect(done?.renditions?.[0]?.name).toBe("240p");
+    expect(done?.attempts).toBe(0);
     // The playable event is not announced twice.
-    expect((await published()).map((m) => m.subject)).toEqual(["aq.video.chf.encoded"]);
+    const announced = await published();
+    expect(announced.map((m) => m.subject)).toEqual(["aq.video.chf.probed"]);
+    expect(announced[0]?.payload).toMatchObject({ videoId: "chf", status: "encoding" });
     // Becoming playable is a history entry of its own, in order with the status changes (the
     // webhook fan-out reads it there), which the status history leaves out.
     const { rows } = await db.$client.query<{ kind: string; to_status: string; detail: string | null }>(
       "select kind, to_status, detail from video_status_history where video_id = 'chf' order by id",
     );
-    expect(rows.slice(-3)).toEqual([
+    expect(rows.slice(-2)).toEqual([
       { kind: "status", to_status: "encoding", detail: null },
       { kind: "playable", to_status: "encoding", detail: "playable: 24.0 s" },
-      { kind: "status", to_status: "encoded", detail: "3 chunks" },
     ]);
-    expect((await getVideoHistory(db, "chf")).map((h) => h.toStatus).slice(-2)).toEqual(["encoding", "encoded"]);
+    expect((await getVideoHistory(db, "chf")).map((h) => h.toStatus).slice(-2)).toEqual(["probed", "encoding"]);
   });
 
   it("a chunk that fails for good fails the video with its error and log, and a chunk lease lost records nothing", async () => {
