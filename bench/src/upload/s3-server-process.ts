@@ -23,6 +23,11 @@ function startDelayProxy(target: URL, delayMs: number): Promise<{ url: string; s
         if (!res.headersSent) res.writeHead(502);
         res.end(`proxy: ${error.message}`);
       });
+      // A client that goes away mid-answer (an encoder stopped while ffmpeg streams its source)
+      // takes its upstream request with it: left open, s3rver's close would wait for it forever.
+      res.once("close", () => {
+        if (!res.writableFinished) upstream.destroy();
+      });
       req.pipe(upstream);
     }, delayMs);
   });
@@ -39,7 +44,10 @@ const s3 = await startS3Server({ bucket: "aq-bench", strict: false });
 const proxies = await Promise.all(delays.map(async (ms) => ({ ms, ...(await startDelayProxy(new URL(s3.env.S3_ENDPOINT), ms)) })));
 process.stdout.write(`${JSON.stringify({ env: s3.env, proxies: Object.fromEntries(proxies.map((p) => [String(p.ms), p.url])) })}\n`);
 process.once("SIGTERM", () => {
-  for (const proxy of proxies) proxy.server.close();
+  for (const proxy of proxies) {
+    proxy.server.close();
+    proxy.server.closeAllConnections();
+  }
   s3.stop().then(
     () => process.exit(0),
     (error: unknown) => {
