@@ -165,12 +165,38 @@ describe("captions", () => {
     expect(await listPrefix(gw.storage, `${prefix}captions/`)).toEqual([]);
   });
 
-  it("refuses captions for a video that is not READY, and a bad language tag", async () => {
-    const pending = `${id}-pending`;
-    await insertVideo(gw.db, { id: pending, status: "encoding", sourceKind: "upload", sourceLocation: `uploads/${pending}/source` });
+  it("keeps a caption completed before READY as pending, shows it, and refuses a failed video and a bad language tag", async () => {
+    const encoding = `${id}-encoding`;
+    await insertVideo(gw.db, { id: encoding, status: "encoding", sourceKind: "upload", sourceLocation: `uploads/${encoding}/source` });
+    await upload("en", SRT, encoding);
+    const kept = await gw.graphql<{
+      completeCaptionUpload: { captions: unknown[]; pendingCaptions: { language: string; label: string; error: unknown }[] };
+    }>(
+      `mutation($id: ID!) {
+        completeCaptionUpload(videoId: $id, language: "en", label: "English") { captions { language } pendingCaptions { language label error { code } } }
+      }`,
+      { id: encoding },
+    );
+    expect(kept.errors).toBeUndefined();
+    expect(kept.data!.completeCaptionUpload).toEqual({
+      captions: [],
+      pendingCaptions: [{ language: "en", label: "English", error: null }],
+    });
+    expect((await listPrefix(gw.storage, `videos/${encoding}/captions/`)).map((o) => o.key)).toEqual([
+      `videos/${encoding}/captions/.pending-en.vtt`,
+    ]);
+    const removed = await gw.graphql<{ removeCaption: { pendingCaptions: unknown[] } }>(
+      `mutation($id: ID!) { removeCaption(videoId: $id, language: "en") { pendingCaptions { language } } }`,
+      { id: encoding },
+    );
+    expect(removed.data?.removeCaption.pendingCaptions).toEqual([]);
+    expect(await listPrefix(gw.storage, `videos/${encoding}/captions/`)).toEqual([]);
+
+    const failed = `${id}-failed`;
+    await insertVideo(gw.db, { id: failed, status: "failed_encoding", sourceKind: "upload", sourceLocation: `uploads/${failed}/source` });
     const add = `mutation($input: AddCaptionInput!) { addCaption(input: $input) { upload { url } } }`;
-    const notReady = await gw.graphql(add, { input: { videoId: pending, language: "en", sizeBytes: 10 } });
-    expect(notReady.errors?.[0]?.extensions).toMatchObject({ aqCode: "VIDEO_NOT_READY" });
+    const refused = await gw.graphql(add, { input: { videoId: failed, language: "en", sizeBytes: 10 } });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", aqCode: "VIDEO_FAILED" });
     const badTag = await gw.graphql(add, { input: { videoId: id, language: "../en", sizeBytes: 10 } });
     expect(badTag.errors?.[0]?.extensions).toMatchObject({ aqCode: "INVALID_INPUT" });
   });

@@ -1,4 +1,4 @@
-import { AqError, assetFiles, MASTER_PLAYLIST } from "@aq/contracts";
+import { AqError, assetFiles, CAPTIONS_DIR, MASTER_PLAYLIST } from "@aq/contracts";
 import { getChunks, type VideoRow } from "@aq/platform/db";
 import { listPrefix, videoPrefix } from "@aq/platform/storage";
 import type { StageDeps } from "@aq/pipeline";
@@ -7,7 +7,8 @@ import type { StageDeps } from "@aq/pipeline";
  * The store stage's check of a chunked encode, whose encoders put the output in the bucket: the
  * listing under videos/<id>/ is exactly the master, one playlist per rung, every segment the
  * chunk rows recorded, each segment with the size recorded, and every file of the row's assets
- * manifest (images/, download/). Throws UPLOAD_MISMATCH naming every difference.
+ * manifest (images/, download/), caption files aside. Throws UPLOAD_MISMATCH naming every
+ * difference.
  */
 export async function verifyChunkedOutput(deps: StageDeps, video: VideoRow): Promise<void> {
   const prefix = videoPrefix(video.id);
@@ -25,7 +26,9 @@ export async function verifyChunkedOutput(deps: StageDeps, video: VideoRow): Pro
   const problems: string[] = [];
   const notDone = chunks.filter((c) => c.status !== "done").map((c) => c.index);
   if (notDone.length || chunks.length === 0) problems.push(`chunks not done: ${notDone.join(", ") || "none recorded"}`);
-  const listed = new Map((await listPrefix(deps.storage, prefix)).map((o) => [o.key, o.size]));
+  // Caption files completed before READY wait under captions/: they are not the encode's.
+  const captions = `${prefix}${CAPTIONS_DIR}/`;
+  const listed = new Map((await listPrefix(deps.storage, prefix)).filter((o) => !o.key.startsWith(captions)).map((o) => [o.key, o.size]));
   for (const [key, bytes] of expected) {
     const size = listed.get(key);
     if (size === undefined) problems.push(`missing: ${key}`);

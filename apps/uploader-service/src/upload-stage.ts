@@ -1,8 +1,8 @@
 import { transitionVideo } from "@aq/platform/db";
-import { isAqError, stagedOutputPrefix, toErrorValue } from "@aq/contracts";
+import { CAPTIONS_DIR, isAqError, stagedOutputPrefix, toErrorValue } from "@aq/contracts";
 import { copyTree, deletePrefixWithRetries, uploadPrefix, verifyListing, videoPrefix, workPrefix } from "@aq/platform/storage";
 import { verifyChunkedOutput } from "./chunked-output.js";
-import type { DeliveryContext, StageDeps } from "@aq/pipeline";
+import { publishPendingCaptions, type DeliveryContext, type StageDeps } from "@aq/pipeline";
 
 export interface UploadStageOptions {
   /** Objects copied at once. */
@@ -12,8 +12,11 @@ export interface UploadStageOptions {
 /**
  * uploading -> ready | failed_upload, under the stage's lease (the runner took it and moved the
  * video from encoded). Nothing staged is deleted until the listing under videos/<id>/ matches
- * what the encoder staged; then the original upload and the staged files go (the guide,
- * docs/encoding-guide.md §8). The uploader keeps nothing on its own disk.
+ * what the encoder staged; then caption tracks completed before READY are published (a failure
+ * there is logged and recorded on the track, never the video's), and the original upload and the
+ * staged files go (the guide, docs/encoding-guide.md §8). Only the delivery whose compare-and-set
+ * move to READY succeeded publishes; a crash before it leaves the tracks pending for
+ * completeCaptionUpload to publish. The uploader keeps nothing on its own disk.
  */
 export async function runUploadStage(
   deps: StageDeps,
@@ -39,8 +42,9 @@ export async function runUploadStage(
     }
     const ready = await finish("ready", { outputPrefix: prefix, progress: 100, errorCode: null, errorMessage: null });
     if (!ready) return log.warn({ videoId }, "store: lease lost before READY was recorded; the new owner decides");
-    await cleanUp(deps, videoId);
     log.info({ videoId, prefix }, "store: chunked output verified in the bucket; ready");
+    await publishPendingCaptions(deps, videoId);
+    await cleanUp(deps, videoId);
     return;
   }
   const staged = delivery.video.stagedOutput;
@@ -61,7 +65,8 @@ export async function runUploadStage(
       log,
       signal: delivery.signal,
     });
-    await verifyListing(storage, prefix, staged, `the staged output of ${videoId}`);
+    // Caption files completed before READY wait under captions/ (publishPendingCaptions below).
+    await verifyListing(storage, prefix, staged, `the staged output of ${videoId}`, { except: `${CAPTIONS_DIR}/` });
   } catch (error) {
     if (delivery.signal.aborted || !isAqError(error)) throw error;
     if (await finish("failed_upload", { errorCode: error.code, errorMessage: error.message }, error.code)) {
@@ -72,8 +77,9 @@ export async function runUploadStage(
 
   const ready = await finish("ready", { outputPrefix: prefix, progress: 100, errorCode: null, errorMessage: null });
   if (!ready) return log.warn({ videoId }, "upload: lease lost before the upload was recorded; the new owner decides");
-  await cleanUp(deps, videoId);
   log.info({ videoId, prefix }, "upload: stored and verified; ready");
+  await publishPendingCaptions(deps, videoId);
+  await cleanUp(deps, videoId);
 }
 
 /** After a verified output: the original upload and everything staged under work/<id>/ (a chunked encode's inputs, a single run's output). */

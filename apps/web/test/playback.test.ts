@@ -98,7 +98,7 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     await page.getByLabel("Title").fill(title);
     await chooseFile(clip);
     await page.locator('[data-testid="file-check"][data-check="ok"]').waitFor();
-    // A caption file attached at upload: it waits in this browser until the video is READY.
+    // A caption file attached at upload: the server keeps it until the video is READY.
     const uploadCaptions = join(world!.dir, "upload-captions.vtt");
     await writeFile(uploadCaptions, "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nGuten Tag von AQ\n");
     await page.getByLabel("Caption file (WebVTT or SRT)").setInputFiles(uploadCaptions);
@@ -126,7 +126,7 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     const progress = page.getByTestId("video-progress");
     await page.locator('[data-testid="video-progress"][data-status="ENCODING"]').waitFor({ timeout: 240_000 });
     expect(await page.title()).toBe(`${title} · AQ`);
-    await page.locator('[data-testid="queued-caption"][data-state="waiting"]').waitFor();
+    await page.locator('[data-testid="pending-captions"] li[data-state="waiting"]').getByText("Deutsch").waitFor();
     await screenshot("video-encoding.png");
     const seen = await page.evaluate(
       () => (window as unknown as { __seen: { uploadPhases: string[]; statuses: string[]; percents: number[] } }).__seen,
@@ -159,9 +159,9 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     expect(html).not.toContain(stack!.apiKey);
     const renditionNames = (await page.getByTestId("renditions").textContent())?.split(", ") ?? [];
     expect(renditionNames).toHaveLength(4);
-    // Once READY the page adds the caption file attached at upload.
+    // Once READY the uploader publishes the caption file attached at upload.
     await expect.poll(() => page.getByTestId("captions").textContent(), { timeout: 60_000 }).toContain("Deutsch (de)");
-    expect(await page.getByTestId("queued-caption").count()).toBe(0);
+    expect(await page.getByTestId("pending-captions").count()).toBe(0);
 
     await page.waitForFunction(() => {
       const video = document.querySelector("video");

@@ -80,6 +80,15 @@ export interface CaptionTrack {
   label: string;
 }
 
+/**
+ * A caption track completed before its video was READY: checked, kept converted to WebVTT in the
+ * video's captions folder under a hidden name, and published once the video is READY.
+ */
+export interface PendingCaption extends CaptionTrack {
+  /** Why publishing it at READY failed (completeCaptionUpload of its language tries again); null while it waits. */
+  error: { code: string; message: string } | null;
+}
+
 export const CAPTIONS_DIR = "captions";
 /** A language tag as a caption track's key and file name: BCP 47's common forms ("en", "pt-BR", "zh-Hant-TW"). */
 export const CAPTION_LANGUAGE_PATTERN = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;

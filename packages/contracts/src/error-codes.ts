@@ -48,7 +48,8 @@ export const ERROR_CODES = [
   "OUTPUT_NOT_EMPTY",
   // captions and other files beside the video
   "CAPTION_INVALID",
-  "VIDEO_NOT_READY",
+  /** Captions for a video that failed or was rejected: it will not become READY without a retry. */
+  "VIDEO_FAILED",
   // webhooks
   "WEBHOOK_URL_REFUSED",
   "WEBHOOKS_NOT_CONFIGURED",

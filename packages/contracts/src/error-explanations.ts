@@ -152,9 +152,9 @@ export const ERROR_EXPLANATIONS = {
     nextStep: "Fix the line the message names (or export the captions again) and upload the file again.",
     retryable: false,
   },
-  VIDEO_NOT_READY: {
-    summary: "This video is not ready yet.",
-    nextStep: "Wait until it is ready, then try again.",
+  VIDEO_FAILED: {
+    summary: "This video failed or was rejected, so nothing can be added to it.",
+    nextStep: "Retry the video (or upload it again), then add the captions.",
     retryable: false,
   },
   WEBHOOKS_NOT_CONFIGURED: { summary: "Webhooks are not set up on this service.", nextStep: ASK_OPERATOR, retryable: false },

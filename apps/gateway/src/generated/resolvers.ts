@@ -83,6 +83,24 @@ export type CaptionTrackUrlArgs = {
   expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/**
+ * A caption track completed before the video was READY: the file was checked and is kept by the
+ * server, converted to WebVTT. It is published (moves to Video.captions) when the video becomes
+ * READY; until then players cannot show it.
+ */
+export type PendingCaptionTrack = {
+  __typename?: 'PendingCaptionTrack';
+  /** BCP 47 language tag (en, pt-BR): one track per language. */
+  language: Scalars['String']['output'];
+  /** What a player's captions menu will show. */
+  label: Scalars['String']['output'];
+  /**
+   * Why publishing it when the video became READY failed; null while it waits. It stays pending:
+   * completeCaptionUpload of its language (with no new file) tries again, or upload the file again.
+   */
+  error?: Maybe<VideoError>;
+};
+
 export type Video = {
   __typename?: 'Video';
   id: Scalars['ID']['output'];
@@ -144,6 +162,8 @@ export type Video = {
   downloadUrl?: Maybe<Scalars['String']['output']>;
   /** Caption tracks, in the order the master playlist lists them (its SUBTITLES group). */
   captions: Array<CaptionTrack>;
+  /** Caption tracks completed before READY, published when the video becomes READY (empty once published). */
+  pendingCaptions: Array<PendingCaptionTrack>;
   /** How many times the current stage has been attempted. */
   attempts: Scalars['Int']['output'];
   /** ISO 8601. */
@@ -634,16 +654,22 @@ export type Mutation = {
    * or re-queues a video that has not moved for longer than the gateway's stuck threshold.
    */
   retryVideo: Video;
-  /** Step 1 of adding a caption track to a READY video: a presigned PUT for its WebVTT or SRT file. */
+  /**
+   * Step 1 of adding a caption track: a presigned PUT for its WebVTT or SRT file. The video may be
+   * READY or still in the pipeline (from AWAITING_UPLOAD); a failed or rejected one is refused with
+   * VIDEO_FAILED.
+   */
   addCaption: AddCaptionPayload;
   /**
    * Step 2: checks the uploaded file (a broken one is refused with CAPTION_INVALID naming its first
-   * bad line), converts SRT to WebVTT, stores the track and lists it in the master playlist
-   * (label: what players show; default the language, or the replaced track's label). Only
-   * playlists and caption files change.
+   * bad line) and converts SRT to WebVTT. On a READY video it stores the track and lists it in the
+   * master playlist (label: what players show; default the language, or the replaced track's
+   * label); only playlists and caption files change. Before READY the server keeps the file and
+   * lists the track in pendingCaptions, and publishes it the same way when the video becomes READY.
+   * Failed or rejected videos: VIDEO_FAILED.
    */
   completeCaptionUpload: Video;
-  /** Takes the language's track out of the master playlist and deletes its files. */
+  /** Takes the language's track out of the master playlist (or off pendingCaptions) and deletes its files. */
   removeCaption: Video;
   /** Removes the video's stored objects and marks it DELETED. True when done (also if it was already deleted). */
   deleteVideo: Scalars['Boolean']['output'];
@@ -831,6 +857,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   StatusChange: ResolverTypeWrapper<StatusChangeRow>;
   CaptionTrack: ResolverTypeWrapper<VideoCaption>;
+  PendingCaptionTrack: ResolverTypeWrapper<Omit<PendingCaptionTrack, 'error'> & { error?: Maybe<ResolversTypes['VideoError']> }>;
   Video: ResolverTypeWrapper<VideoRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -882,6 +909,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   StatusChange: StatusChangeRow;
   CaptionTrack: VideoCaption;
+  PendingCaptionTrack: Omit<PendingCaptionTrack, 'error'> & { error?: Maybe<ResolversParentTypes['VideoError']> };
   Video: VideoRow;
   ID: Scalars['ID']['output'];
   Float: Scalars['Float']['output'];
@@ -951,6 +979,12 @@ export type CaptionTrackResolvers<ContextType = GatewayContext, ParentType exten
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<CaptionTrackUrlArgs>>;
 };
 
+export type PendingCaptionTrackResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PendingCaptionTrack'] = ResolversParentTypes['PendingCaptionTrack']> = {
+  language?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['VideoError']>, ParentType, ContextType>;
+};
+
 export type VideoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Video'] = ResolversParentTypes['Video']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -970,6 +1004,7 @@ export type VideoResolvers<ContextType = GatewayContext, ParentType extends Reso
   mp4Download?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   downloadUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, Partial<VideoDownloadUrlArgs>>;
   captions?: Resolver<Array<ResolversTypes['CaptionTrack']>, ParentType, ContextType>;
+  pendingCaptions?: Resolver<Array<ResolversTypes['PendingCaptionTrack']>, ParentType, ContextType>;
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1212,6 +1247,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   VideoError?: VideoErrorResolvers<ContextType>;
   StatusChange?: StatusChangeResolvers<ContextType>;
   CaptionTrack?: CaptionTrackResolvers<ContextType>;
+  PendingCaptionTrack?: PendingCaptionTrackResolvers<ContextType>;
   Video?: VideoResolvers<ContextType>;
   QcReport?: QcReportResolvers<ContextType>;
   QcRendition?: QcRenditionResolvers<ContextType>;

@@ -17,7 +17,7 @@ const GRAPHQL_CODES: Partial<Record<ErrorCode, string>> = {
   UPLOAD_MISMATCH: "BAD_USER_INPUT",
   WEBHOOK_URL_REFUSED: "BAD_USER_INPUT",
   CAPTION_INVALID: "BAD_USER_INPUT",
-  VIDEO_NOT_READY: "BAD_USER_INPUT",
+  VIDEO_FAILED: "BAD_USER_INPUT",
   UPLOAD_INCOMPLETE: "BAD_USER_INPUT",
   CLEANUP_FAILED: "STORAGE_ERROR",
   // Neither the request's fault nor an unexpected failure: the client may ask again.

@@ -37,6 +37,7 @@ export const Video: VideoResolvers = {
   storyboardUrl: (row, { expiresInSeconds }, context) => signedFile(row, row.assets?.storyboard.path, expiresInSeconds, context),
   downloadUrl: (row, { expiresInSeconds }, context) => signedFile(row, row.assets?.download?.path, expiresInSeconds, context),
   captions: (row) => row.captions.map((track) => ({ ...track, video: row })),
+  pendingCaptions: (row) => row.pendingCaptions.map((track) => ({ ...track, error: publicError(track.error) })),
   createdAt: (row) => row.createdAt.toISOString(),
   updatedAt: (row) => row.updatedAt.toISOString(),
   history: (row, _args, { history }) => history.load(row.id),

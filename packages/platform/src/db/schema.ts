@@ -15,7 +15,16 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import type { TreeEntry } from "../storage/upload-directory.js";
-import type { CaptionTrack, ChunkStatus, ErrorValue, MediaInfo, RenditionPlan, VideoAssets, VideoStatus } from "@aq/contracts";
+import type {
+  CaptionTrack,
+  ChunkStatus,
+  PendingCaption,
+  ErrorValue,
+  MediaInfo,
+  RenditionPlan,
+  VideoAssets,
+  VideoStatus,
+} from "@aq/contracts";
 
 /** A rung as produced: the name is the short side ("720p"). */
 export interface StoredRendition {
@@ -74,6 +83,8 @@ export const videos = pgTable(
     assets: jsonb("assets").$type<VideoAssets>(),
     /** Caption tracks published in the master playlist, in the order listed. */
     captions: jsonb("captions").$type<CaptionTrack[]>().notNull().default([]),
+    /** Caption tracks completed before READY, published when the video becomes READY (pipeline's captions.ts). */
+    pendingCaptions: jsonb("pending_captions").$type<PendingCaption[]>().notNull().default([]),
     /** Chunks of a chunked encode (video_chunks rows); null for a single-run encode. */
     chunkCount: integer("chunk_count"),
     /** What every chunk encode reads, in the bucket: written by the planner with the chunk rows. */

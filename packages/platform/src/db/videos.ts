@@ -1,13 +1,5 @@
 import { and, asc, desc, eq, exists, inArray, isNull, lt, ne, notExists, or, sql } from "drizzle-orm";
-import {
-  statusSubject,
-  WORK_CONSUMERS,
-  type CaptionTrack,
-  type ErrorValue,
-  type StatusEvent,
-  type VideoStatus,
-  type WorkerName,
-} from "@aq/contracts";
+import { statusSubject, WORK_CONSUMERS, type ErrorValue, type StatusEvent, type VideoStatus, type WorkerName } from "@aq/contracts";
 import type { Database } from "./client.js";
 import { clearExpiredLease, holdsLease, leaseIs, releaseLease, type LeaseRef } from "./leases.js";
 import {
@@ -224,21 +216,30 @@ export async function releaseAttempt(db: Database, lease: LeaseRef, status: Vide
     .where(and(eq(videos.id, lease.videoId), eq(videos.status, status), underLease(lease)));
 }
 
+/** A video's caption tracks: published, and waiting for READY. */
+export type VideoCaptions = Pick<VideoRow, "captions" | "pendingCaptions">;
+
 /**
- * Changes a video's caption tracks with its row locked, so two changes to one video take turns:
- * `change` gets the row as locked and returns the new list, after doing whatever must happen
- * before it is recorded (rewriting the master playlist). Null when there is no such video.
+ * Changes a video's caption tracks with its row locked, so two changes to one video take turns
+ * (and a worker's move to READY waits for a change in progress): `change` gets the row as locked
+ * and returns the lists that change, after doing whatever must happen before they are recorded
+ * (rewriting the master playlist). Null when there is no such video.
  */
 export async function changeVideoCaptions(
   db: Database,
   id: string,
-  change: (row: VideoRow) => Promise<CaptionTrack[]>,
+  change: (row: VideoRow) => Promise<Partial<VideoCaptions>>,
 ): Promise<VideoRow | null> {
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(videos).where(eq(videos.id, id)).for("update");
     if (!row) return null;
-    const captions = await change(row);
-    const [updated] = await tx.update(videos).set({ captions, updatedAt: new Date() }).where(eq(videos.id, id)).returning();
+    const changed = await change(row);
+    if (changed.captions === undefined && changed.pendingCaptions === undefined) return row;
+    const [updated] = await tx
+      .update(videos)
+      .set({ ...changed, updatedAt: new Date() })
+      .where(eq(videos.id, id))
+      .returning();
     return updated ?? null;
   });
 }

@@ -196,9 +196,18 @@ export interface TreeEntry {
 /**
  * Compares the objects under `prefix` (names and sizes) with `expected`, which `source` names in
  * the error, and throws UPLOAD_MISMATCH naming every difference: missing, wrong size, or extra.
+ * Objects under `prefix + options.except` are not the tree's, and are not compared.
  */
-export async function verifyListing(storage: Storage, prefix: string, expected: readonly TreeEntry[], source: string): Promise<void> {
-  const remoteSizes = new Map((await listPrefix(storage, prefix)).map((o) => [o.key, o.size]));
+export async function verifyListing(
+  storage: Storage,
+  prefix: string,
+  expected: readonly TreeEntry[],
+  source: string,
+  options: { except?: string } = {},
+): Promise<void> {
+  const except = options.except === undefined ? null : prefix + options.except;
+  const listed = (await listPrefix(storage, prefix)).filter((o) => except === null || !o.key.startsWith(except));
+  const remoteSizes = new Map(listed.map((o) => [o.key, o.size]));
   const missing: string[] = [];
   const wrongSize: string[] = [];
   for (const entry of expected) {

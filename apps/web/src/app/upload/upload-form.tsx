@@ -1,22 +1,22 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type DragEvent, type FormEvent } from "react";
 import { CAPTION_LANGUAGE_PATTERN } from "@aq/contracts";
 import { pendingUploads, type PendingUpload } from "@/lib/upload/pending-uploads";
-import { queueCaption, type QueuedCaption } from "@/lib/upload/queued-captions";
 import { readFileFacts, ruleProblems } from "@/lib/upload-check";
 import type { UploadRules } from "@/lib/videos";
 import { formatBytes } from "../_components/format";
-import { startUpload } from "./upload-store";
+import { startUpload, type UploadCaption } from "./upload-store";
 
 type Check = { kind: "none" } | { kind: "checking" } | { kind: "ok"; note: string | null } | { kind: "problems"; problems: string[] };
 
 /**
  * Choose or drop a file, check it against the deployment's rules in the browser, then create
  * the video and move to its page at once: the upload goes on there (upload-store.ts), and a
- * reload shows the video rather than an empty form. A caption file attached here waits in this
- * browser until the video is READY, when its page adds it (queued-captions.ts).
+ * reload shows the video rather than an empty form. A caption file attached here is sent right
+ * after createVideo: the server checks it and keeps it until the video is READY.
  */
 export function UploadForm({ rules }: { rules: UploadRules }) {
   const router = useRouter();
@@ -25,6 +25,7 @@ export function UploadForm({ rules }: { rules: UploadRules }) {
   const [dragging, setDragging] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [captionRefused, setCaptionRefused] = useState<{ videoId: string; message: string } | null>(null);
   const [unfinished, setUnfinished] = useState<PendingUpload[]>([]);
   // localStorage exists only in the browser: read after the first render.
   useEffect(() => setUnfinished(pendingUploads()), []);
@@ -52,15 +53,16 @@ export function UploadForm({ rules }: { rules: UploadRules }) {
     if (check.kind !== "ok") return;
     const data = new FormData(event.currentTarget);
     const title = String(data.get("title") ?? "").trim() || file.name;
-    const caption = await captionFrom(data);
+    const caption = captionFrom(data);
     if (typeof caption === "string") return setError(caption);
     setSubmitting(true);
-    const started = await startUpload(file, title);
+    const started = await startUpload(file, title, caption);
     if (!started.ok) {
       setSubmitting(false);
       return setError(started.message);
     }
-    if (caption) queueCaption(started.videoId, caption);
+    // The upload goes on meanwhile; the form stays disabled (submitting again would make a second video).
+    if (started.captionProblem) return setCaptionRefused({ videoId: started.videoId, message: started.captionProblem });
     router.push(`/videos/${started.videoId}`);
   }
 
@@ -122,7 +124,7 @@ export function UploadForm({ rules }: { rules: UploadRules }) {
         <label>
           Caption label <input name="captionLabel" type="text" maxLength={100} placeholder="Defaults to the language" />
         </label>
-        <p className="muted">Captions are added once the video is ready; they wait in this browser until then.</p>
+        <p className="muted">The caption file is sent with the video; players show it once the video is ready.</p>
       </fieldset>
       <div>
         <button type="submit" className="primary" disabled={submitting || check.kind !== "ok"}>
@@ -132,6 +134,12 @@ export function UploadForm({ rules }: { rules: UploadRules }) {
       {error && (
         <p className="error-text" role="alert">
           {error}
+        </p>
+      )}
+      {captionRefused && (
+        <p className="error-text" role="alert">
+          The video is uploading, but its caption file was refused: {captionRefused.message}{" "}
+          <Link href={`/videos/${captionRefused.videoId}`}>Open the video</Link> to add a corrected file.
         </p>
       )}
       {unfinished.length > 0 && (
@@ -150,11 +158,11 @@ export function UploadForm({ rules }: { rules: UploadRules }) {
   );
 }
 
-/** The optional caption file of the form, read now (it waits in this browser), or what is wrong with it. */
-async function captionFrom(data: FormData): Promise<QueuedCaption | string | null> {
+/** The optional caption file of the form, or what is wrong with it. */
+function captionFrom(data: FormData): UploadCaption | string | null {
   const file = data.get("caption");
   if (!(file instanceof File) || file.size === 0) return null;
   const language = String(data.get("captionLanguage") ?? "").trim();
   if (!CAPTION_LANGUAGE_PATTERN.test(language)) return "Give the caption file's language as a tag such as en, pt-BR or zh-Hant.";
-  return { language, label: String(data.get("captionLabel") ?? "").trim(), name: file.name, text: await file.text() };
+  return { language, label: String(data.get("captionLabel") ?? "").trim(), file };
 }

@@ -4,6 +4,7 @@ import { useSyncExternalStore } from "react";
 import { pendingUploadFor } from "@/lib/upload/pending-uploads";
 import { uploadFromActions, type UploadActions } from "@/lib/upload/upload-large-file";
 import { completeUploadAction, createUploadAction, resumeUploadAction, signUploadPartsAction } from "../actions";
+import { attachCaption } from "./attach-caption";
 import { putFile } from "./put-file";
 
 /** A direct upload this tab is sending: kept outside any page, so moving to the video's page does not stop it. */
@@ -66,17 +67,34 @@ function sendParts(videoId: string, file: File, expiresAt: string): void {
   );
 }
 
+/** A caption file chosen with the video: attached as soon as the video exists. */
+export interface UploadCaption {
+  language: string;
+  label: string;
+  file: File;
+}
+
+export type UploadStarted = { ok: true; videoId: string; captionProblem: string | null } | { ok: false; message: string };
+
 /**
- * createVideo, then (without waiting) the PUT to the presigned URL and completeVideoUpload, or
- * for a file above the gateway's multipart threshold its parts. A file whose multipart upload
- * this browser started and did not finish (after a reload, a closed tab) resumes that video.
- * Resolves with the video id as soon as the video exists, so the caller can move to its page.
+ * createVideo, then the caption file if one was chosen (the server keeps it until the video is
+ * READY), then (without waiting) the PUT to the presigned URL and completeVideoUpload, or for a
+ * file above the gateway's multipart threshold its parts. A file whose multipart upload this
+ * browser started and did not finish (after a reload, a closed tab) resumes that video. Resolves
+ * as soon as the video exists and the caption is attached or refused (captionProblem says why),
+ * so the caller can move to its page.
  */
-export async function startUpload(file: File, title: string): Promise<{ ok: true; videoId: string } | { ok: false; message: string }> {
+export async function startUpload(file: File, title: string, caption: UploadCaption | null): Promise<UploadStarted> {
   const pending = pendingUploadFor(file);
+  const attach = async (videoId: string) => {
+    if (!caption) return null;
+    const attached = await attachCaption(videoId, caption);
+    return attached.ok ? null : attached.message;
+  };
   if (pending) {
+    const captionProblem = await attach(pending.videoId);
     sendParts(pending.videoId, file, pending.expiresAt);
-    return { ok: true, videoId: pending.videoId };
+    return { ok: true, videoId: pending.videoId, captionProblem };
   }
   const created = await createUploadAction({
     title,
@@ -87,9 +105,10 @@ export async function startUpload(file: File, title: string): Promise<{ ok: true
   if (!created.ok) return { ok: false, message: created.error.message };
   const { video, upload, multipart } = created.value;
   const videoId = video.id;
+  const captionProblem = await attach(videoId);
   if (multipart) {
     sendParts(videoId, file, multipart.expiresAt);
-    return { ok: true, videoId };
+    return { ok: true, videoId, captionProblem };
   }
   set(videoId, { phase: "uploading", sent: 0, total: file.size });
   void (async () => {
@@ -102,7 +121,7 @@ export async function startUpload(file: File, title: string): Promise<{ ok: true
     const completed = await completeUploadAction(videoId);
     set(videoId, completed.ok ? { phase: "done", total: file.size } : { phase: "failed", message: completed.error.message });
   })();
-  return { ok: true, videoId };
+  return { ok: true, videoId, captionProblem };
 }
 
 /** This tab's upload of a video, or null when this tab is not sending it (e.g. after a reload). */

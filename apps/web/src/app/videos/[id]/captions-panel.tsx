@@ -1,17 +1,39 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
+import type { VideoDetails } from "@/lib/videos";
 import { removeCaptionAction } from "../../actions";
-import { attachCaption } from "./attach-caption";
+import { attachCaption } from "../../upload/attach-caption";
+
+/** How often a READY video's page looks again while the uploader publishes the captions kept for READY. */
+const PUBLISHING_REFRESH_MS = 2000;
 
 /**
- * The video's caption tracks, each with a Remove button (removeCaption, after a confirmation), and
- * a form to attach a WebVTT or SRT file for a language (addCaption, PUT, completeCaptionUpload).
+ * The video's caption tracks, each with a Remove button (removeCaption, after a confirmation),
+ * the tracks the server keeps until the video is READY (pendingCaptions), and a form to attach a
+ * WebVTT or SRT file for a language (addCaption, PUT, completeCaptionUpload), before READY too.
  */
-export function CaptionsPanel({ videoId, captions }: { videoId: string; captions: { language: string; label: string }[] }) {
+export function CaptionsPanel({
+  videoId,
+  ready,
+  captions,
+  pending,
+}: {
+  videoId: string;
+  ready: boolean;
+  captions: VideoDetails["captions"];
+  pending: VideoDetails["pendingCaptions"];
+}) {
   const router = useRouter();
   const [state, setState] = useState<{ kind: "idle" | "sending" } | { kind: "failed"; message: string }>({ kind: "idle" });
+  // The uploader publishes pending tracks right after it marks the video READY: look again until they are.
+  const publishing = ready && pending.some((track) => track.error === null);
+  useEffect(() => {
+    if (!publishing) return;
+    const timer = setInterval(() => router.refresh(), PUBLISHING_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [publishing, router]);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -61,7 +83,32 @@ export function CaptionsPanel({ videoId, captions }: { videoId: string; captions
           ))}
         </ul>
       ) : (
-        <p className="muted">No captions yet.</p>
+        pending.length === 0 && <p className="muted">No captions yet.</p>
+      )}
+      {pending.length > 0 && (
+        <ul data-testid="pending-captions">
+          {pending.map((track) => (
+            <li key={track.language} className="caption-track" data-state={track.error ? "failed" : "waiting"}>
+              <span>
+                {track.label} <span className="muted">({track.language})</span>{" "}
+                {track.error ? (
+                  <span className="error-text">could not be published: {track.error.message} Add the file again.</span>
+                ) : (
+                  <span className="muted">{ready ? "publishing…" : "published when the video is ready"}</span>
+                )}
+              </span>
+              <button
+                type="button"
+                className="danger"
+                disabled={sending}
+                aria-label={`Remove ${track.label} captions`}
+                onClick={() => void remove(track)}
+              >
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
       <form onSubmit={onSubmit} className="panel" aria-label="Add captions">
         <label>

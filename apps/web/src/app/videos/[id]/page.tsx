@@ -16,7 +16,6 @@ import { VideoActions } from "../../_components/video-actions";
 import { CaptionsPanel } from "./captions-panel";
 import { LiveProgress } from "./live-progress";
 import { PlayerView } from "./player-view";
-import { QueuedCaptionNotice } from "./queued-caption";
 
 export const dynamic = "force-dynamic";
 
@@ -97,14 +96,17 @@ export default async function VideoPage({ params }: { params: Promise<{ id: stri
               <ErrorBox error={video.error} logUrl={video.logUrl} />
             </section>
           )}
-          {video.status === "READY" ? (
+          {/* Captions are taken from upload on; a failed or rejected video refuses them. */}
+          {(video.status === "READY" || !isTerminal(video.status)) && (
             <section aria-labelledby="captions-heading">
               <h2 id="captions-heading">Captions</h2>
-              <QueuedCaptionNotice videoId={video.id} status={video.status} />
-              <CaptionsPanel videoId={video.id} captions={video.captions} />
+              <CaptionsPanel
+                videoId={video.id}
+                ready={video.status === "READY"}
+                captions={video.captions}
+                pending={video.pendingCaptions}
+              />
             </section>
-          ) : (
-            <QueuedCaptionNotice videoId={video.id} status={video.status} />
           )}
           {snippet && video.playbackUrl && (
             <section aria-labelledby="share-heading">

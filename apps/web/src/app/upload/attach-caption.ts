@@ -1,10 +1,11 @@
-import { addCaptionAction, completeCaptionAction } from "../../actions";
-import { putFile } from "../../upload/put-file";
+import { addCaptionAction, completeCaptionAction } from "../actions";
+import { putFile } from "./put-file";
 
 /**
  * Adds a caption track: addCaption (a presigned PUT), the file PUT straight to storage, then
- * completeCaptionUpload, which checks the file and lists the track in the master. Resolves with
- * the reason in plain words when a step fails.
+ * completeCaptionUpload, which checks the file and lists the track in the master (or, before the
+ * video is READY, keeps it on the server until then). Resolves with the reason in plain words
+ * when a step fails.
  */
 export async function attachCaption(
   videoId: string,

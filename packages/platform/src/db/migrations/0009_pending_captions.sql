@@ -1,0 +1,1 @@
+ALTER TABLE "videos" ADD COLUMN "pending_captions" jsonb DEFAULT '[]'::jsonb NOT NULL;
