@@ -7,8 +7,8 @@ import type { StageDeps } from "@aq/pipeline";
  * The store stage's check of a chunked encode, whose encoders put the output in the bucket: the
  * listing under videos/<id>/ is exactly the master, one playlist per rung, every segment the
  * chunk rows recorded, each segment with the size recorded, and every file of the row's assets
- * manifest (images/, download/), caption files aside. Throws UPLOAD_MISMATCH naming every
- * difference.
+ * manifest (images/, download/, qc.json when the encoder made it), caption files aside. Throws
+ * UPLOAD_MISMATCH naming every difference.
  */
 export async function verifyChunkedOutput(deps: StageDeps, video: VideoRow): Promise<void> {
   const prefix = videoPrefix(video.id);
@@ -20,9 +20,9 @@ export async function verifyChunkedOutput(deps: StageDeps, video: VideoRow): Pro
       for (const segment of rendition.segments) expected.set(prefix + segment.uri, segment.bytes);
     }
   }
-  // The assets the encoder made once the chunks were done (their sizes were checked when it put them there; the download's is on the row).
+  // The assets the encoder made once the chunks were done (their sizes were checked when it put them there; the download's and the QC report's are on the row).
   if (video.assets) for (const path of assetFiles(video.assets)) expected.set(prefix + path, null);
-  if (video.assets?.download) expected.set(prefix + video.assets.download.path, video.assets.download.bytes);
+  for (const file of [video.assets?.download, video.assets?.qc]) if (file) expected.set(prefix + file.path, file.bytes);
   const problems: string[] = [];
   const notDone = chunks.filter((c) => c.status !== "done").map((c) => c.index);
   if (notDone.length || chunks.length === 0) problems.push(`chunks not done: ${notDone.join(", ") || "none recorded"}`);

@@ -47,6 +47,11 @@ export interface VideoAssets {
   storyboard: { path: string; sheets: number; columns: number; rows: number; tile: ImageSize };
   /** Present when an MP4 download was asked for. */
   download?: { path: string; rendition: string; bytes: number };
+  /**
+   * The QC report (qc.json) a chunked encode's last step made, when it could: its uploader checks
+   * the bucket against the row, with no staged listing to name the file as a single run's has.
+   */
+  qc?: { path: string; bytes: number };
 }
 
 /** The JPEGs a manifest names under images/: the poster, every thumbnail and every storyboard sheet. */
@@ -58,9 +63,14 @@ export function imageJpegs(assets: Omit<VideoAssets, "download">): string[] {
   ];
 }
 
-/** Every file a manifest names, relative to videos/<id>/: the images, the storyboard's WebVTT and the download. */
+/** Every file a manifest names, relative to videos/<id>/: the images, the storyboard's WebVTT, the download and the QC report. */
 export function assetFiles(assets: VideoAssets): string[] {
-  return [...imageJpegs(assets), assets.storyboard.path, ...(assets.download ? [assets.download.path] : [])];
+  return [
+    ...imageJpegs(assets),
+    assets.storyboard.path,
+    ...(assets.download ? [assets.download.path] : []),
+    ...(assets.qc ? [assets.qc.path] : []),
+  ];
 }
 
 /** The index of the thumbnail nearest a time (times ascending, at least one). */

@@ -1,8 +1,8 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { LadderConfig } from "@aq/config";
 import { isVideoId } from "@aq/contracts";
-import { AqError, QC_REPORT, toErrorValue, type QcReport } from "@aq/contracts";
+import { AqError, type QcReport } from "@aq/contracts";
 import { encodeHls } from "./encode.js";
 import { planLadder, type RenditionPlan } from "./ladder.js";
 import type { MediaInfo } from "./media-info.js";
@@ -14,7 +14,7 @@ import { verifyHlsOutput, type VerifiedRendition } from "./verify.js";
 import { assertOutputCoversSource } from "./completeness.js";
 import { encodeInChunks } from "./chunks/encode-in-chunks.js";
 import { chunkingHelps, type ChunkPlanOptions } from "./chunks/plan.js";
-import { measureQc } from "./qc/qc-report.js";
+import { writeQcReport } from "./qc/qc-report.js";
 
 export interface EncodeVideoOptions {
   source: string;
@@ -122,19 +122,6 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<EncodedV
     qc,
     warnings: encoded.warnings,
   };
-}
-
-/** The QC report of a verified output, written beside the guide's files; a report that cannot be made is a warning. */
-async function writeQcReport(options: Parameters<typeof measureQc>[0], warnings: string[]): Promise<QcReport | null> {
-  try {
-    const qc = await measureQc(options);
-    await writeFile(join(options.outDir, QC_REPORT), `${JSON.stringify(qc, null, 2)}\n`);
-    return qc;
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    warnings.push(`no quality-control report: ${toErrorValue(error).message}`);
-    return null;
-  }
 }
 
 async function probeAndPlan(

@@ -63,6 +63,6 @@ export { chunkedPlaylists, writePlaylistFiles, type ChunkedPlaylists, type Playl
 export * from "./images/index.js";
 export * from "./mp4/index.js";
 export { assetRenditions, makeAssets, type MakeAssetsOptions } from "./make-assets.js";
-export { measureQc, type QcOptions } from "./qc/qc-report.js";
+export { measureQc, writeQcReport, type QcOptions } from "./qc/qc-report.js";
 export { planDryRun, estimateCpuSeconds, MEASURED_CPU_SECONDS_PER_VIDEO_MINUTE, type DryRunPlan } from "./dry-run-plan.js";
 export * from "./captions/index.js";

@@ -11,9 +11,11 @@ import {
   playableEventSchema,
   playableSubject,
   POSTER_FILE,
+  QC_REPORT,
   STORYBOARD_VTT,
   storyboardSheetName,
   thumbnailFile,
+  type QcReport,
 } from "@aq/contracts";
 import { getChunks, getVideo, getVideoHistory } from "@aq/platform/db";
 import { deletePrefix, downloadObject, getObjectStream, headObject, listPrefix, uploadFile } from "@aq/platform/storage";
@@ -134,13 +136,23 @@ describe("chunked encoding", () => {
     expect(await contentType(assets.download!.path)).toBe("video/mp4");
     expect((await headObject(stack.s3.storage, prefix + assets.download!.path))?.size).toBe(assets.download!.bytes);
     expect(await text(prefix + STORYBOARD_VTT)).toMatch(/^WEBVTT/);
+    const listed: [string, number][] = [];
     for (const rung of ["240p", "360p"]) {
       const playlist = await text(`${prefix}${rung}.m3u8`);
       expect(playlist).toContain("#EXT-X-PLAYLIST-TYPE:VOD");
       expect(playlist).toContain("#EXT-X-ENDLIST");
       expect(playlist.split("\n").filter((l) => l.startsWith("segments/"))).toEqual(segments(rung));
       expect(playlist).not.toContain("DISCONTINUITY");
+      listed.push([rung, playlist.split("\n").filter((l) => l.startsWith("segments/")).length]);
     }
+    // The QC report a single run makes too, named on the row so the uploader expects it: one
+    // entry per rung, measured on the segments its playlist lists.
+    expect(assets.qc).toEqual({ path: QC_REPORT, bytes: (await headObject(stack.s3.storage, prefix + QC_REPORT))?.size });
+    expect(await contentType(QC_REPORT)).toBe("application/json");
+    const qc = JSON.parse(await text(prefix + QC_REPORT)) as QcReport;
+    expect(qc.renditions.map((r) => [r.name, r.segmentCount])).toEqual(listed);
+    expect(qc.qualitySample?.rendition).toBe("360p");
+    expect(qc.audio?.silent).toBe(false);
     expect((await headObject(stack.s3.storage, `${prefix}master.m3u8`))?.contentType).toBe("application/vnd.apple.mpegurl");
     expect(await text(`${prefix}master.m3u8`)).toMatch(/AVERAGE-BANDWIDTH=\d+/);
 

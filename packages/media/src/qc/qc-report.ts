@@ -1,6 +1,7 @@
 import type { QcAudio, QcQualitySample, QcRendition, QcReport } from "@aq/contracts";
 import { toErrorValue } from "@aq/contracts";
-import { MASTER_PLAYLIST } from "@aq/contracts";
+import { MASTER_PLAYLIST, QC_REPORT } from "@aq/contracts";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { peakSegmentBitrate, readPlaylist, readSegmentSizes } from "../hls-playlists.js";
 import type { RenditionPlan } from "../ladder.js";
@@ -111,4 +112,20 @@ export async function measureQc(options: QcOptions): Promise<QcReport> {
     audio,
     warnings,
   };
+}
+
+/**
+ * The QC report of a verified output, written beside the guide's files (`<outDir>/qc.json`);
+ * a report that cannot be made is a warning, null here, never a failed video.
+ */
+export async function writeQcReport(options: QcOptions, warnings: string[]): Promise<QcReport | null> {
+  try {
+    const qc = await measureQc(options);
+    await writeFile(join(options.outDir, QC_REPORT), `${JSON.stringify(qc, null, 2)}\n`);
+    return qc;
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    warnings.push(`no quality-control report: ${toErrorValue(error).message}`);
+    return null;
+  }
 }
