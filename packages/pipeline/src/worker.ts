@@ -5,6 +5,7 @@ import {
   consumeWork,
   ensurePipelineStream,
   ensureWorkConsumer,
+  RedeliverAfter,
   startOutboxRelay,
 } from "@aq/platform/bus";
 import type { PipelineWorkerConfig } from "@aq/config";
@@ -140,7 +141,8 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
             signal,
             handler: async (job, delivery) => {
               const child = delivery.log;
-              const owned = await takeChunk(db, job, config.WORK_LEASE_SECONDS * 1000, child);
+              const ttlMs = config.WORK_LEASE_SECONDS * 1000;
+              const owned = await takeChunk(db, job, ttlMs, child);
               if (!owned) return;
               const { lease, video } = owned;
               try {
@@ -151,7 +153,16 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
                   video,
                 });
                 relay.wake();
+                // A job that ended quietly because its lease went (nothing recorded) is not done.
+                if (lease.lost) throw lease.signal.reason;
               } catch (error) {
+                if (lease.lost && !delivery.lastAttempt) {
+                  // Unlike a stage's video, a chunk whose holder stopped renewing in time (the process
+                  // or its database paused) has nothing else to bring it back but the stuck sweep:
+                  // the job returns once the lease has lapsed, for whoever holds the chunk then.
+                  child.warn({ err: toErrorValue(error) }, "chunk stopped: its lease was lost");
+                  throw new RedeliverAfter(ttlMs + 1000, "chunk job handed back until its lost lease lapses");
+                }
                 if (lease.lost) return child.warn({ err: toErrorValue(error) }, "chunk stopped: its lease was lost");
                 if (!delivery.lastAttempt || signal.aborted) throw error;
                 const { code, message } = toErrorValue(error);

@@ -1,10 +1,12 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { getChunks } from "@aq/platform/db";
 import { sleep } from "@aq/platform/service";
-import { makeTestClip } from "@aq/devkit";
+import { makeTestClip, waitFor } from "@aq/devkit";
 import {
   chunksUnderway,
+  encodeGate,
   expectGuideLayout,
   expectServicesAlive,
   startPipelineStack,
@@ -30,8 +32,8 @@ afterEach(async () => {
   stack = undefined;
 });
 
-async function chunkedStackWithClip(options: PipelineStackOptions = {}) {
-  stack = await startPipelineStack(CHUNKING, options);
+async function chunkedStackWithClip(options: PipelineStackOptions = {}, env: Record<string, string> = {}) {
+  stack = await startPipelineStack({ ...CHUNKING, ...env }, options);
   const clip = join(stack.scratch, "clip.mp4");
   await makeTestClip(clip, { seconds: 20, width: 640, height: 360, fps: 25, audio: "stereo" });
   return { stack, clip };
@@ -73,6 +75,35 @@ it("rides out Postgres being unreachable for a few seconds between a chunked vid
   expect((await waitForStatus(s, "chunk-pg")).status).toBe("ready");
   await expectCompleteChunkedVideo(s, "chunk-pg");
   expectServicesAlive(s);
+});
+
+// A chunk held at the encode gate (its ffmpeg running, as far as the encoder can tell) while
+// Postgres is cut for longer than the chunk leases last (3 s; a holder gives up after 2.1 s
+// unconfirmed): the holder stops its work with nothing recorded. The job must come back once the
+// lease has lapsed, not be acked as done (the video then stayed `encoding` until the stuck sweep).
+it("redoes a chunk whose lease lapsed while Postgres was unreachable", async () => {
+  const gate = await encodeGate();
+  try {
+    const { stack: s, clip } = await chunkedStackWithClip({ proxy: ["database"] }, { WORK_LEASE_SECONDS: "3", PATH: gate.path });
+    await submitVideo(s, clip, "chunk-lapse");
+    await waitFor(async () => (await gate.arrived()) >= 1, { intervalMs: 20, timeoutMs: 120_000, message: "a chunk at the gate" });
+    s.proxies.database?.cut();
+    // The outage itself: longer than the lease.
+    await sleep(5000);
+    s.proxies.database?.restore();
+    await gate.open();
+    const ended = await waitForStatus(s, "chunk-lapse");
+    expect({ status: ended.status, code: ended.errorCode }).toEqual({ status: "ready", code: null });
+    await expectCompleteChunkedVideo(s, "chunk-lapse");
+    const encoderLog = await readFile(join(s.scratch, "logs", "encoder-service.log"), "utf8");
+    expect(encoderLog).toContain("chunk job handed back until its lost lease lapses");
+    expectServicesAlive(s);
+  } finally {
+    await gate.open();
+    await stack?.stop();
+    stack = undefined;
+    await gate.remove();
+  }
 });
 
 it("rides out S3 being down for a few seconds between a chunked video's chunks", async () => {

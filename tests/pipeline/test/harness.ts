@@ -1,4 +1,5 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
@@ -222,4 +223,46 @@ export async function expectGuideLayout(stack: PipelineStack, videoId: string, r
     expect(playlist).not.toContain("DISCONTINUITY");
     expect(playlist.split("\n").filter((l) => l.startsWith("segments/"))).toEqual(names(rung));
   }
+}
+
+/** HLS encodes held at a gate the test opens (EncodeGate). */
+export interface EncodeGate {
+  /** The PATH for the services: the gate's `ffmpeg` first. */
+  path: string;
+  /** How many HLS encodes have reached the gate so far (held or let through). */
+  arrived(): Promise<number>;
+  open(): Promise<void>;
+  remove(): Promise<void>;
+}
+
+/**
+ * An `ffmpeg` first on the services' PATH that holds every HLS encode (single run or chunk: the
+ * runs with -hls_segment_filename) until the test opens the gate, and counts them. Tests use it to
+ * have encodes running at a known moment instead of racing them: ffmpeg is running (as far as
+ * its owner can tell) for as long as the test likes.
+ */
+export async function encodeGate(): Promise<EncodeGate> {
+  const dir = await mkdtemp(join(tmpdir(), "aq-gate-"));
+  const real = execFileSync("sh", ["-c", "command -v ffmpeg"], { encoding: "utf8" }).trim();
+  await mkdir(join(dir, "arrived"), { recursive: true });
+  await mkdir(join(dir, "bin"), { recursive: true });
+  const wrapper = join(dir, "bin", "ffmpeg");
+  await writeFile(
+    wrapper,
+    `#!/bin/sh
+case " $* " in
+  *" -hls_segment_filename "*)
+    touch "${dir}/arrived/$$"
+    while [ ! -e "${dir}/open" ]; do sleep 0.05; done ;;
+esac
+exec "${real}" "$@"
+`,
+  );
+  await chmod(wrapper, 0o755);
+  return {
+    path: `${join(dir, "bin")}:${process.env.PATH}`,
+    arrived: async () => (await readdir(join(dir, "arrived"))).length,
+    open: () => writeFile(join(dir, "open"), ""),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
 }

@@ -52,6 +52,20 @@ export interface WorkContext {
   log: Logger;
 }
 
+/**
+ * Thrown by a handler whose message should come back after `delayMs` rather than after the usual
+ * backoff: work that must wait for something with a known end (a lease to lapse) before it can run.
+ */
+export class RedeliverAfter extends Error {
+  constructor(
+    readonly delayMs: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RedeliverAfter";
+  }
+}
+
 export type WorkHandler<T = StatusEvent> = (event: T, context: WorkContext) => Promise<void>;
 
 export interface ConsumeWorkOptions<T = StatusEvent> {
@@ -161,6 +175,9 @@ export async function consumeWork<T extends { videoId: string } = StatusEvent>(
       } else if (lastAttempt) {
         eventLog.error({ err: error }, "handler failed on the last delivery; message terminated");
         msg.term();
+      } else if (error instanceof RedeliverAfter) {
+        eventLog.info({ retryInMs: error.delayMs }, error.message);
+        msg.nak(error.delayMs);
       } else {
         const delay = backoffMs(deliveryCount, { baseMs: options.retryBaseMs ?? 2000, maxMs: options.retryMaxMs ?? 60_000 });
         eventLog.warn({ err: error, retryInMs: delay }, "handler failed; message will be redelivered");
