@@ -51,7 +51,7 @@ export function CaptionsPanel({
     router.refresh();
   }
 
-  async function remove(track: { language: string; label: string }) {
+  async function remove(track: Track) {
     if (!window.confirm(`Remove the ${track.label} captions (${track.language}) from this video?`)) return;
     setState({ kind: "sending" });
     const removed = await removeCaptionAction(videoId, track.language);
@@ -70,15 +70,7 @@ export function CaptionsPanel({
               <span>
                 {track.label} <span className="muted">({track.language})</span>
               </span>
-              <button
-                type="button"
-                className="danger"
-                disabled={sending}
-                aria-label={`Remove ${track.label} captions`}
-                onClick={() => void remove(track)}
-              >
-                Remove
-              </button>
+              <RemoveButton track={track} disabled={sending} onRemove={remove} />
             </li>
           ))}
         </ul>
@@ -97,15 +89,7 @@ export function CaptionsPanel({
                   <span className="muted">{ready ? "publishing…" : "published when the video is ready"}</span>
                 )}
               </span>
-              <button
-                type="button"
-                className="danger"
-                disabled={sending}
-                aria-label={`Remove ${track.label} captions`}
-                onClick={() => void remove(track)}
-              >
-                Remove
-              </button>
+              <RemoveButton track={track} disabled={sending} onRemove={remove} />
             </li>
           ))}
         </ul>
@@ -132,5 +116,22 @@ export function CaptionsPanel({
         )}
       </form>
     </div>
+  );
+}
+
+type Track = { language: string; label: string };
+
+/** Remove, for a published or a pending track alike. */
+function RemoveButton({ track, disabled, onRemove }: { track: Track; disabled: boolean; onRemove: (track: Track) => Promise<void> }) {
+  return (
+    <button
+      type="button"
+      className="danger"
+      disabled={disabled}
+      aria-label={`Remove ${track.label} captions`}
+      onClick={() => void onRemove(track)}
+    >
+      Remove
+    </button>
   );
 }
