@@ -303,6 +303,23 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     await page.waitForFunction(() => (window.__aqPlayer?.hls.subtitleTracks.length ?? 0) > 0, null, { timeout: 30_000 });
     expect(await subtitleLanguages()).toEqual(["en"]);
 
+    // Its cue on screen: with the track shown, the video at 2 s has "Hello from AQ" active (1-4 s).
+    await page.evaluate(() => {
+      const { hls } = window.__aqPlayer!;
+      hls.subtitleDisplay = true;
+      hls.subtitleTrack = 0;
+      document.querySelector("video")!.currentTime = 2;
+    });
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelector("video")!.textTracks).some(
+          (track) => track.mode === "showing" && Array.from(track.activeCues ?? []).some((cue) => (cue as VTTCue).text === "Hello from AQ"),
+        ),
+      null,
+      { timeout: 30_000 },
+    );
+    await screenshot("caption-cue.png");
+
     // A playlist the player cannot load (an expired or refused link) ends in a message, not a spinner.
     await page.route("**/master.m3u8", (route) => route.fulfill({ status: 403, body: "expired" }));
     await page.reload();
