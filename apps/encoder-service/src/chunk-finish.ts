@@ -60,7 +60,7 @@ export async function makeChunkedAssets(
   const outDir = join(work.dir, "out");
   const download = video.mp4Download ? { name: downloadName(video.title, video.id), rendition: ladder.downloadRendition } : null;
   const prefix = videoPrefix(video.id);
-  // Every rung: the QC report measures them all (makeAssets reads only assetRenditions').
+  // Every rung: the QC report measures them all (makeAssets reads the largest and the download's).
   const files = [
     MASTER_PLAYLIST,
     ...plan.flatMap((rendition) => [

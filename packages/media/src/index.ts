@@ -62,7 +62,7 @@ export { encodeInChunks, type EncodeInChunksOptions, type ChunkedEncodeResult } 
 export { chunkedPlaylists, writePlaylistFiles, type ChunkedPlaylists, type PlaylistFile } from "./chunks/playlists.js";
 export * from "./images/index.js";
 export * from "./mp4/index.js";
-export { assetRenditions, makeAssets, type MakeAssetsOptions } from "./make-assets.js";
+export { makeAssets, type MakeAssetsOptions } from "./make-assets.js";
 export { measureQc, writeQcReport, type QcOptions } from "./qc/qc-report.js";
 export { planDryRun, estimateCpuSeconds, MEASURED_CPU_SECONDS_PER_VIDEO_MINUTE, type DryRunPlan } from "./dry-run-plan.js";
 export * from "./captions/index.js";

@@ -2,7 +2,7 @@ import type { VideoAssets } from "@aq/contracts";
 import { playlistName, readPlaylist } from "./hls-playlists.js";
 import { makeImages } from "./images/make-images.js";
 import type { RenditionPlan } from "./ladder.js";
-import { downloadRendition, makeDownload } from "./mp4/make-download.js";
+import { makeDownload } from "./mp4/make-download.js";
 import { join } from "node:path";
 
 export interface MakeAssetsOptions {
@@ -24,32 +24,13 @@ async function playlistSeconds(outDir: string, rendition: RenditionPlan): Promis
   return playlist.isMasterPlaylist ? 0 : playlist.segments.reduce((sum, s) => sum + s.duration, 0);
 }
 
-/** The rung the images are made from: the largest. */
-function largestRendition<T extends Pick<RenditionPlan, "width" | "height">>(plan: T[]): T {
-  return plan.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
-}
-
-/**
- * The rungs makeAssets reads (their playlists and segments): the largest and, when a download is
- * asked for, the download's. An encoder that does not have the whole output on its disk (a chunked
- * encode's is in the bucket) fetches only these.
- */
-export function assetRenditions<T extends Pick<RenditionPlan, "name" | "width" | "height">>(
-  plan: T[],
-  download: { rendition: string } | null,
-): T[] {
-  const largest = largestRendition(plan);
-  const offered = download ? downloadRendition(plan, download.rendition) : largest;
-  return offered === largest ? [largest] : [largest, offered];
-}
-
 /**
  * Everything made beside the guide's HLS files, from those files: images/ (poster, thumbnails,
  * storyboard) from the largest rendition's keyframes and, when asked for, download/<name>.mp4
  * remuxed from one rendition. Each part checks what it wrote (VERIFY_FAILED).
  */
 export async function makeAssets(options: MakeAssetsOptions): Promise<VideoAssets> {
-  const largest = largestRendition(options.plan);
+  const largest = options.plan.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
   const common = { outDir: options.outDir, logFile: options.logFile, signal: options.signal, timeoutMs: options.timeoutMs };
   const images = await makeImages({
     ...common,
