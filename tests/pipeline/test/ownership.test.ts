@@ -10,14 +10,26 @@ import { getVideo, getVideoHistory, insertVideo } from "@aq/platform/db";
 import { listPrefix } from "@aq/platform/storage";
 import { makeTestClip, waitFor } from "@aq/devkit";
 import { retryVideo } from "@aq/pipeline";
-import { encodeUnderway, startPipelineStack, submitVideo, waitForStatus, type PipelineStack } from "./harness.js";
+import {
+  encodeGate,
+  encodeUnderway,
+  startPipelineStack,
+  submitVideo,
+  waitForStatus,
+  type EncodeGate,
+  type PipelineStack,
+} from "./harness.js";
 
 let stack: PipelineStack | undefined;
 let server: Server | undefined;
+let gate: EncodeGate | undefined;
 
 afterEach(async () => {
+  await gate?.open();
   await stack?.stop();
   stack = undefined;
+  await gate?.remove();
+  gate = undefined;
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = undefined;
 });
@@ -101,7 +113,10 @@ it("an encoder whose lease is taken over stops its ffmpeg and changes nothing; t
 });
 
 it("a backlog of 4 videos on 2 slots, waiting longer than the stuck threshold (2 s), ends 4 READY with one encode each", async () => {
-  stack = await startPipelineStack({ ENCODER_CONCURRENCY: "2", STUCK_AFTER_SECONDS: "2", SWEEP_INTERVAL_SECONDS: "1" });
+  // The two slots' encodes are held at a gate until the sweep has re-announced the waiting videos:
+  // on a quiet machine the backlog could otherwise clear before the threshold and prove nothing.
+  gate = await encodeGate();
+  stack = await startPipelineStack({ ENCODER_CONCURRENCY: "2", STUCK_AFTER_SECONDS: "2", SWEEP_INTERVAL_SECONDS: "1", PATH: gate.path });
   const s = stack;
   // Different lengths, so that the two slots free up at different times and a re-announced copy
   // is pulled while its video is still encoding in the other slot.
@@ -113,6 +128,13 @@ it("a backlog of 4 videos on 2 slots, waiting longer than the stuck threshold (2
   ]);
   const ids = ["backlog-1", "backlog-2", "backlog-3", "backlog-4"];
   for (const [i, id] of ids.entries()) await submitVideo(s, i % 2 ? long : short, id);
+  const encoderLog = join(s.scratch, "logs", "encoder-service.log");
+  const sweepLines = async () => (await readFile(encoderLog, "utf8")).match(/re-announced by the stuck-work sweep|sweep: re-queued/g);
+  await waitFor(async () => (await gate!.arrived()) === 2 && (await sweepLines()) !== null, {
+    timeoutMs: 120_000,
+    message: "two encodes held and the waiting videos re-announced",
+  });
+  await gate.open();
 
   for (const id of ids) expect((await waitForStatus(s, id)).status).toBe("ready");
   for (const id of ids) {
@@ -123,10 +145,7 @@ it("a backlog of 4 videos on 2 slots, waiting longer than the stuck threshold (2
     expect((await listPrefix(s.s3.storage, `logs/${id}/`)).map((o) => o.key)).toEqual([`logs/${id}/encode-attempt-1.log`]);
   }
   // The sweep did re-announce the waiting ones: the copies were no-ops, not second encodes.
-  const sweepLines = (await readFile(join(s.scratch, "logs", "encoder-service.log"), "utf8")).match(
-    /re-announced by the stuck-work sweep|sweep: re-queued/g,
-  );
-  expect(sweepLines?.length ?? 0).toBeGreaterThan(0);
+  expect((await sweepLines())?.length ?? 0).toBeGreaterThan(0);
 });
 
 it("probes a slowly served source once, while the stuck threshold passes, and rejects it with the right code", async () => {

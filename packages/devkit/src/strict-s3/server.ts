@@ -108,6 +108,11 @@ export async function startStrictS3Proxy(options: StrictS3Options): Promise<Stri
         },
       );
       out.on("error", reject);
+      // A client that goes away mid-answer (ffmpeg stops reading its source at the chunk's end)
+      // takes the upstream request with it: left open, s3rver's close would wait for it forever.
+      res.once("close", () => {
+        if (!res.writableFinished) out.destroy();
+      });
       out.end(body);
     });
   }
