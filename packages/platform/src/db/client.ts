@@ -28,6 +28,11 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
   // An idle client losing its connection (database restart) must not crash the process;
   // the next query gets a fresh connection.
   pool.on("error", () => {});
+  // Nor may a checked-out one: pg emits a lost connection on the client, and the pool listens only
+  // while the client is idle. A transaction awaiting other work (completeChunk writes playlists to
+  // the bucket inside it) met a Postgres cut there and the encoder died of an uncaught
+  // ECONNRESET. The transaction's next query fails instead, and the caller's error handling runs.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return drizzle(pool, { schema }) as Database;
 }
 
