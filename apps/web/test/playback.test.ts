@@ -81,7 +81,7 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
 
     // The upload page states the deployment's rules and checks a file against them in the browser.
     await page.goto(`${webUrl}/upload`);
-    expect(await page.title()).toBe("Upload · AQ");
+    await expect.poll(() => page.title()).toBe("Upload · AQ");
     expect(await page.getByTestId("upload-rules").textContent()).toMatch(/Longer than 5 s.*At least 720 pixels on the short side/s);
     const chooseFile = async (path: string) => {
       const chooser = page.waitForEvent("filechooser");
@@ -125,7 +125,8 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
     const videoId = page.url().split("/").at(-1)!;
     const progress = page.getByTestId("video-progress");
     await page.locator('[data-testid="video-progress"][data-status="ENCODING"]').waitFor({ timeout: 240_000 });
-    expect(await page.title()).toBe(`${title} · AQ`);
+    // Next.js sets the title after a client-side navigation, a moment after the page renders.
+    await expect.poll(() => page.title()).toBe(`${title} · AQ`);
     await page.locator('[data-testid="pending-captions"] li[data-state="waiting"]').getByText("Deutsch").waitFor();
     await screenshot("video-encoding.png");
     const seen = await page.evaluate(
@@ -336,7 +337,7 @@ describe.skipIf(!chromiumPresent)("playback in headless Chromium against the rea
 
     // The library: a card with the poster, status and renditions, at desktop and phone widths.
     await page.goto(webUrl);
-    expect(await page.title()).toBe("Library · AQ");
+    await expect.poll(() => page.title()).toBe("Library · AQ");
     expect(await page.getByRole("link", { name: "Library" }).getAttribute("aria-current")).toBe("page");
     const card = page.locator(`li[data-video-id="${videoId}"]`);
     expect(await card.locator("[data-status]").getAttribute("data-status")).toBe("READY");
