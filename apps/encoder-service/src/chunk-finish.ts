@@ -12,7 +12,7 @@ import {
   type VideoAssets,
 } from "@aq/contracts";
 import { encodeTimeoutMs, FFMPEG_LOG_NAME, makeAssets, playlistName, writeQcReport } from "@aq/media";
-import type { VideoChunkRow, VideoRow } from "@aq/platform/db";
+import { wholeSourceAudioPending, type VideoChunkRow, type VideoRow } from "@aq/platform/db";
 import {
   deleteObject,
   deletePrefixWithRetries,
@@ -29,11 +29,12 @@ export type ChunkedStep = "plan" | "wait" | "finish";
 
 /**
  * What the encoder stage does with a chunked video it is handed. A failed chunk means a retry:
- * the planner queues again what is not done. Chunks pending or encoding without a failed one are
+ * the planner queues again what is not done; so does a planner that stopped before the
+ * whole-source audio was in the bucket. Chunks pending or encoding without a failed one are
  * still on their way (the chunk sweep looks after lost ones): nothing to do. All done: the assets.
  */
 export function chunkedStep(video: VideoRow, chunks: VideoChunkRow[]): ChunkedStep {
-  if (!video.chunkSource || chunks.length === 0) return "plan";
+  if (!video.chunkSource || chunks.length === 0 || wholeSourceAudioPending(video.chunkSource)) return "plan";
   if (chunks.length === video.chunkCount && chunks.every((c) => c.status === "done")) return "finish";
   return chunks.some((c) => c.status === "failed") ? "plan" : "wait";
 }

@@ -2,6 +2,7 @@ import { appendFile, mkdir, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { AqError, ENCODE_ATTEMPTS, chunkLogName, isAqError, MASTER_PLAYLIST, type ChunkJob, type ErrorValue } from "@aq/contracts";
 import { chunkedPlaylists, encodeChunk, encodeTimeoutMs, FFMPEG_LOG_NAME, type RenditionPlan } from "@aq/media";
+import type { X264Preset } from "@aq/config";
 import { publishProgress } from "@aq/platform/bus";
 import {
   beginChunkAttempt,
@@ -10,6 +11,7 @@ import {
   getChunk,
   recordChunkFailure,
   releaseChunkAttempt,
+  wholeSourceAudioPending,
   type ChunkFanIn,
   type PublishedPlaylists,
   type VideoChunkRow,
@@ -30,12 +32,22 @@ const SEGMENT_UPLOAD_CONCURRENCY = 4;
  * through the uploader would need either a shared disk or a second trip through the bucket before
  * anything is playable. A failed attempt is retried once; the second failure fails the video.
  */
-export async function runChunkJob(deps: StageDeps, job: ChunkJob, delivery: DeliveryContext): Promise<void> {
+export interface ChunkJobOptions {
+  /** The first chunk's x264 preset (CHUNK_FIRST_PRESET): it is what makes the video playable. */
+  firstChunkPreset: X264Preset;
+}
+
+export async function runChunkJob(deps: StageDeps, job: ChunkJob, delivery: DeliveryContext, options: ChunkJobOptions): Promise<void> {
   const { db, log } = deps;
   const { lease, video } = delivery;
   const chunk = await getChunk(db, job.videoId, job.index);
   if (!chunk || chunk.status === "done" || chunk.status === "failed" || !video.chunkSource || !video.chunkCount) {
     log.info({ status: chunk?.status ?? null }, "chunk: nothing to do");
+    return;
+  }
+  // Queued early by a sweep: the planner queues it again once the audio it copies is in the bucket.
+  if (job.index > 0 && wholeSourceAudioPending(video.chunkSource)) {
+    log.info("chunk: the whole-source audio is not encoded yet; the planner queues this chunk then");
     return;
   }
   let lastError: ErrorValue = { code: "ENCODE_FAILED", message: "the encoder stopped while encoding this chunk" };
@@ -48,7 +60,7 @@ export async function runChunkJob(deps: StageDeps, job: ChunkJob, delivery: Deli
     const dir = join(videoWorkDir(deps.workDir, job.videoId), `chunk-${job.index}-attempt-${attempt}-${lease.ref.token.slice(0, 8)}`);
     const logFile = join(dir, FFMPEG_LOG_NAME);
     try {
-      await encodeAndRecord(deps, chunk, delivery, { dir, logFile, attempt });
+      await encodeAndRecord(deps, chunk, delivery, { dir, logFile, attempt }, options);
       return;
     } catch (error) {
       if (lease.lost) throw error;
@@ -87,6 +99,7 @@ async function encodeAndRecord(
   chunk: VideoChunkRow,
   delivery: DeliveryContext,
   attempt: { dir: string; logFile: string; attempt: number },
+  options: ChunkJobOptions,
 ): Promise<void> {
   const { storage, ladder, log } = deps;
   const { lease, video } = delivery;
@@ -94,8 +107,10 @@ async function encodeAndRecord(
   const plan = video.plannedRenditions ?? [];
   const outDir = join(attempt.dir, "out");
   await mkdir(outDir, { recursive: true });
+  // The first chunk encodes the start of the audio itself; the others copy the whole-source tracks.
+  const audio = chunk.index === 0 ? [] : source.audio;
   // A missing input is named as such, rather than as ffmpeg's HTTP 404.
-  for (const key of [source.normalizedKey, ...source.audio.map((track) => track.key)]) {
+  for (const key of [source.normalizedKey, ...audio.map((track) => track.key)]) {
     if (!(await headObject(storage, key))) {
       throw new AqError("CHUNK_INPUT_MISSING", `chunk ${chunk.index} cannot start: its input ${key} is not in the bucket`, { key });
     }
@@ -105,9 +120,12 @@ async function encodeAndRecord(
   const urlSeconds = Math.ceil(timeoutMs / 1000) + 60;
   const encoded = await encodeChunk({
     input: await presignGet(storage, source.normalizedKey, urlSeconds),
-    audio: await Promise.all(
-      source.audio.map(async (track) => ({ bitrateKbps: track.bitrateKbps, input: await presignGet(storage, track.key, urlSeconds) })),
-    ),
+    audio:
+      chunk.index === 0
+        ? undefined
+        : await Promise.all(
+            audio.map(async (track) => ({ bitrateKbps: track.bitrateKbps, input: await presignGet(storage, track.key, urlSeconds) })),
+          ),
     info: source.info,
     plan,
     chunk: { ...chunk, last: chunk.index === video.chunkCount! - 1 },
@@ -116,7 +134,7 @@ async function encodeAndRecord(
     signal: delivery.signal,
     timeoutMs,
     stallTimeoutMs: ladder.stallTimeoutSeconds * 1000,
-    preset: ladder.x264Preset,
+    preset: chunk.index === 0 ? options.firstChunkPreset : ladder.x264Preset,
     rateControl: ladder.rateControl,
     threads: ladder.encodeThreads,
   });

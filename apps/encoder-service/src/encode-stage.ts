@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, rename, rm, rmdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { publishProgress } from "@aq/platform/bus";
 import type { ErrorValue } from "@aq/contracts";
@@ -8,7 +8,7 @@ import { encodeTimeoutMs, encodeVideo, FFMPEG_LOG_NAME, makeAssets, type EncodeP
 import { deletePrefixWithRetries, downloadObject, listLocalTree, uploadDirectory, type TreeEntry } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 import { assertRoomToEncode } from "@aq/pipeline";
-import { attemptDir, sourceCopyPath, videoWorkDir } from "@aq/pipeline";
+import { attemptDir, logsDir, sourceCopyPath, videoWorkDir } from "@aq/pipeline";
 import { chunkedStep, makeChunkedAssets } from "./chunk-finish.js";
 import { isChunked, planChunkedEncode, type ChunkingOptions } from "./chunk-planner.js";
 import { keepLog } from "./job-log.js";
@@ -89,8 +89,11 @@ export async function runEncodeStage(
         const queued = await planChunkedEncode(deps, video, delivery, { source, dir }, options.chunking);
         if (!queued) log.warn({ videoId, attempt }, "encode: lease lost before the chunks were queued; the new owner decides");
         await keepLog(deps, videoId, `encode-plan-attempt-${attempt}.log`, join(dir, FFMPEG_LOG_NAME));
-        // Nothing local outlives the planner: the chunks read their inputs from the bucket.
-        await rm(videoWorkDir(deps.workDir, videoId), { recursive: true, force: true });
+        // Nothing local outlives the planner: the chunks read their inputs from the bucket. Only
+        // its own files go: the first chunk may be running on this host already, in the same folder.
+        await Promise.all([rm(dir, { recursive: true, force: true }), rm(source, { force: true })]);
+        for (const empty of [logsDir(deps.workDir, videoId), videoWorkDir(deps.workDir, videoId)])
+          await rmdir(empty).catch(() => undefined);
         return;
       }
       const encoded = await encodeVideo({

@@ -22,5 +22,8 @@ runPipelineWorker({
       },
     }),
   // One chunk per core, like whole encodes (the guide: "one encode job per CPU core").
-  chunkJobs: { concurrency: config.ENCODER_CONCURRENCY, handle: runChunkJob },
+  chunkJobs: {
+    concurrency: config.ENCODER_CONCURRENCY,
+    handle: (deps, job, delivery) => runChunkJob(deps, job, delivery, { firstChunkPreset: config.CHUNK_FIRST_PRESET }),
+  },
 });

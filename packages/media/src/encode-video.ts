@@ -6,7 +6,7 @@ import { AqError, type QcReport } from "@aq/contracts";
 import { encodeHls } from "./encode.js";
 import { planLadder, type RenditionPlan } from "./ladder.js";
 import type { MediaInfo } from "./media-info.js";
-import { normalizedFileName, normalizeSource } from "./normalize.js";
+import { normalizedFileName, normalizeSource, type NormalizeAudio } from "./normalize.js";
 import { probeMedia } from "./probe.js";
 import { stageProgress, throttleProgress, type EncodeProgress } from "./progress.js";
 import { checkDecodedSource, checkSourceFile, normalizeDurationCap, validateSource } from "./source-check.js";
@@ -154,20 +154,23 @@ export async function prepareNormalizedSource(options: {
   /** The probe stage's verdict on the source. */
   info: MediaInfo;
   ladder: LadderConfig;
+  /** "encode" (the guide's) unless said. */
+  audio?: NormalizeAudio;
   signal?: AbortSignal;
   /** Already throttled. */
   onProgress?: (progress: EncodeProgress) => void;
 }): Promise<NormalizedSource> {
-  const { info, ladder, signal } = options;
+  const { info, ladder, signal, audio } = options;
   const workDir = resolve(options.workDir);
   await mkdir(workDir, { recursive: true });
   const logFile = join(workDir, FFMPEG_LOG_NAME);
-  const normalizedPath = join(workDir, normalizedFileName(info));
+  const normalizedPath = join(workDir, normalizedFileName(info, audio));
   options.onProgress?.(stageProgress("normalize", 0));
   await normalizeSource({
     input: options.source,
     output: normalizedPath,
     info,
+    audio,
     durationCapSeconds: normalizeDurationCap(ladder),
     logFile,
     onProgress: options.onProgress,

@@ -7,9 +7,25 @@ import { FFMPEG_RUN_ARGS, ffmpegStageProgress, type EncodeProgress } from "./pro
 /** Video codecs MP4 can carry as a stream copy; anything else (VP8, Theora, FLV1...) is normalized into Matroska. */
 const MP4_VIDEO_CODECS = new Set(["h264", "hevc", "av1", "vp9", "mpeg4", "mpeg2video", "mpeg1video", "mjpeg"]);
 
-/** "normalized.mp4" (the guide's name, docs/encoding-guide.md §3) when the source's video codec fits MP4, else "normalized.mkv". */
-export function normalizedFileName(info: MediaInfo): string {
-  return info.video && MP4_VIDEO_CODECS.has(info.video.codec) ? "normalized.mp4" : "normalized.mkv";
+/** Audio codecs MP4 carries as a stream copy without ffmpeg's experimental flag. */
+const MP4_AUDIO_CODECS = new Set(["aac", "mp3", "ac3", "eac3", "alac"]);
+
+/**
+ * What normalization does with the audio: "encode" is the guide's AAC 48 kHz; "copy" keeps the
+ * source's, for a chunked encode, whose chunks encode the audio from it anyway (the first chunk its
+ * start, the planner the whole) and whose first segments would otherwise wait for a whole-source
+ * AAC encode before anything could start (about 70 ms per second of source on this project's machines).
+ */
+export type NormalizeAudio = "encode" | "copy";
+
+/**
+ * "normalized.mp4" (the guide's name, docs/encoding-guide.md §3) when the source's video codec,
+ * and the audio codec when it is copied, fit MP4; else "normalized.mkv".
+ */
+export function normalizedFileName(info: MediaInfo, audio: NormalizeAudio = "encode"): string {
+  const videoFits = info.video !== null && MP4_VIDEO_CODECS.has(info.video.codec);
+  const audioFits = audio === "encode" || !info.audio || MP4_AUDIO_CODECS.has(info.audio.codec);
+  return videoFits && audioFits ? "normalized.mp4" : "normalized.mkv";
 }
 
 export interface NormalizeOptions {
@@ -19,6 +35,8 @@ export interface NormalizeOptions {
   info: MediaInfo;
   /** Copying stops here whatever the container declares (`-t`). */
   durationCapSeconds?: number;
+  /** "encode" unless said. */
+  audio?: NormalizeAudio;
   logFile: string;
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -28,10 +46,12 @@ export interface NormalizeOptions {
 
 /**
  * The guide's (docs/encoding-guide.md) section 3: the video stream copied, the first (default) audio track re-encoded to AAC
- * 48 kHz, moov at the front. Only those two streams are kept, so the encode sees one video and at
+ * 48 kHz (or copied, see NormalizeAudio), moov at the front. Only those two streams are kept, so the encode sees one video and at
  * most one audio track; a source without audio gives a video-only file.
  */
-export function buildNormalizeArgs(options: Pick<NormalizeOptions, "input" | "output" | "info" | "durationCapSeconds">): string[] {
+export function buildNormalizeArgs(
+  options: Pick<NormalizeOptions, "input" | "output" | "info" | "durationCapSeconds" | "audio">,
+): string[] {
   const { info } = options;
   if (!info.video) throw new AqError("SOURCE_NO_VIDEO", "source has no video stream");
   const mp4 = options.output.endsWith(".mp4");
@@ -42,9 +62,7 @@ export function buildNormalizeArgs(options: Pick<NormalizeOptions, "input" | "ou
     fileArg(options.input),
     "-map",
     `0:${info.video.index}`,
-    ...(info.audio
-      ? ["-map", `0:${info.audio.index}`, "-c:a", "aac", "-ar", "48000", "-b:a", info.audio.channels > 2 ? "384k" : "192k"]
-      : []),
+    ...(info.audio ? ["-map", `0:${info.audio.index}`, ...audioArgs(info.audio.channels, options.audio ?? "encode")] : []),
     "-c:v",
     "copy",
     "-map_chapters",
@@ -53,6 +71,11 @@ export function buildNormalizeArgs(options: Pick<NormalizeOptions, "input" | "ou
     ...(mp4 ? ["-movflags", "+faststart", "-f", "mp4"] : ["-f", "matroska"]),
     fileArg(options.output),
   ];
+}
+
+function audioArgs(channels: number, audio: NormalizeAudio): string[] {
+  if (audio === "copy") return ["-c:a", "copy"];
+  return ["-c:a", "aac", "-ar", "48000", "-b:a", channels > 2 ? "384k" : "192k"];
 }
 
 export async function normalizeSource(options: NormalizeOptions): Promise<void> {

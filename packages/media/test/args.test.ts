@@ -165,6 +165,17 @@ describe("buildNormalizeArgs", () => {
     expect(args).not.toContain("-c:a");
   });
 
+  it("copies the audio when asked (a chunked encode), into Matroska when MP4 cannot carry it as it is", () => {
+    const args = buildNormalizeArgs({ input: "/in.mp4", output: "/work/normalized.mp4", info: info(), audio: "copy" });
+    expect(valuesOf(args, "-c:a")).toEqual(["copy"]);
+    expect(args).not.toContain("-ar");
+    expect(normalizedFileName(info(), "copy")).toBe("normalized.mp4");
+    const pcm = info();
+    pcm.audio = { ...pcm.audio!, codec: "pcm_s16le" };
+    expect(normalizedFileName(pcm, "copy")).toBe("normalized.mkv");
+    expect(normalizedFileName(pcm, "encode")).toBe("normalized.mp4");
+  });
+
   it("normalizes codecs MP4 cannot carry into Matroska", () => {
     expect(normalizedFileName(info())).toBe("normalized.mp4");
     const vp8 = info({ codec: "vp8" });

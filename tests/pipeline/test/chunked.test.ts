@@ -17,11 +17,19 @@ import {
   thumbnailFile,
   type QcReport,
 } from "@aq/contracts";
-import { getChunks, getVideo, getVideoHistory } from "@aq/platform/db";
+import { getChunks, getVideo, getVideoHistory, liveLease } from "@aq/platform/db";
 import { deletePrefix, downloadObject, getObjectStream, headObject, listPrefix, uploadFile } from "@aq/platform/storage";
 import { retryVideo } from "@aq/pipeline";
 import { makeTestClip, startServiceProcess, stopChild, waitFor, type RunningService } from "@aq/devkit";
-import { startPipelineStack, submitVideo, VIDEO_OUTPUT_KEY, waitForStatus, type PipelineStack } from "./harness.js";
+import {
+  encodeGate,
+  startPipelineStack,
+  submitVideo,
+  VIDEO_OUTPUT_KEY,
+  waitForStatus,
+  type EncodeGate,
+  type PipelineStack,
+} from "./harness.js";
 
 /**
  * Chunked encoding with every service on its own disk: the probe, two encoders and the uploader
@@ -30,6 +38,10 @@ import { startPipelineStack, submitVideo, VIDEO_OUTPUT_KEY, waitForStatus, type 
 let stack: PipelineStack;
 let clip: string;
 const workDirs: Record<string, string> = {};
+
+/** The video whose whole-source audio encode (the planner's, not the first chunk's own) is held. */
+const HELD_AUDIO_ID = "first-before-audio";
+let audioGate: EncodeGate;
 
 /**
  * 1-segment chunks after a 1-segment first one: a 20 s source is 4 chunks. Short leases and ack
@@ -46,7 +58,7 @@ const CHUNKING = {
 
 async function startService(name: RunningService["name"], instance: string): Promise<void> {
   workDirs[instance] = join(stack.scratch, `work-${instance}`);
-  const env = { ...stack.env, WORK_DIR: workDirs[instance] };
+  const env = { ...stack.env, WORK_DIR: workDirs[instance], PATH: audioGate.path };
   const service = await startServiceProcess(name, env, { logDir: join(stack.scratch, "logs"), instance, waitReady: false });
   stack.services!.services.push(service);
   // Longer than the devkit's 60 s: five processes compiling their TypeScript at once on a loaded machine.
@@ -67,6 +79,7 @@ async function text(key: string): Promise<string> {
 
 beforeAll(async () => {
   stack = await startPipelineStack(CHUNKING, { services: false });
+  audioGate = await encodeGate({ hold: `*"/${HELD_AUDIO_ID}/"*" -vn "*`, pass: "*aq-chunk-*" });
   const started: RunningService[] = [];
   stack.services = { services: started, stop: () => Promise.all(started.map((s) => stopChild(s.child, 15_000))).then(() => {}) };
   clip = join(stack.scratch, "clip.mp4");
@@ -80,7 +93,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await audioGate?.open();
   await stack?.stop();
+  await audioGate?.remove();
 });
 
 describe("chunked encoding", () => {
@@ -190,6 +205,28 @@ describe("chunked encoding", () => {
     expect(stack.s3.strict?.refusals).toEqual([]);
   });
 
+  it("makes the first chunk playable before the whole source's audio is encoded, then queues the others", async () => {
+    const id = HELD_AUDIO_ID;
+    await submitVideo(stack, clip, id);
+    await waitFor(async () => (await audioGate.arrived()) > 0 && (await getVideo(stack.db, id))?.playableAt != null, {
+      timeoutMs: 120_000,
+      message: "the first chunk to be playable while the planner's audio encode is held",
+    });
+    // The first chunk encoded the start of the audio itself; the others wait for the whole source's.
+    const chunks = await getChunks(stack.db, id);
+    expect(chunks.map((c) => c.status)).toEqual(["done", "pending", "pending", "pending"]);
+    expect(chunks.slice(1).map((c) => c.attempts)).toEqual([0, 0, 0]);
+    expect((await getVideo(stack.db, id))?.chunkSource?.audio).toEqual([]);
+    for (const rung of ["240p", "360p"]) expect(await headObject(stack.s3.storage, `videos/${id}/segments/${rung}_000.ts`)).not.toBeNull();
+
+    await audioGate.open();
+    const video = await waitForStatus(stack, id);
+    expect(video.status).toBe("ready");
+    const bitrates = [...new Set(video.plannedRenditions!.map((r) => r.audioBitrateKbps))].sort((a, b) => a - b);
+    expect(video.chunkSource?.audio.map((a) => a.bitrateKbps)).toEqual(bitrates);
+    expect((await getChunks(stack.db, id)).map((c) => c.attempts)).toEqual([1, 1, 1, 1]);
+  });
+
   it("fails the video when a chunk fails twice, keeps that chunk's log, and a retry re-runs only the chunks not done", async () => {
     const id = "chunk-fails";
     await submitVideo(stack, clip, id);
@@ -217,6 +254,9 @@ describe("chunked encoding", () => {
     const doneBefore = chunks.filter((c) => c.status === "done").map((c) => c.index);
 
     await uploadFile(stack.s3.storage, saved, normalizedKey);
+    // The planner goes on with the whole-source audio after the first chunk failed the video; a
+    // retry is refused while it holds the video's encoder lease.
+    await waitFor(async () => (await liveLease(stack.db, id, "encoder")) === null, { message: "the planner to give up its lease" });
     await retryVideo(stack.db, id, { stuckAfterSeconds: 900 });
     const ready = await waitForStatus(stack, id);
     expect(ready.status).toBe("ready");

@@ -225,23 +225,24 @@ export async function expectGuideLayout(stack: PipelineStack, videoId: string, r
   }
 }
 
-/** HLS encodes held at a gate the test opens (EncodeGate). */
+/** ffmpeg runs held at a gate the test opens (EncodeGate). */
 export interface EncodeGate {
   /** The PATH for the services: the gate's `ffmpeg` first. */
   path: string;
-  /** How many HLS encodes have reached the gate so far (held or let through). */
+  /** How many held runs have reached the gate so far (held or let through). */
   arrived(): Promise<number>;
   open(): Promise<void>;
   remove(): Promise<void>;
 }
 
 /**
- * An `ffmpeg` first on the services' PATH that holds every HLS encode (single run or chunk: the
- * runs with -hls_segment_filename) until the test opens the gate, and counts them. Tests use it to
- * have encodes running at a known moment instead of racing them: ffmpeg is running (as far as
- * its owner can tell) for as long as the test likes.
+ * An `ffmpeg` first on the services' PATH that holds every run whose arguments match `hold` (a
+ * shell `case` pattern over " <args> "; by default every HLS encode, single run or chunk: the runs
+ * with -hls_segment_filename) and not `pass`, until the test opens the gate, and counts them.
+ * Tests use it to have encodes running at a known moment instead of racing them: ffmpeg is
+ * running (as far as its owner can tell) for as long as the test likes.
  */
-export async function encodeGate(): Promise<EncodeGate> {
+export async function encodeGate(match: { hold?: string; pass?: string } = {}): Promise<EncodeGate> {
   const dir = await mkdtemp(join(tmpdir(), "aq-gate-"));
   const real = execFileSync("sh", ["-c", "command -v ffmpeg"], { encoding: "utf8" }).trim();
   await mkdir(join(dir, "arrived"), { recursive: true });
@@ -251,7 +252,8 @@ export async function encodeGate(): Promise<EncodeGate> {
     wrapper,
     `#!/bin/sh
 case " $* " in
-  *" -hls_segment_filename "*)
+  ${match.pass ?? "''"}) ;;
+  ${match.hold ?? `*" -hls_segment_filename "*`})
     touch "${dir}/arrived/$$"
     while [ ! -e "${dir}/open" ]; do sleep 0.05; done ;;
 esac

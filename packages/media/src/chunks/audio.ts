@@ -38,6 +38,8 @@ export interface EncodeSourceAudioOptions {
   plan: RenditionPlan[];
   /** Receives one `audio-<kbps>k.m4a` per distinct bit rate. */
   outDir: string;
+  /** Encode only the source's first this many seconds (the first chunk's own audio, see encodeChunk). */
+  untilSeconds?: number;
   logFile: string;
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -83,7 +85,15 @@ export async function encodeSourceAudio(options: EncodeSourceAudioOptions): Prom
     `file:${join(outDir, t.fileName)}`,
   ]);
   await runFfmpeg({
-    args: [...FFMPEG_RUN_ARGS, ...inputSafetyArgs({ remote: isRemote(options.input) }), "-i", inputArg(options.input), "-vn", ...outputs],
+    args: [
+      ...FFMPEG_RUN_ARGS,
+      ...inputSafetyArgs({ remote: isRemote(options.input) }),
+      ...(options.untilSeconds === undefined ? [] : ["-t", options.untilSeconds.toFixed(6)]),
+      "-i",
+      inputArg(options.input),
+      "-vn",
+      ...outputs,
+    ],
     logFile: resolve(options.logFile),
     label: "audio",
     failureCode: "ENCODE_FAILED",

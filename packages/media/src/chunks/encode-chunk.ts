@@ -12,7 +12,7 @@ import { inputArg, inputSafetyArgs } from "../input-safety.js";
 import type { RenditionPlan } from "../ladder.js";
 import type { MediaInfo } from "../media-info.js";
 import { FFMPEG_RUN_ARGS, ffmpegStageProgress, type EncodeProgress } from "../progress.js";
-import { AAC_FRAME_SAMPLES, AUDIO_SAMPLE_RATE, isRemote, redactionsFor, type AudioTrackInput } from "./audio.js";
+import { AAC_FRAME_SAMPLES, AUDIO_SAMPLE_RATE, encodeSourceAudio, isRemote, redactionsFor, type AudioTrackInput } from "./audio.js";
 import type { ChunkRange } from "./plan.js";
 
 /**
@@ -26,8 +26,12 @@ export const CHUNK_TIMELINE_OFFSET_SECONDS = 10;
 export interface EncodeChunkOptions {
   /** The normalized source: a local path, or an http(s) URL such as a presigned GET (no shared disk). */
   input: string;
-  /** The whole-source audio tracks (encodeSourceAudio), as paths or URLs; empty for a source without audio. */
-  audio: AudioTrackInput[];
+  /**
+   * The whole-source audio tracks (encodeSourceAudio), as paths or URLs; empty for a source without
+   * audio. Left out for the first chunk, which encodes the start of the source's audio itself
+   * (firstChunkAudio), so it need not wait for the whole source's.
+   */
+  audio?: AudioTrackInput[];
   /** Probed from the normalized source. */
   info: MediaInfo;
   plan: RenditionPlan[];
@@ -81,7 +85,10 @@ export async function encodeChunk(options: EncodeChunkOptions): Promise<EncodedC
   if (!video) throw new AqError("SOURCE_NO_VIDEO", "source has no video stream");
   const first = plan[0];
   if (!first) throw new AqError("ENCODE_FAILED", "the ladder plan has no renditions");
-  if (info.audio && options.audio.length === 0) throw new AqError("ENCODE_FAILED", "a chunk of a source with audio needs its audio tracks");
+  if (info.audio && options.audio?.length === 0)
+    throw new AqError("ENCODE_FAILED", "a chunk of a source with audio needs its audio tracks");
+  if (!options.audio && chunk.startSeconds > 0)
+    throw new AqError("ENCODE_FAILED", `chunk ${chunk.index} needs the whole-source audio tracks`);
   const segmentGrid = cutMargin(first);
   if ((chunk.segmentCount + 1) * segmentGrid >= first.keyframeIntervalSeconds - 1 / first.frameRateValue) {
     throw new AqError(
@@ -99,7 +106,9 @@ export async function encodeChunk(options: EncodeChunkOptions): Promise<EncodedC
   await mkdir(join(outDir, SEGMENTS_DIR), { recursive: true });
   const playlistDir = await mkdtemp(join(tmpdir(), `aq-chunk-${chunk.index}-`));
   try {
-    const audioInputs = info.audio ? audioInputsFor(plan, options.audio) : [];
+    const limits = { signal: options.signal, timeoutMs: options.timeoutMs, stallTimeoutMs: options.stallTimeoutMs };
+    const audio = options.audio ?? (await firstChunkAudio({ ...options, outDir: playlistDir }));
+    const audioInputs = info.audio ? audioInputsFor(plan, audio) : [];
     const args = [
       ...FFMPEG_RUN_ARGS,
       "-copyts",
@@ -117,7 +126,7 @@ export async function encodeChunk(options: EncodeChunkOptions): Promise<EncodedC
         rateControl: options.rateControl ?? defaultLadderConfig.rateControl,
         threads: options.threads ?? 0,
         toneMapped: Boolean(video.hdr && toneMap),
-        audioMaps: info.audio ? plan.map((r) => `${1 + audioInputs.indexOf(audioInputFor(r, options.audio))}:a:0`) : null,
+        audioMaps: info.audio ? plan.map((r) => `${1 + audioInputs.indexOf(audioInputFor(r, audio))}:a:0`) : null,
         audioMode: "copy",
         keyframesBefore: Math.round(chunk.startSeconds / first.keyframeIntervalSeconds),
       }),
@@ -137,10 +146,8 @@ export async function encodeChunk(options: EncodeChunkOptions): Promise<EncodedC
       logFile: resolve(options.logFile),
       label: `encode chunk ${chunk.index}`,
       failureCode: "ENCODE_FAILED",
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-      stallTimeoutMs: options.stallTimeoutMs,
-      redact: redactionsFor(options.input, ...options.audio.map((a) => a.input)),
+      ...limits,
+      redact: redactionsFor(options.input, ...audio.map((a) => a.input)),
       onProgress:
         options.onProgress &&
         ((p) => {
@@ -153,6 +160,29 @@ export async function encodeChunk(options: EncodeChunkOptions): Promise<EncodedC
   } finally {
     await rm(playlistDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * AAC frames the first chunk's own audio encode runs past the chunk's end (about half a second).
+ * ffmpeg's AAC encoder is deterministic and its frames depend on the samples before them and one
+ * frame ahead, so the first chunk's frames are bit for bit the whole-source encode's: the join
+ * with the second chunk (copied from the whole-source tracks) is seamless.
+ */
+const FIRST_CHUNK_AUDIO_MARGIN_FRAMES = 24;
+
+/**
+ * The first chunk's audio: the source's start encoded with the whole-source settings. Every other
+ * chunk copies its frames from the whole-source tracks, which the planner encodes while this
+ * chunk runs: the time to the first playable segments does not grow with the source's length.
+ */
+async function firstChunkAudio(options: EncodeChunkOptions): Promise<AudioTrackInput[]> {
+  const { chunk } = options;
+  const margin = (FIRST_CHUNK_AUDIO_MARGIN_FRAMES * AAC_FRAME_SAMPLES) / AUDIO_SAMPLE_RATE;
+  return encodeSourceAudio({
+    ...options,
+    untilSeconds: chunk.last ? undefined : chunk.startSeconds + chunk.durationSeconds + margin,
+    onProgress: undefined,
+  });
 }
 
 /** The `-segment` length is this much under 6 s: more than a frame (and an AAC frame, which may start the run) so no cut is missed. */

@@ -5,7 +5,7 @@ import type { RenditionPlan } from "../ladder.js";
 import type { MediaInfo } from "../media-info.js";
 import { prepareOutputDir } from "../output-dir.js";
 import { stageProgress, type EncodeProgress } from "../progress.js";
-import { encodeSourceAudio } from "./audio.js";
+import { encodeSourceAudio, type AudioTrackInput } from "./audio.js";
 import { encodeChunk, type EncodedChunk } from "./encode-chunk.js";
 import { planChunks, type ChunkPlanOptions } from "./plan.js";
 import { chunkedPlaylists, writePlaylistFiles, type ChunkedPlaylists } from "./playlists.js";
@@ -41,7 +41,7 @@ export interface ChunkedEncodeResult {
 /**
  * The chunked encode on one machine, chunk after chunk (the CLI's `--chunk-seconds` and the bench's
  * comparison with the single run; the pipeline runs the same functions as jobs on many encoders):
- * the whole-source audio, every chunk, then the VOD playlists and the measured master.
+ * the first chunk, the whole-source audio, the other chunks, then the VOD playlists and the measured master.
  */
 export async function encodeInChunks(options: EncodeInChunksOptions): Promise<ChunkedEncodeResult> {
   const { info, plan } = options;
@@ -51,17 +51,21 @@ export async function encodeInChunks(options: EncodeInChunksOptions): Promise<Ch
   const outDir = resolve(options.outDir);
   await prepareOutputDir(outDir);
   const limits = { signal: options.signal, timeoutMs: options.timeoutMs, stallTimeoutMs: options.stallTimeoutMs };
-  const audio = await encodeSourceAudio({
-    input: options.input,
-    info,
-    plan,
-    outDir: join(options.workDir, "audio"),
-    logFile: options.logFile,
-    ...limits,
-  });
   const ranges = planChunks(duration, options.chunks);
   const done: EncodedChunk[] = [];
+  // As in the pipeline: the first chunk encodes its own audio, the others copy the whole source's.
+  let audio: AudioTrackInput[] | undefined;
   for (const chunk of ranges) {
+    if (chunk.index > 0) {
+      audio ??= await encodeSourceAudio({
+        input: options.input,
+        info,
+        plan,
+        outDir: join(options.workDir, "audio"),
+        logFile: options.logFile,
+        ...limits,
+      });
+    }
     done.push(
       await encodeChunk({
         input: options.input,

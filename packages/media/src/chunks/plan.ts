@@ -78,10 +78,10 @@ export function planChunks(durationSeconds: number, options: ChunkPlanOptions): 
 }
 
 /**
- * Whether a source is long enough for chunks to help: below this, the first chunk alone would hold
- * most of it, and the extra ffmpeg runs (each decoding from the keyframe before its start) and job
- * hand-offs cost more than the parallelism and the early start give back.
+ * Whether chunks help a source: when it makes more than the first chunk. The first chunk is short
+ * and plays within seconds while the rest is encoded beside it (and on other encoders), where a
+ * single run shows nothing until the whole ladder is done (BENCHMARKS.md, time to first playable).
  */
 export function chunkingHelps(durationSeconds: number, options: ChunkPlanOptions): boolean {
-  return durationSeconds > (options.firstChunkSegments + options.chunkSegments) * options.segmentSeconds;
+  return planChunks(durationSeconds, options).length > 1;
 }

@@ -8,7 +8,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultLadderConfig, type LadderConfig } from "@aq/config";
 import { makeTestClip } from "@aq/devkit";
-import { encodeSourceAudio, type AudioTrackInput } from "../../src/chunks/audio.js";
+import { AAC_FRAME_SAMPLES, encodeSourceAudio, type AudioTrackInput } from "../../src/chunks/audio.js";
 import { encodeChunk, type EncodedChunk } from "../../src/chunks/encode-chunk.js";
 import { encodeInChunks } from "../../src/chunks/encode-in-chunks.js";
 import { planChunks, type ChunkRange } from "../../src/chunks/plan.js";
@@ -71,7 +71,9 @@ async function prepare(name: string, rate: string, chunkSegments: number): Promi
   const chunks = planChunks(info.durationSeconds!, { segmentSeconds: 6, chunkSegments, firstChunkSegments: 1 });
   const done: EncodedChunk[] = [];
   for (const chunk of [...chunks].reverse()) {
-    done.push(await encodeChunk({ input: normalized, audio, info, plan, chunk, outDir: chunked, logFile, preset: "superfast" }));
+    // The first chunk encodes its own audio, as in the pipeline.
+    const own = chunk.index === 0 ? undefined : audio;
+    done.push(await encodeChunk({ input: normalized, audio: own, info, plan, chunk, outDir: chunked, logFile, preset: "superfast" }));
   }
   await writePlaylistFiles(chunked, chunkedPlaylists(plan, done, chunks.length, true)!.files);
   return { normalized, audio, info, plan, chunks, done, single, chunked };
@@ -184,6 +186,33 @@ describe.each(["fps30", "ntsc"])("a chunked encode (%s)", (name) => {
     }
   });
 
+  it("sounds as close to the source at every join as the single run does: no click", async () => {
+    const { chunked, single, normalized, plan, chunks } = sources[name]!;
+    const source = await decodeAudio(normalized);
+    for (const r of plan) {
+      const [a, b] = await Promise.all([decodeAudio(join(chunked, `${r.name}.m3u8`)), decodeAudio(join(single, `${r.name}.m3u8`))]);
+      // Decoded from MPEG-TS, a rendition starts with the encoder's priming frame before the source's first sample.
+      expect(b.length - source.length).toBe(AAC_FRAME_SAMPLES);
+      expect(a.length).toBe(b.length);
+      const errorDb = (x: Float32Array, from: number, to: number) => {
+        let error = 0;
+        let signal = 0;
+        for (let i = from; i < to; i++) {
+          error += (x[i + AAC_FRAME_SAMPLES]! - source[i]!) ** 2;
+          signal += source[i]! ** 2;
+        }
+        return 10 * Math.log10(error / signal);
+      };
+      expect(errorDb(b, 48_000, 96_000), `${r.name}: the single run against the source`).toBeLessThan(-5);
+      for (const { startSeconds } of chunks.slice(1)) {
+        // 50 ms each side of the join. A dropped, doubled or silent frame, or a discontinuity,
+        // makes the error as loud as the signal (0 dB or more).
+        const [from, to] = [Math.round((startSeconds - 0.05) * 48_000), Math.round((startSeconds + 0.05) * 48_000)];
+        expect(errorDb(a, from, to), `${r.name} around the ${startSeconds} s join`).toBeLessThan(errorDb(b, from, to) + 2);
+      }
+    }
+  });
+
   it("keeps sound and picture in sync within one frame at every join", async () => {
     const { chunked, plan, chunks, info } = sources[name]!;
     const frame = 1 / plan[0]!.frameRateValue;
@@ -227,6 +256,17 @@ describe.each(["fps30", "ntsc"])("a chunked encode (%s)", (name) => {
     expect(partial.files[0]!.text).toMatch(/AVERAGE-BANDWIDTH=\d+,CODECS="avc1\.4d40[0-9a-f]{2},mp4a\.40\.2"/);
   });
 });
+
+/** A rendition's audio decoded to mono 48 kHz samples, from its first. */
+async function decodeAudio(playlist: string): Promise<Float32Array> {
+  const { stdout } = await execa(
+    "ffmpeg",
+    ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", playlist, "-map", "0:a", "-ac", "1", "-ar", "48000", "-f", "f32le", "-"],
+    { encoding: "buffer" },
+  );
+  const bytes = Buffer.from(stdout);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+}
 
 /** Presentation times of the white frames and of the onsets of the loud bursts, decoded from one rendition. */
 async function marks(playlist: string, prefix: string): Promise<{ flashes: number[]; bursts: number[] }> {

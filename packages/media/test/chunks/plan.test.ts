@@ -69,8 +69,9 @@ describe("planChunks", () => {
 });
 
 describe("chunkingHelps", () => {
-  it("keeps the single run for sources the first chunk and one more would cover", () => {
-    expect(chunkingHelps(42, options)).toBe(false);
-    expect(chunkingHelps(42.1, options)).toBe(true);
+  it("keeps the single run for sources the first chunk covers (with a remainder too short to stand alone)", () => {
+    expect(chunkingHelps(12.9, options)).toBe(false);
+    expect(chunkingHelps(13.1, options)).toBe(true);
+    expect(chunkingHelps(30, options)).toBe(true);
   });
 });

@@ -40,16 +40,26 @@ async function queueJob(tx: Tx, videoId: string, index: number, round: number): 
 }
 
 /**
+ * Whether the chunks after the first still wait for the whole-source audio tracks: the planner
+ * records the source without them first, so the first chunk (which encodes its own audio) can start.
+ */
+export function wholeSourceAudioPending(source: ChunkSource): boolean {
+  return source.info.audio !== null && source.audio.length === 0;
+}
+
+/**
  * The planner's hand-off (the video stays `encoding`): the chunk rows, written once, and a job
- * for every chunk not done, in the outbox, all under the planner's lease, which this ends. A
- * chunk left failed or half-done by an earlier run starts again with a fresh attempt budget, so a
- * retry re-runs only what is not done. Returns the indices queued, or null when the lease was lost.
+ * for every chunk not done (or for those of `indices` only), in the outbox, all under the
+ * planner's lease, which this ends unless `keepLease`. A chunk left failed or half-done by an
+ * earlier run starts again with a fresh attempt budget, so a retry re-runs only what is not done.
+ * Returns the indices queued, or null when the lease was lost.
  */
 export async function queueChunks(
   db: Database,
   lease: LeaseRef,
   ranges: readonly ChunkRange[],
   source: ChunkSource,
+  options: { indices?: readonly number[]; keepLease?: boolean } = {},
 ): Promise<number[] | null> {
   return db.transaction(async (tx) => {
     const [video] = await tx.select().from(videos).where(eq(videos.id, lease.videoId)).for("update");
@@ -79,7 +89,13 @@ export async function queueChunks(
         errorMessage: null,
         updatedAt: new Date(),
       })
-      .where(and(eq(videoChunks.videoId, lease.videoId), inArray(videoChunks.status, ["pending", "encoding", "failed"])))
+      .where(
+        and(
+          eq(videoChunks.videoId, lease.videoId),
+          inArray(videoChunks.status, ["pending", "encoding", "failed"]),
+          options.indices ? inArray(videoChunks.index, [...options.indices]) : undefined,
+        ),
+      )
       .returning({ index: videoChunks.index, round: videoChunks.round });
     // The first chunk first: it is the short one that makes the video playable.
     requeued.sort((a, b) => a.index - b.index);
@@ -88,7 +104,7 @@ export async function queueChunks(
       .update(videos)
       .set({ chunkCount: ranges.length, chunkSource: source, updatedAt: new Date() })
       .where(eq(videos.id, lease.videoId));
-    await releaseLease(tx, lease);
+    if (!options.keepLease) await releaseLease(tx, lease);
     return requeued.map((c) => c.index);
   });
 }
