@@ -344,8 +344,8 @@ function firstPlayableSection(r: FirstPlayableSection): string {
       ]),
     ),
     "Where the time to first playable goes, per run, in seconds from the rows' timestamps (history, chunk rows, playable_at): upload complete to " +
-      "PROBED (queue + probe); to ENCODING; the planner (normalize by stream copy, whole-source audio encode, both put in the bucket, chunk jobs " +
-      "queued and taken); the first chunk (every rung encoded, segments put in the bucket); to playable (playlists published); to the client " +
+      "PROBED (queue + probe); to ENCODING; the planner (normalize by stream copy, put in the bucket, the first chunk's job queued and taken; " +
+      "runs before 2026-11-30 also waited for the whole-source audio encode here); the first chunk (every rung encoded, segments put in the bucket); to playable (playlists published); to the client " +
       "(event, playbackUrl query, the GETs). A dash: the step did not happen (a video not chunked).",
     table(
       ["source s", "run", "to PROBED", "to ENCODING", "planner", "first chunk", "to playable", "to client (fetch rounds)", "max load"],
@@ -375,7 +375,8 @@ function scaleOutSection(r: ScaleOutSection): string {
     `${r.source} (${r.width}x${r.height}, ${f(r.fps, 2)} fps, ${f(r.seconds, 1)} s) through the real pipeline (probe, encoder(s) and uploader as ` +
       `processes with their own work folders; NATS, Postgres and s3rver of their own; the video put in the bucket and recorded UPLOADED as the ` +
       `gateway does), ${settings}. Placement: ${r.placement}. READY time is UPLOADED to READY from the history; chunk times from the chunk rows ` +
-      `(sampled every 100 ms). Parallel efficiency = T1 / (2 x T2) of the median READY times (target ${f(MIN_PARALLEL_EFFICIENCY)}). ` +
+      `(sampled every 100 ms); "audio" is from the first chunk's start to any other's: the whole-source audio encode the others wait for ` +
+      `(with one encoder, also the first chunk itself). Parallel efficiency = T1 / (2 x T2) of the median READY times (target ${f(MIN_PARALLEL_EFFICIENCY)}). ` +
       `${r.cores} cores.${r.loadAboveCores ? " **The 1-minute load average exceeded the cores during a run: the timing is not reliable.**" : ""}`,
     table(
       [
@@ -383,6 +384,7 @@ function scaleOutSection(r: ScaleOutSection): string {
         "READY s",
         "probe s",
         "planner s",
+        "audio s",
         "chunks s",
         "tail s",
         "load start / max / mean",
@@ -393,6 +395,7 @@ function scaleOutSection(r: ScaleOutSection): string {
         `**${f(run.readySeconds, 1)}**`,
         phaseCell(run.phases.probe),
         phaseCell(run.phases.planner),
+        phaseCell(run.phases.audio),
         phaseCell(run.phases.chunks),
         phaseCell(run.phases.tail),
         `${f(run.load.start)} / ${f(run.load.max)} / ${f(run.load.mean)}`,
@@ -407,7 +410,7 @@ function scaleOutSection(r: ScaleOutSection): string {
     `Parallel efficiency: **${f(r.parallelEfficiency)}**.`,
     p
       ? `Projection to ${p.workers} workers on a ${f(p.sourceSeconds, 0)} s source: **${f(p.readySeconds, 0)} s** to READY = probe ${f(p.probeSeconds, 1)} s + ` +
-        `planner ${f(p.plannerSeconds, 1)} s + chunks ${f(p.chunkPhaseSeconds, 1)} s + tail ${f(p.tailSeconds, 1)} s (target ${MAX_PROJECTED_READY_SECONDS} s). ` +
+        `planner ${f(p.plannerSeconds, 1)} s + chunks ${f(p.chunkPhaseSeconds, 1)} s (the others waiting ${f(p.audioSeconds, 1)} s for the audio) + tail ${f(p.tailSeconds, 1)} s (target ${MAX_PROJECTED_READY_SECONDS} s). ` +
         `How: ${p.method}. It assumes ${p.workers} idle cores, one per worker, and NATS, Postgres and the bucket keeping up.`
       : "No projection: no chunk was measured.",
   ].join("\n\n");

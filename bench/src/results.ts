@@ -318,7 +318,7 @@ const playablePhasesSchema = z.object({
   toProbed: num.nullable(),
   /** PROBED -> ENCODING: the encoder took the video. */
   toEncoding: num.nullable(),
-  /** ENCODING -> first chunk started: the planner's normalize and whole-source audio encode, both put in the bucket, chunk jobs queued and taken. */
+  /** ENCODING -> first chunk started: the planner's normalize (a remux) put in the bucket, the first chunk's job queued and taken. */
   planner: num.nullable(),
   /** The first chunk: every rung of its range encoded and its segments put in the bucket. */
   firstChunk: num.nullable(),
@@ -379,6 +379,8 @@ const scaleOutRunSchema = z.object({
     probe: num.nullable(),
     /** ENCODING -> first chunk started. */
     planner: num.nullable(),
+    /** First chunk started -> any other chunk started: the planner's whole-source audio encode, which the other chunks copy from (and, with one encoder, the first chunk). */
+    audio: num.nullable().default(null),
     /** First chunk started -> last chunk done. */
     chunks: num.nullable(),
     /** Last chunk done -> READY: fan-in, verification of the listing, clean-up. */
@@ -421,6 +423,8 @@ export const scaleOutSectionSchema = z.object({
       secondsPerVideoSecond: num,
       probeSeconds: num,
       plannerSeconds: num,
+      /** From the first chunk's start until the others can start (the whole-source audio), scaled to the source. */
+      audioSeconds: num,
       chunkPhaseSeconds: num,
       tailSeconds: num,
       readySeconds: num,

@@ -24,6 +24,7 @@ async function pin(pid: number, cpu: number): Promise<void> {
 
 function runOf(encoders: number, cpus: number[], t: VideoTimeline, loadStart: number): Run {
   const starts = t.chunks.flatMap((c) => (c.startedAt ? [c.startedAt.getTime()] : []));
+  const others = t.chunks.flatMap((c) => (c.index > 0 && c.startedAt ? [c.startedAt.getTime()] : []));
   const dones = t.chunks.flatMap((c) => (c.doneAt ? [c.doneAt.getTime()] : []));
   const firstStart = starts.length ? Math.min(...starts) : null;
   const lastDone = dones.length ? Math.max(...dones) : null;
@@ -36,6 +37,7 @@ function runOf(encoders: number, cpus: number[], t: VideoTimeline, loadStart: nu
     phases: {
       probe: secondsBetween(t.reached.uploaded, t.reached.encoding),
       planner: secondsBetween(t.reached.encoding, firstStart),
+      audio: firstStart !== null && others.length ? (Math.min(...others) - firstStart) / 1000 : null,
       chunks: secondsBetween(firstStart, lastDone),
       tail: secondsBetween(lastDone, t.reached.ready),
     },
@@ -64,9 +66,10 @@ function fitChunkTime(points: { d: number; t: number }[]): { fixed: number; perS
 /**
  * Projection to `workers` single-core encoders on a `sourceSeconds` source: the chunks the encoder
  * would plan, each taking the fitted wall time, handed out in order to whichever worker is free
- * first (the queue's order); plus the serial parts measured here: the probe as is, the planner
- * (normalize by stream copy + whole-source audio encode) and the tail (fan-in, listing check)
- * scaled with the length.
+ * first (the queue's order), the first at once and the others once the whole-source audio is
+ * encoded (the shortest wait measured with more than one encoder, scaled with the length); plus
+ * the serial parts measured here: the probe as is, the planner (normalize by stream copy, put in
+ * the bucket) and the tail (fan-in, listing check) scaled with the length.
  */
 function project(
   runs: Run[],
@@ -83,12 +86,15 @@ function project(
     chunkSegments: settings.CHUNK_SECONDS! / SEGMENT_SECONDS,
     firstChunkSegments: settings.CHUNK_FIRST_SEGMENTS!,
   });
+  const scale = target.sourceSeconds / measuredSeconds;
+  const audioWaits = runs.flatMap((r) => (r.encoders > 1 && r.phases.audio !== null ? [r.phases.audio] : []));
+  const audioSeconds = (audioWaits.length ? Math.min(...audioWaits) : 0) * scale;
   const free = new Array<number>(target.workers).fill(0);
   for (const chunk of chunks) {
     const worker = free.indexOf(Math.min(...free));
-    free[worker]! += fit.fixed + fit.perSecond * chunk.durationSeconds;
+    const start = chunk.index === 0 ? free[worker]! : Math.max(free[worker]!, audioSeconds);
+    free[worker] = start + fit.fixed + fit.perSecond * chunk.durationSeconds;
   }
-  const scale = target.sourceSeconds / measuredSeconds;
   const probeSeconds = serial((r) => r.phases.probe);
   const plannerSeconds = serial((r) => r.phases.planner) * scale;
   const chunkPhaseSeconds = Math.max(...free);
@@ -100,13 +106,15 @@ function project(
     secondsPerVideoSecond: round(fit.perSecond),
     probeSeconds: round(probeSeconds),
     plannerSeconds: round(plannerSeconds),
+    audioSeconds: round(audioSeconds),
     chunkPhaseSeconds: round(chunkPhaseSeconds),
     tailSeconds: round(tailSeconds),
     readySeconds: round(probeSeconds + plannerSeconds + chunkPhaseSeconds + tailSeconds),
     method:
       `chunk wall time = ${round(fit.fixed, 2)} s + ${round(fit.perSecond, 3)} x its length (least squares over the ${points.length} measured chunks, ` +
       `each encoder on one core); the ${chunks.length} chunks of a ${target.sourceSeconds} s source handed out in order to the first free of ` +
-      `${target.workers} workers; plus the measured probe, and the planner and tail scaled by ${round(scale, 2)} (the length ratio)`,
+      `${target.workers} workers, the others no sooner than the whole-source audio (${round(audioSeconds, 1)} s after the first started); ` +
+      `plus the measured probe, and the planner and tail scaled by ${round(scale, 2)} (the length ratio)`,
   };
 }
 
