@@ -101,7 +101,16 @@ export async function planChunkedEncode(
   if (wholeSourceAudioPending(source)) {
     const limits = { signal: delivery.signal, stallTimeoutMs: ladder.stallTimeoutSeconds * 1000 };
     const logFile = join(work.dir, FFMPEG_LOG_NAME);
-    const audio = await encodeSourceAudio({ input: normalized, info: source.info, plan, outDir: work.dir, logFile, ...limits });
+    // In the background: the first chunk, which may be running on these cores, makes the video playable.
+    const audio = await encodeSourceAudio({
+      input: normalized,
+      info: source.info,
+      plan,
+      outDir: work.dir,
+      logFile,
+      background: true,
+      ...limits,
+    });
     await lease.assertHeld();
     source = {
       ...source,

@@ -134,7 +134,9 @@ async function encodeAndRecord(
     signal: delivery.signal,
     timeoutMs,
     stallTimeoutMs: ladder.stallTimeoutSeconds * 1000,
+    // The first chunk makes the video playable: on shared cores, the others give way to it.
     preset: chunk.index === 0 ? options.firstChunkPreset : ladder.x264Preset,
+    background: chunk.index > 0,
     rateControl: ladder.rateControl,
     threads: ladder.encodeThreads,
   });

@@ -23,6 +23,11 @@ export interface RunFfmpegOptions {
   onProgress?: (progress: FfmpegProgress) => void;
   /** Strings replaced by "<redacted>" in the log (a presigned URL's signature): ffmpeg prints its input URLs. */
   redact?: string[];
+  /**
+   * Run at the kernel's lower priority (nice 10): work that must not slow down, on the same
+   * cores, what a viewer is waiting for (a chunked video's first chunk). Idle cores still take it.
+   */
+  background?: boolean;
 }
 
 const LOG_TAIL_LINES = 15;
@@ -34,8 +39,10 @@ const LOG_TAIL_LINES = 15;
  */
 const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((path) => existsSync(path));
 
-function ffmpegCommand(args: string[]): [string, string[]] {
-  return SETPRIV ? [SETPRIV, ["--pdeathsig", "SIGKILL", "--", "ffmpeg", ...args]] : ["ffmpeg", args];
+/** nice(1) sets the priority before ffmpeg starts, so every thread it makes inherits it. */
+function ffmpegCommand(args: string[], background: boolean): [string, string[]] {
+  const ffmpeg = background ? ["nice", "-n", "10", "ffmpeg", ...args] : ["ffmpeg", ...args];
+  return SETPRIV ? [SETPRIV, ["--pdeathsig", "SIGKILL", "--", ...ffmpeg]] : [ffmpeg[0]!, ffmpeg.slice(1)];
 }
 
 /** Process groups of running ffmpegs, killed if this process exits while they run. */
@@ -73,7 +80,7 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
   try {
     const redact = (text: string) => (options.redact ?? []).reduce((t, secret) => (secret ? t.replaceAll(secret, "<redacted>") : t), text);
     await appendFile(logFile, `\n==== ${new Date().toISOString()} ${label}: ffmpeg ${redact(args.map(quoteForLog).join(" "))}\n`);
-    const [command, commandArgs] = ffmpegCommand(args);
+    const [command, commandArgs] = ffmpegCommand(args, options.background ?? false);
     const child = execa(command, commandArgs, {
       cwd: options.cwd,
       detached: true,

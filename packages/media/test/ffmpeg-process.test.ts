@@ -99,6 +99,35 @@ describe("runFfmpeg", () => {
     expect(await processesWith(marker)).toEqual([]);
   });
 
+  it("runs a background ffmpeg at nice 10, every thread of it", async () => {
+    const marker = randomUUID();
+    const controller = new AbortController();
+    const niceness: number[] = [];
+    let progressed: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => (progressed = resolve));
+    const run = runFfmpeg({
+      args: endless(marker),
+      logFile: join(dir, "background.log"),
+      label: "encode",
+      failureCode: "ENCODE_FAILED",
+      signal: controller.signal,
+      background: true,
+      onProgress: () => progressed(),
+    });
+    // Reporting progress: ffmpeg itself (not nice before its exec) is running, with its threads.
+    await running;
+    const [pid] = await processesWith(marker);
+    for (const thread of await readdir(`/proc/${pid}/task`)) {
+      // Field 19 of /proc/<pid>/task/<tid>/stat, counted after the parenthesised command name.
+      const stat = await readFile(`/proc/${pid}/task/${thread}/stat`, "utf8");
+      niceness.push(Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]));
+    }
+    controller.abort();
+    await run.catch(() => undefined);
+    expect(niceness.length).toBeGreaterThan(0);
+    expect(new Set(niceness)).toEqual(new Set([10]));
+  });
+
   it("kills ffmpeg past its timeout", async () => {
     const marker = randomUUID();
     const error = await failure(

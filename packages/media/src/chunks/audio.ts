@@ -40,6 +40,8 @@ export interface EncodeSourceAudioOptions {
   outDir: string;
   /** Encode only the source's first this many seconds (the first chunk's own audio, see encodeChunk). */
   untilSeconds?: number;
+  /** See RunFfmpegOptions.background. */
+  background?: boolean;
   logFile: string;
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -97,6 +99,7 @@ export async function encodeSourceAudio(options: EncodeSourceAudioOptions): Prom
     logFile: resolve(options.logFile),
     label: "audio",
     failureCode: "ENCODE_FAILED",
+    background: options.background,
     signal: options.signal,
     timeoutMs: options.timeoutMs,
     stallTimeoutMs: options.stallTimeoutMs,

@@ -46,6 +46,8 @@ export interface EncodeChunkOptions {
   /** As the single run's (ladder config); each chunk starts its own VBV buffer. */
   rateControl?: RateControl;
   threads?: number;
+  /** See RunFfmpegOptions.background: a chunk after the first. */
+  background?: boolean;
   /** Percent of this chunk's range. */
   onProgress?: (progress: EncodeProgress) => void;
 }
@@ -146,6 +148,7 @@ export async function encodeChunk(options: EncodeChunkOptions): Promise<EncodedC
       logFile: resolve(options.logFile),
       label: `encode chunk ${chunk.index}`,
       failureCode: "ENCODE_FAILED",
+      background: options.background,
       ...limits,
       redact: redactionsFor(options.input, ...audio.map((a) => a.input)),
       onProgress:
@@ -181,6 +184,7 @@ async function firstChunkAudio(options: EncodeChunkOptions): Promise<AudioTrackI
   return encodeSourceAudio({
     ...options,
     untilSeconds: chunk.last ? undefined : chunk.startSeconds + chunk.durationSeconds + margin,
+    background: false,
     onProgress: undefined,
   });
 }
