@@ -46,8 +46,8 @@ export const encoderServiceEnv = {
   ),
   CHUNK_FIRST_SEGMENTS: described(envInt(2, 1, 100), "Segments in the first chunk of a chunked encode."),
   CHUNK_FIRST_PRESET: described(
-    z.enum(X264_PRESETS).default("veryfast"),
-    "x264 preset of the first chunk only, the one that makes a chunked video playable: its 12 s of 1080p took 35 s at `medium` and 18 s at `veryfast` on one core, at the same bytes (the rate cap binds); the rest of the video keeps `X264_PRESET`.",
+    z.enum(X264_PRESETS).default("superfast"),
+    "x264 preset of the first chunk only, the one that makes a chunked video playable; the rest of the video keeps `X264_PRESET`. Its four rungs of 12 s of 1080p took 8.9-9.2 s at `veryfast`, 6.6-6.7 s at `superfast`, 4.8-5.0 s at `ultrafast` on 2 idle cores (BENCHMARKS.md's speed source); `superfast` costs about 7 % more bytes than `veryfast` on those 12 s.",
   ),
   ENCODE_DISK_RESERVE_BYTES: described(
     envInt(512 * 1024 * 1024, 0),

@@ -99,7 +99,7 @@ describe("runFfmpeg", () => {
     expect(await processesWith(marker)).toEqual([]);
   });
 
-  it("runs a background ffmpeg at nice 10, every thread of it", async () => {
+  it("runs a background ffmpeg at nice 10, every thread of it and its session", async () => {
     const marker = randomUUID();
     const controller = new AbortController();
     const niceness: number[] = [];
@@ -122,10 +122,13 @@ describe("runFfmpeg", () => {
       const stat = await readFile(`/proc/${pid}/task/${thread}/stat`, "utf8");
       niceness.push(Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]));
     }
+    // Its session's share too, where the kernel groups sessions (autogroup), since nice alone only counts within one.
+    const autogroup = await readFile(`/proc/${pid}/autogroup`, "utf8").catch(() => null);
     controller.abort();
     await run.catch(() => undefined);
     expect(niceness.length).toBeGreaterThan(0);
     expect(new Set(niceness)).toEqual(new Set([10]));
+    if (autogroup !== null) expect(autogroup).toMatch(/ nice 10\n?$/);
   });
 
   it("kills ffmpeg past its timeout", async () => {
