@@ -18,6 +18,7 @@ import {
 } from "@aq/platform/db";
 import { headObject, presignGet, putTextObject, uploadFiles, videoPrefix } from "@aq/platform/storage";
 import { logsDir, PROCESS_OWNER, videoWorkDir, type DeliveryContext, type StageDeps } from "@aq/pipeline";
+import { bucketReachable } from "./bucket-reachable.js";
 import { keepLog } from "./job-log.js";
 
 /** Parallel segment uploads of one chunk. */
@@ -206,14 +207,6 @@ function reportProgress(deps: StageDeps, videoId: string, percent: number): void
     etaSeconds: null,
     at: new Date().toISOString(),
   });
-}
-
-/** Whether the bucket answers (a missing object is an answer). */
-async function bucketReachable(deps: StageDeps, key: string): Promise<boolean> {
-  return headObject(deps.storage, key).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** Folders other chunks of the same video on this encoder may still be using: removed only once empty. */

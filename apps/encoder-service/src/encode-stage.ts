@@ -5,12 +5,13 @@ import type { ErrorValue } from "@aq/contracts";
 import { beginAttempt, getChunks, releaseAttempt, setVideoProgress, transitionVideo, type LeaseRef, type VideoRow } from "@aq/platform/db";
 import { AqError, downloadName, ENCODE_ATTEMPTS, isAqError, stagedOutputPrefix, toErrorValue } from "@aq/contracts";
 import { encodeTimeoutMs, encodeVideo, FFMPEG_LOG_NAME, makeAssets, type EncodeProgress } from "@aq/media";
-import { deletePrefixWithRetries, downloadObject, listLocalTree, uploadDirectory, type TreeEntry } from "@aq/platform/storage";
+import { deletePrefixWithRetries, downloadObject, listLocalTree, uploadDirectory, workKey, type TreeEntry } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 import { assertRoomToEncode } from "@aq/pipeline";
 import { attemptDir, logsDir, sourceCopyPath, videoWorkDir } from "@aq/pipeline";
 import { chunkedStep, makeChunkedAssets } from "./chunk-finish.js";
 import { isChunked, planChunkedEncode, type ChunkingOptions } from "./chunk-planner.js";
+import { bucketReachable } from "./bucket-reachable.js";
 import { keepLog } from "./job-log.js";
 
 export interface EncodeStageOptions {
@@ -143,6 +144,17 @@ export async function runEncodeStage(
       // Shutdown: hand the work back untouched; the redelivery resumes from "encoding".
       if (delivery.signal.aborted) {
         await releaseAttempt(db, lease.ref, "encoding");
+        throw error;
+      }
+      // A planner whose bucket stopped answering gives its attempt back and is redelivered after the
+      // consumer's backoff, as a chunk is: the first chunk may be out already, and a video whose
+      // planner failed on a passing outage would fail with it.
+      if (step === "plan" && !(await bucketReachable(deps, workKey(videoId, "normalized.mp4")))) {
+        await releaseAttempt(db, lease.ref, "encoding");
+        log.warn(
+          { videoId, attempt, err: isAqError(error) ? error.toValue() : String(error) },
+          "encode: bucket unreachable; plan handed back",
+        );
         throw error;
       }
       if (!isAqError(error)) throw error;
