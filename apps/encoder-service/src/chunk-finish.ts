@@ -12,7 +12,7 @@ import {
   type VideoAssets,
 } from "@aq/contracts";
 import { encodeTimeoutMs, FFMPEG_LOG_NAME, makeAssets, playlistName, writeQcReport } from "@aq/media";
-import { wholeSourceAudioPending, type VideoChunkRow, type VideoRow } from "@aq/platform/db";
+import { sharedInputsPending, type VideoChunkRow, type VideoRow } from "@aq/platform/db";
 import {
   deleteObject,
   deletePrefixWithRetries,
@@ -34,7 +34,7 @@ export type ChunkedStep = "plan" | "wait" | "finish";
  * still on their way (the chunk sweep looks after lost ones): nothing to do. All done: the assets.
  */
 export function chunkedStep(video: VideoRow, chunks: VideoChunkRow[]): ChunkedStep {
-  if (!video.chunkSource || chunks.length === 0 || wholeSourceAudioPending(video.chunkSource)) return "plan";
+  if (!video.chunkSource || chunks.length === 0 || sharedInputsPending(video.chunkSource)) return "plan";
   if (chunks.length === video.chunkCount && chunks.every((c) => c.status === "done")) return "finish";
   return chunks.some((c) => c.status === "failed") ? "plan" : "wait";
 }

@@ -1,16 +1,18 @@
-import { basename, join } from "node:path";
+import { basename, extname, join } from "node:path";
 import {
   SEGMENT_SECONDS,
   chunkingHelps,
+  cutNormalizedHead,
   encodeSourceAudio,
   encodeTimeoutMs,
   FFMPEG_LOG_NAME,
+  firstChunkHeadSeconds,
   planChunks,
   prepareNormalizedSource,
   type ChunkPlanOptions,
 } from "@aq/media";
-import { getChunks, queueChunks, wholeSourceAudioPending, type ChunkRange, type VideoRow } from "@aq/platform/db";
-import { presignGet, uploadFile, workKey } from "@aq/platform/storage";
+import { getChunks, queueChunks, sharedInputsPending, type ChunkRange, type VideoRow } from "@aq/platform/db";
+import { headObject, presignGet, uploadFile, workKey } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 
 export interface ChunkingOptions {
@@ -41,16 +43,17 @@ export function isChunked(video: VideoRow, options: ChunkingOptions): boolean {
 /**
  * The planner, one attempt of the encode stage for a chunked video (under the stage's lease), in
  * two hand-offs, so that the first segments do not wait for anything the length of the source:
- * 1. the source is normalized with its audio copied (a remux, at disk speed) and put in the
- *    bucket (work/<id>/), where every encoder reads it; the chunk rows are written and the first
- *    chunk queued: it encodes the start of the audio itself (encodeChunk);
- * 2. meanwhile the planner encodes the whole source's audio once, puts it in the bucket, and
- *    queues the other chunks, which copy their AAC frames from it (continuous across joins), and
- *    gives the stage's lease up; the video stays `encoding` while the chunks run.
- * A retry finds the rows and the inputs in place, encodes the audio if step 2 never finished, and
- * queues only the chunks not done (leaving the first chunk's job alone if it is still on its
- * way). Returns false when the lease was lost before the chunks were queued. Throws what the
- * media core throws (typed AqErrors).
+ * 1. the source is normalized with its audio copied (a remux, at disk speed); its first seconds,
+ *    cut by stream copy, go to the bucket (work/<id>/), the chunk rows are written and the first
+ *    chunk queued: it reads that head and encodes the start of the audio itself (encodeChunk);
+ * 2. meanwhile the planner puts the whole normalized file in the bucket, where every encoder reads
+ *    it, encodes the whole source's audio once, puts it there too, and queues the other chunks,
+ *    which copy their AAC frames from it (continuous across joins), and gives the stage's lease up;
+ *    the video stays `encoding` while the chunks run.
+ * A retry finds the rows in place, makes again and puts in the bucket what step 2 had not put
+ * there (a stream copy gives the same packets), and queues only the chunks not done (leaving the
+ * first chunk's job alone if it is still on its way). Returns false when the lease was lost before
+ * the chunks were queued. Throws what the media core throws (typed AqErrors).
  */
 export async function planChunkedEncode(
   deps: StageDeps,
@@ -63,22 +66,8 @@ export async function planChunkedEncode(
   const plan = video.plannedRenditions ?? [];
   const ladder = deps.ladder;
   const upload = { log: deps.log, signal: delivery.signal };
-  let source = video.chunkSource;
-  let ranges: readonly ChunkRange[];
-  let normalized: string;
-  // Chunks whose job the first hand-off queued and which are still on their way.
-  let inFlight: number[] = [];
-  if (source) {
-    const rows = await getChunks(deps.db, video.id);
-    ranges = rows;
-    if (wholeSourceAudioPending(source)) inFlight = rows.filter((c) => c.index === 0 && c.status !== "failed").map((c) => c.index);
-    normalized = await presignGet(
-      deps.storage,
-      source.normalizedKey,
-      Math.ceil(encodeTimeoutMs(ladder, source.info.durationSeconds) / 1000) + 60,
-    );
-  } else {
-    const prepared = await prepareNormalizedSource({
+  const normalize = () =>
+    prepareNormalizedSource({
       source: work.source,
       workDir: work.dir,
       info: video.probe!,
@@ -86,37 +75,66 @@ export async function planChunkedEncode(
       audio: "copy",
       signal: delivery.signal,
     });
+  let source = video.chunkSource;
+  let ranges: readonly ChunkRange[];
+  // This attempt's normalized file, when it made one.
+  let normalized: string | null = null;
+  // Chunks whose job the first hand-off queued and which are still on their way.
+  let inFlight: number[] = [];
+  if (source) {
+    const rows = await getChunks(deps.db, video.id);
+    ranges = rows;
+    if (sharedInputsPending(source)) inFlight = rows.filter((c) => c.index === 0 && c.status !== "failed").map((c) => c.index);
+  } else {
+    const prepared = await normalize();
     normalized = prepared.normalizedPath;
-    source = { normalizedKey: workKey(video.id, basename(normalized)), info: prepared.normalizedInfo, audio: [] };
+    ranges = planChunks(prepared.normalizedInfo.durationSeconds ?? 0, chunkPlanOptions(options));
+    const head = join(work.dir, `head${extname(normalized)}`);
+    await cutNormalizedHead({
+      input: normalized,
+      output: head,
+      seconds: firstChunkHeadSeconds(ranges[0]!),
+      logFile: join(work.dir, FFMPEG_LOG_NAME),
+      signal: delivery.signal,
+    });
+    source = {
+      normalizedKey: workKey(video.id, basename(normalized)),
+      headKey: workKey(video.id, basename(head)),
+      info: prepared.normalizedInfo,
+      audio: [],
+    };
     await lease.assertHeld();
-    await uploadFile(deps.storage, normalized, source.normalizedKey, upload);
-    ranges = planChunks(source.info.durationSeconds ?? 0, chunkPlanOptions(options));
-    if (wholeSourceAudioPending(source)) {
-      const queued = await queueChunks(deps.db, lease.ref, ranges, source, { indices: [0], keepLease: true });
-      if (queued === null) return false;
-      inFlight = queued;
-      deps.log.info({ videoId: video.id, chunks: ranges.length }, "encode: normalized, first chunk queued");
-    }
+    await uploadFile(deps.storage, head, source.headKey!, upload);
+    const queued = await queueChunks(deps.db, lease.ref, ranges, source, { indices: [0], keepLease: true });
+    if (queued === null) return false;
+    inFlight = queued;
+    deps.log.info({ videoId: video.id, chunks: ranges.length }, "encode: normalized, first chunk queued");
   }
-  if (wholeSourceAudioPending(source)) {
-    const limits = { signal: delivery.signal, stallTimeoutMs: ladder.stallTimeoutSeconds * 1000 };
-    const logFile = join(work.dir, FFMPEG_LOG_NAME);
+  if (sharedInputsPending(source)) {
+    if (normalized === null && !(await headObject(deps.storage, source.normalizedKey))) normalized = (await normalize()).normalizedPath;
+    if (normalized !== null) {
+      await lease.assertHeld();
+      await uploadFile(deps.storage, normalized, source.normalizedKey, upload);
+    }
+    const input =
+      normalized ??
+      (await presignGet(deps.storage, source.normalizedKey, Math.ceil(encodeTimeoutMs(ladder, source.info.durationSeconds) / 1000) + 60));
     // In the background: the first chunk, which may be running on these cores, makes the video playable.
     const audio = await encodeSourceAudio({
-      input: normalized,
+      input,
       info: source.info,
       plan,
       outDir: work.dir,
-      logFile,
+      logFile: join(work.dir, FFMPEG_LOG_NAME),
       background: true,
-      ...limits,
+      signal: delivery.signal,
+      stallTimeoutMs: ladder.stallTimeoutSeconds * 1000,
     });
     await lease.assertHeld();
-    source = {
-      ...source,
-      audio: audio.map((track) => ({ bitrateKbps: track.bitrateKbps, key: workKey(video.id, basename(track.input)) })),
-    };
-    for (const [i, track] of audio.entries()) await uploadFile(deps.storage, track.input, source.audio[i]!.key, upload);
+    const tracks = audio.map((track) => ({ bitrateKbps: track.bitrateKbps, key: workKey(video.id, basename(track.input)) }));
+    for (const [i, track] of audio.entries()) await uploadFile(deps.storage, track.input, tracks[i]!.key, upload);
+    // The chunks read the whole file from now on; the first chunk's job keeps the head it started with.
+    source = { normalizedKey: source.normalizedKey, info: source.info, audio: tracks };
   }
   const rest = ranges.map((r) => r.index).filter((index) => !inFlight.includes(index));
   const queued = await queueChunks(deps.db, lease.ref, ranges, source, { indices: rest });

@@ -11,8 +11,9 @@ import {
   getChunk,
   recordChunkFailure,
   releaseChunkAttempt,
-  wholeSourceAudioPending,
+  sharedInputsPending,
   type ChunkFanIn,
+  type ChunkSource,
   type PublishedPlaylists,
   type VideoChunkRow,
 } from "@aq/platform/db";
@@ -47,7 +48,7 @@ export async function runChunkJob(deps: StageDeps, job: ChunkJob, delivery: Deli
     return;
   }
   // Queued early by a sweep: the planner queues it again once the audio it copies is in the bucket.
-  if (job.index > 0 && wholeSourceAudioPending(video.chunkSource)) {
+  if (job.index > 0 && sharedInputsPending(video.chunkSource)) {
     log.info("chunk: the whole-source audio is not encoded yet; the planner queues this chunk then");
     return;
   }
@@ -72,7 +73,7 @@ export async function runChunkJob(deps: StageDeps, job: ChunkJob, delivery: Deli
       // An attempt that failed while the bucket it reads its inputs from and writes its segments to
       // was unreachable says nothing about the chunk (ffmpeg's verdict would even blame the source):
       // the attempt is given back and the job redelivered after the consumer's backoff.
-      if (!(await bucketReachable(deps, video.chunkSource.normalizedKey))) {
+      if (!(await bucketReachable(deps, videoInputKey(video.chunkSource, job.index)))) {
         await releaseChunkAttempt(db, lease.ref, job.index);
         log.warn({ attempt, err: isAqError(error) ? error.toValue() : String(error) }, "chunk: bucket unreachable; attempt given back");
         throw error;
@@ -110,8 +111,9 @@ async function encodeAndRecord(
   await mkdir(outDir, { recursive: true });
   // The first chunk encodes the start of the audio itself; the others copy the whole-source tracks.
   const audio = chunk.index === 0 ? [] : source.audio;
+  const videoKey = videoInputKey(source, chunk.index);
   // A missing input is named as such, rather than as ffmpeg's HTTP 404.
-  for (const key of [source.normalizedKey, ...audio.map((track) => track.key)]) {
+  for (const key of [videoKey, ...audio.map((track) => track.key)]) {
     if (!(await headObject(storage, key))) {
       throw new AqError("CHUNK_INPUT_MISSING", `chunk ${chunk.index} cannot start: its input ${key} is not in the bucket`, { key });
     }
@@ -120,7 +122,7 @@ async function encodeAndRecord(
   // Valid for the whole run: ffmpeg keeps reading the source until the chunk's end.
   const urlSeconds = Math.ceil(timeoutMs / 1000) + 60;
   const encoded = await encodeChunk({
-    input: await presignGet(storage, source.normalizedKey, urlSeconds),
+    input: await presignGet(storage, videoKey, urlSeconds),
     audio:
       chunk.index === 0
         ? undefined
@@ -156,6 +158,11 @@ async function encodeAndRecord(
     { segments: segments.length, publishedChunks: published?.publishedChunks, complete: Boolean(published?.renditions) },
     "chunk: done",
   );
+}
+
+/** The first chunk reads the head of the normalized source while the planner has not put the whole file in the bucket. */
+function videoInputKey(source: ChunkSource, index: number): string {
+  return index === 0 && source.headKey ? source.headKey : source.normalizedKey;
 }
 
 /**

@@ -29,6 +29,11 @@ describe("chunkedStep", () => {
     expect(chunkedStep(audible([{ bitrateKbps: 64, key: "work/v/audio-64k.m4a" }]), chunks("done", "pending", "pending"))).toBe("wait");
   });
 
+  it("plans again while only the head the first chunk reads is in the bucket, audio or not", () => {
+    const headOnly = { ...planned, chunkSource: { ...planned.chunkSource!, headKey: "work/v/head.mp4" } } as VideoRow;
+    expect(chunkedStep(headOnly, chunks("done", "pending", "pending"))).toBe("plan");
+  });
+
   it("queues again what is not done once a chunk failed (a retry of the failed video)", () => {
     expect(chunkedStep(planned, chunks("done", "failed", "encoding"))).toBe("plan");
   });

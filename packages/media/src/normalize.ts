@@ -91,3 +91,43 @@ export async function normalizeSource(options: NormalizeOptions): Promise<void> 
     onProgress: options.onProgress && ((p) => options.onProgress?.(ffmpegStageProgress("normalize", p, duration))),
   });
 }
+
+/**
+ * The first `seconds` of a normalized file, cut by stream copy into the same container: the same
+ * packets with the same timestamps, so they decode to the same frames and samples as the whole
+ * file's start. The chunk planner puts this in the bucket ahead of the whole file, so the first
+ * chunk does not wait for a transfer as long as the source.
+ */
+export async function cutNormalizedHead(options: {
+  input: string;
+  /** In the input's container (.mp4 or .mkv). */
+  output: string;
+  seconds: number;
+  logFile: string;
+  signal?: AbortSignal;
+}): Promise<void> {
+  const mp4 = options.output.endsWith(".mp4");
+  await runFfmpeg({
+    args: [
+      ...FFMPEG_RUN_ARGS,
+      ...inputSafetyArgs(),
+      "-i",
+      fileArg(options.input),
+      // The normalized file's video and audio, at the same indices (MP4 may have added a timecode track after them).
+      "-map",
+      "0:v:0",
+      "-map",
+      "0:a:0?",
+      "-c",
+      "copy",
+      "-t",
+      options.seconds.toFixed(6),
+      ...(mp4 ? ["-movflags", "+faststart", "-f", "mp4"] : ["-f", "matroska"]),
+      fileArg(options.output),
+    ],
+    logFile: options.logFile,
+    label: "head",
+    failureCode: "NORMALIZE_FAILED",
+    signal: options.signal,
+  });
+}

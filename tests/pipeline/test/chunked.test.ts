@@ -216,7 +216,10 @@ describe("chunked encoding", () => {
     const chunks = await getChunks(stack.db, id);
     expect(chunks.map((c) => c.status)).toEqual(["done", "pending", "pending", "pending"]);
     expect(chunks.slice(1).map((c) => c.attempts)).toEqual([0, 0, 0]);
-    expect((await getVideo(stack.db, id))?.chunkSource?.audio).toEqual([]);
+    const planned = (await getVideo(stack.db, id))?.chunkSource;
+    expect(planned?.audio).toEqual([]);
+    // It read the head of the normalized file, which went to the bucket ahead of the whole.
+    expect(planned?.headKey).toBe(`work/${id}/head.mp4`);
     for (const rung of ["240p", "360p"]) expect(await headObject(stack.s3.storage, `videos/${id}/segments/${rung}_000.ts`)).not.toBeNull();
 
     await audioGate.open();
@@ -224,19 +227,22 @@ describe("chunked encoding", () => {
     expect(video.status).toBe("ready");
     const bitrates = [...new Set(video.plannedRenditions!.map((r) => r.audioBitrateKbps))].sort((a, b) => a - b);
     expect(video.chunkSource?.audio.map((a) => a.bitrateKbps)).toEqual(bitrates);
+    expect(video.chunkSource?.headKey).toBeUndefined();
     expect((await getChunks(stack.db, id)).map((c) => c.attempts)).toEqual([1, 1, 1, 1]);
   });
 
   it("fails the video when a chunk fails twice, keeps that chunk's log, and a retry re-runs only the chunks not done", async () => {
     const id = "chunk-fails";
     await submitVideo(stack, clip, id);
-    // Once the chunks are queued, their shared input disappears: every chunk not yet read fails.
-    await waitFor(async () => (await getVideo(stack.db, id))?.chunkSource != null, {
-      intervalMs: 20,
-      timeoutMs: 120_000,
-      message: "the chunks to be queued",
-    });
-    const normalizedKey = (await getVideo(stack.db, id))!.chunkSource!.normalizedKey;
+    // Once the whole normalized file is in the bucket, it disappears: every chunk reading it fails
+    // (the others are queued after the whole-source audio, which the planner encodes next).
+    const normalizedKey = await waitFor(
+      async () => {
+        const key = (await getVideo(stack.db, id))?.chunkSource?.normalizedKey;
+        return key && (await headObject(stack.s3.storage, key)) ? key : null;
+      },
+      { intervalMs: 20, timeoutMs: 120_000, message: "the normalized source to be in the bucket" },
+    );
     const saved = join(stack.scratch, "normalized-copy");
     await downloadObject(stack.s3.storage, normalizedKey, saved);
     await deletePrefix(stack.s3.storage, normalizedKey);

@@ -200,6 +200,17 @@ function cutMargin(rendition: RenditionPlan): number {
  */
 const VIDEO_PREROLL_SECONDS = 1;
 
+/**
+ * How much of the normalized source's start the first chunk needs (see cutNormalizedHead): past
+ * what it reads of the video and of the audio, one more second for the packets a decoder takes
+ * in after a frame's time (reordered B-frames).
+ */
+export function firstChunkHeadSeconds(chunk: Pick<ChunkRange, "startSeconds" | "durationSeconds">): number {
+  const end = chunk.startSeconds + chunk.durationSeconds;
+  const audioMargin = (FIRST_CHUNK_AUDIO_MARGIN_FRAMES * AAC_FRAME_SAMPLES) / AUDIO_SAMPLE_RATE;
+  return end + Math.max(VIDEO_PREROLL_SECONDS, audioMargin) + 1;
+}
+
 /** The input range read: from a little before the chunk (ffmpeg decodes from the keyframe before that) to a little after. */
 function videoRangeArgs(chunk: ChunkRange): string[] {
   const from = Math.max(0, chunk.startSeconds - VIDEO_PREROLL_SECONDS);

@@ -40,11 +40,13 @@ async function queueJob(tx: Tx, videoId: string, index: number, round: number): 
 }
 
 /**
- * Whether the chunks after the first still wait for the whole-source audio tracks: the planner
- * records the source without them first, so the first chunk (which encodes its own audio) can start.
+ * Whether the chunks after the first still wait for the inputs they share: the planner records the
+ * source first with only the head the first chunk reads (headKey), then with the whole normalized
+ * file and the whole-source audio tracks in the bucket. (Rows planned before the head existed
+ * recorded the normalized file at once and only the audio later.)
  */
-export function wholeSourceAudioPending(source: ChunkSource): boolean {
-  return source.info.audio !== null && source.audio.length === 0;
+export function sharedInputsPending(source: ChunkSource): boolean {
+  return source.headKey !== undefined || (source.info.audio !== null && source.audio.length === 0);
 }
 
 /**

@@ -39,6 +39,11 @@ export interface StoredRendition {
 export interface ChunkSource {
   /** The normalized source (work/<id>/normalized.mp4 or .mkv). */
   normalizedKey: string;
+  /**
+   * Its first seconds (work/<id>/head.mp4 or .mkv), put in the bucket before it: what the first
+   * chunk reads. Set only until the planner has put the whole file and audio there (sharedInputsPending).
+   */
+  headKey?: string;
   /** Probed from the normalized file: its stream indices and duration are what chunks read. */
   info: MediaInfo;
   /** The whole-source AAC tracks, one per bit rate of the ladder; empty without audio. */
