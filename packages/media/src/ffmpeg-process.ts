@@ -24,7 +24,7 @@ export interface RunFfmpegOptions {
   /** Strings replaced by "<redacted>" in the log (a presigned URL's signature): ffmpeg prints its input URLs. */
   redact?: string[];
   /**
-   * Run at the kernel's lower priority (nice 10): work that must not slow down, on the same
+   * Run at the kernel's lowest priority (BACKGROUND_NICE): work that must not slow down, on the same
    * cores, what a viewer is waiting for (a chunked video's first chunk). Idle cores still take it.
    */
   background?: boolean;
@@ -40,18 +40,25 @@ const LOG_TAIL_LINES = 15;
 const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((path) => existsSync(path));
 
 /**
+ * The lowest (weight 15 against 1024 at nice 0): each background ffmpeg is a session of its own,
+ * so at nice 10 (weight 110 each) the planner's three audio tracks would by the kernel's weights
+ * still take about a fifth of the cores from the first chunk beside them.
+ */
+export const BACKGROUND_NICE = 19;
+
+/**
  * Linux's autogroup scheduling shares the CPU between sessions first and looks at nice values only
  * within one, and ffmpeg runs in a session of its own (detached): without this, a background run
  * took as much as the first chunk beside it (measured: the first chunk of a 30 s source took 18 s
  * with two other ffmpeg beside it, 9 s alone). Where the kernel has no autogroups, nice(1) alone works.
  */
 async function lowerSessionPriority(pid: number): Promise<void> {
-  await writeFile(`/proc/${pid}/autogroup`, "10").catch(() => undefined);
+  await writeFile(`/proc/${pid}/autogroup`, String(BACKGROUND_NICE)).catch(() => undefined);
 }
 
 /** nice(1) sets the priority before ffmpeg starts, so every thread it makes inherits it. */
 function ffmpegCommand(args: string[], background: boolean): [string, string[]] {
-  const ffmpeg = background ? ["nice", "-n", "10", "ffmpeg", ...args] : ["ffmpeg", ...args];
+  const ffmpeg = background ? ["nice", "-n", String(BACKGROUND_NICE), "ffmpeg", ...args] : ["ffmpeg", ...args];
   return SETPRIV ? [SETPRIV, ["--pdeathsig", "SIGKILL", "--", ...ffmpeg]] : [ffmpeg[0]!, ffmpeg.slice(1)];
 }
 
