@@ -65,11 +65,13 @@ function fitChunkTime(points: { d: number; t: number }[]): { fixed: number; perS
 
 /**
  * Projection to `workers` single-core encoders on a `sourceSeconds` source: the chunks the encoder
- * would plan, each taking the fitted wall time, handed out in order to whichever worker is free
- * first (the queue's order), the first at once and the others once the whole-source audio is
- * encoded (the shortest wait measured with more than one encoder, scaled with the length); plus
- * the serial parts measured here: the probe as is, the planner (normalize by stream copy, put in
- * the bucket) and the tail (fan-in, listing check) scaled with the length.
+ * would plan, handed out in order to whichever worker is free first (the queue's order), the first
+ * at once and the others once the whole-source audio is encoded (the shortest wait measured with
+ * more than one encoder, scaled with the length); plus the serial parts measured here: the probe as
+ * is, the planner (normalize by stream copy, put in the bucket) and the tail (fan-in, listing
+ * check) scaled with the length. The first chunk takes its measured time (median): it has the same
+ * length whatever the source, and its own preset (CHUNK_FIRST_PRESET), so it stays out of the fit
+ * of the others' wall time against their length.
  */
 function project(
   runs: Run[],
@@ -77,9 +79,11 @@ function project(
   settings: Record<string, number>,
   target: { workers: number; sourceSeconds: number },
 ): ScaleOutSection["projection"] {
-  const points = runs.flatMap((r) => r.chunks.flatMap((c) => (c.wallSeconds === null ? [] : [{ d: c.durationSeconds, t: c.wallSeconds }])));
+  const measuredChunks = runs.flatMap((r) => r.chunks.flatMap((c) => (c.wallSeconds === null ? [] : [{ ...c, wallSeconds: c.wallSeconds }])));
+  const points = measuredChunks.filter((c) => c.index > 0).map((c) => ({ d: c.durationSeconds, t: c.wallSeconds }));
+  const firstChunkSeconds = median(measuredChunks.filter((c) => c.index === 0).map((c) => c.wallSeconds));
   const serial = (pick: (r: Run) => number | null) => median(runs.flatMap((r) => (pick(r) === null ? [] : [pick(r)!])));
-  if (!points.length) return null;
+  if (!points.length || !Number.isFinite(firstChunkSeconds)) return null;
   const fit = fitChunkTime(points);
   const chunks = planChunks(target.sourceSeconds, {
     segmentSeconds: SEGMENT_SECONDS,
@@ -93,7 +97,7 @@ function project(
   for (const chunk of chunks) {
     const worker = free.indexOf(Math.min(...free));
     const start = chunk.index === 0 ? free[worker]! : Math.max(free[worker]!, audioSeconds);
-    free[worker] = start + fit.fixed + fit.perSecond * chunk.durationSeconds;
+    free[worker] = start + (chunk.index === 0 ? firstChunkSeconds : fit.fixed + fit.perSecond * chunk.durationSeconds);
   }
   const probeSeconds = serial((r) => r.phases.probe);
   const plannerSeconds = serial((r) => r.phases.planner) * scale;
@@ -111,8 +115,9 @@ function project(
     tailSeconds: round(tailSeconds),
     readySeconds: round(probeSeconds + plannerSeconds + chunkPhaseSeconds + tailSeconds),
     method:
-      `chunk wall time = ${round(fit.fixed, 2)} s + ${round(fit.perSecond, 3)} x its length (least squares over the ${points.length} measured chunks, ` +
-      `each encoder on one core); the ${chunks.length} chunks of a ${target.sourceSeconds} s source handed out in order to the first free of ` +
+      `the first chunk ${round(firstChunkSeconds, 1)} s (its measured median); every other chunk's wall time = ${round(fit.fixed, 2)} s + ` +
+      `${round(fit.perSecond, 3)} x its length (least squares over the ${points.length} measured chunks after the first, each encoder on one core); ` +
+      `the ${chunks.length} chunks of a ${target.sourceSeconds} s source handed out in order to the first free of ` +
       `${target.workers} workers, the others no sooner than the whole-source audio (${round(audioSeconds, 1)} s after the first started); ` +
       `plus the measured probe, and the planner and tail scaled by ${round(scale, 2)} (the length ratio)`,
   };
