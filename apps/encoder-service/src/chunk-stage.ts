@@ -47,9 +47,9 @@ export async function runChunkJob(deps: StageDeps, job: ChunkJob, delivery: Deli
     log.info({ status: chunk?.status ?? null }, "chunk: nothing to do");
     return;
   }
-  // Queued early by a sweep: the planner queues it again once the audio it copies is in the bucket.
+  // Queued early by a sweep: the planner queues it again once the inputs it reads are in the bucket.
   if (job.index > 0 && sharedInputsPending(video.chunkSource)) {
-    log.info("chunk: the whole-source audio is not encoded yet; the planner queues this chunk then");
+    log.info("chunk: the normalized source or its audio is not in the bucket yet; the planner queues this chunk then");
     return;
   }
   let lastError: ErrorValue = { code: "ENCODE_FAILED", message: "the encoder stopped while encoding this chunk" };

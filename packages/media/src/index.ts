@@ -14,7 +14,14 @@ export {
   type RenditionPlan,
   type Rung,
 } from "./ladder.js";
-export { normalizeSource, normalizedFileName, buildNormalizeArgs, cutNormalizedHead, type NormalizeOptions, type NormalizeAudio } from "./normalize.js";
+export {
+  normalizeSource,
+  normalizedFileName,
+  buildNormalizeArgs,
+  cutNormalizedHead,
+  type NormalizeOptions,
+  type NormalizeAudio,
+} from "./normalize.js";
 export { CRF_INITIAL_BUFFER_SHARE, rungRateControl, rateControlArgs, type RungRateControl } from "./rate-control.js";
 export { buildEncodeArgs, buildFilterGraph, buildVarStreamMap, type EncodeArgsOptions } from "./encode-args.js";
 export { encodeHls, type EncodeHlsOptions, type EncodeResult } from "./encode.js";

@@ -56,8 +56,8 @@ export interface EncodeSourceAudioOptions {
  * bitstream as anywhere else: no encoder priming silence and no click where chunks meet
  * (a fresh AAC encoder per chunk would add ~21 ms of priming at every join).
  * One ffmpeg per bit rate, side by side: ffmpeg 5.1 encodes the outputs of one run one after the
- * other on one thread (measured: three tracks of 12.5 s took 0.9 s in one run, 0.2 s each alone),
- * and both the first chunk and every chunk after it wait for these files.
+ * other on one thread (measured: three tracks of 12.5 s took 0.9-1.0 s in one run, the slowest,
+ * 128k, 0.66 s alone), and both the first chunk and every chunk after it wait for these files.
  * Returns nothing for a source without audio.
  */
 export async function encodeSourceAudio(options: EncodeSourceAudioOptions): Promise<AudioTrackInput[]> {

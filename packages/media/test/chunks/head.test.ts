@@ -33,27 +33,34 @@ describe("the normalized file's head", () => {
   it.each([
     ["an MP4 source", "mp4", []],
     ["an MPEG-TS source with B-frames", "ts", ["-c:v", "libx264", "-preset", "veryfast", "-bf", "3", "-c:a", "copy", "-f", "mpegts"]],
-  ])("decodes to the same frames and samples as the whole normalized file's start: %s", async (_, ext, remux) => {
-    const clip = join(dir, `clip-${ext}.mp4`);
-    await makeTestClip(clip, { seconds: 20, width: 320, height: 180, fps: 25, audio: "stereo" });
-    const source = join(dir, `source.${ext}`);
-    if (remux.length) await execa("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-i", clip, ...remux, source]);
-    const input = remux.length ? source : clip;
-    const info = await probeMedia(input);
-    const normalized = join(dir, `${ext}-${normalizedFileName(info, "copy")}`);
-    const logFile = join(dir, `${ext}.log`);
-    await normalizeSource({ input, output: normalized, info, audio: "copy", logFile });
-    const head = join(dir, `${ext}-head.mp4`);
-    const firstChunk = { startSeconds: 0, durationSeconds: 12 };
-    await cutNormalizedHead({ input: normalized, output: head, seconds: firstChunkHeadSeconds(firstChunk), logFile });
+  ])(
+    "decodes to the same frames and samples as the whole normalized file's start: %s",
+    async (_, ext, remux) => {
+      const clip = join(dir, `clip-${ext}.mp4`);
+      await makeTestClip(clip, { seconds: 20, width: 320, height: 180, fps: 25, audio: "stereo" });
+      const source = join(dir, `source.${ext}`);
+      if (remux.length) await execa("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-i", clip, ...remux, source]);
+      const input = remux.length ? source : clip;
+      const info = await probeMedia(input);
+      const normalized = join(dir, `${ext}-${normalizedFileName(info, "copy")}`);
+      const logFile = join(dir, `${ext}.log`);
+      await normalizeSource({ input, output: normalized, info, audio: "copy", logFile });
+      const head = join(dir, `${ext}-head.mp4`);
+      const firstChunk = { startSeconds: 0, durationSeconds: 12 };
+      await cutNormalizedHead({ input: normalized, output: head, seconds: firstChunkHeadSeconds(firstChunk), logFile });
 
-    // The first chunk reads 13 s of video and 12.5 s of audio.
-    const [headInfo, wholeInfo] = await Promise.all([probeMedia(head), probeMedia(normalized)]);
-    expect(headInfo.durationSeconds).toBeLessThan(wholeInfo.durationSeconds! - 5);
-    for (const [stream, seconds] of [["v", 13], ["a", 12.6]] as const) {
-      const fromHead = await decoded(head, stream, seconds);
-      expect(fromHead.length).toBeGreaterThan(stream === "v" ? 13 * 25 - 2 : 500);
-      expect(fromHead).toEqual(await decoded(normalized, stream, seconds));
-    }
-  }, 120_000);
+      // The first chunk reads 13 s of video and 12.5 s of audio.
+      const [headInfo, wholeInfo] = await Promise.all([probeMedia(head), probeMedia(normalized)]);
+      expect(headInfo.durationSeconds).toBeLessThan(wholeInfo.durationSeconds! - 5);
+      for (const [stream, seconds] of [
+        ["v", 13],
+        ["a", 12.6],
+      ] as const) {
+        const fromHead = await decoded(head, stream, seconds);
+        expect(fromHead.length).toBeGreaterThan(stream === "v" ? 13 * 25 - 2 : 500);
+        expect(fromHead).toEqual(await decoded(normalized, stream, seconds));
+      }
+    },
+    120_000,
+  );
 });
