@@ -24,6 +24,16 @@ export function reapedChildrenCpuSeconds(): number {
   return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
 }
 
+/** CPU seconds every core of the machine has spent busy since boot (the first line of /proc/stat, idle and iowait left out). */
+export function machineBusyCpuSeconds(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8")
+    .split("\n")[0]!
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / CLOCK_TICKS;
+}
+
 function ownCpuSeconds(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e6;
@@ -34,6 +44,8 @@ export interface Measured<T> {
   wallSeconds: number;
   /** This process's CPU plus that of the children it reaped meanwhile. */
   cpuSeconds: number;
+  /** CPU the rest of the machine used meanwhile: the other work a timing competed with. */
+  othersCpuSeconds: number;
 }
 
 /**
@@ -42,11 +54,13 @@ export interface Measured<T> {
  */
 export async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
   const cpu0 = ownCpuSeconds() + reapedChildrenCpuSeconds();
+  const busy0 = machineBusyCpuSeconds();
   const t0 = performance.now();
   const value = await fn();
   const wallSeconds = (performance.now() - t0) / 1000;
   const cpuSeconds = ownCpuSeconds() + reapedChildrenCpuSeconds() - cpu0;
-  return { value, wallSeconds, cpuSeconds };
+  const othersCpuSeconds = Math.max(0, machineBusyCpuSeconds() - busy0 - cpuSeconds);
+  return { value, wallSeconds, cpuSeconds, othersCpuSeconds };
 }
 
 export function median(values: number[]): number {

@@ -301,12 +301,29 @@ function costSection(r: QualitySection): string {
   ].join("\n\n");
 }
 
+/** Other work's CPU, averaged over a run, above which that run's timing is not the machine's. */
+const MAX_OTHERS_CORES = 0.1;
+
+/**
+ * Whether other work competed with the timed runs, and what was seen, in words: the CPU the rest
+ * of the machine used during any run above MAX_OTHERS_CORES. Results from before that was measured
+ * fall back on the 1-minute load average above the cores (which the encodes' own threads raise too).
+ */
+function competition(r: SpeedSection): { competed: boolean; seen: string } {
+  const measured = r.runs.filter((run) => run.othersCpuSeconds !== undefined);
+  if (measured.length) {
+    const worst = Math.max(...measured.map((run) => run.othersCpuSeconds! / run.wallSeconds));
+    return { competed: worst > MAX_OTHERS_CORES, seen: `other processes used up to ${f(worst, 2)} cores on average during a run` };
+  }
+  const load = Math.max(...r.configs.map((c) => c.maxLoad));
+  return { competed: load > r.cores, seen: `the 1-minute load average reached ${f(load, 1)} on ${r.cores} cores while they ran` };
+}
+
 export function speedHeadline(r: SpeedSection): string[] {
-  const unreliable = r.configs.some((c) => c.maxLoad > r.cores);
-  if (unreliable) {
-    const worst = Math.max(...r.configs.map((c) => c.maxLoad));
+  const { competed, seen } = competition(r);
+  if (competed) {
     return [
-      `Speed: **timing figures unreliable** (1-minute load average up to ${f(worst, 1)} on ${r.cores} cores during the runs); no speed headline. ` +
+      `Speed: **timing figures unreliable** (${seen}); no speed headline. ` +
         `CPU-seconds per video-minute, which contention inflates less: ${r.configs.map((c) => `${c.id} ${f(c.cpuSecondsPerVideoMinute, 0)}`).join(", ")}.`,
     ];
   }
@@ -320,16 +337,16 @@ export function speedHeadline(r: SpeedSection): string[] {
 }
 
 export function speedSection(r: SpeedSection): string {
-  const unreliable = r.configs.some((c) => c.maxLoad > r.cores);
+  const { competed, seen } = competition(r);
   return [
     `The whole ladder (${r.rungs.join(", ")}) from ${r.source.id} (${r.source.width}x${r.source.height}, ${f(r.source.fps, 2)} fps, ${f(r.source.seconds, 1)} s: ${r.source.description}) with AQ's ` +
       `encode arguments and capped CRF ${r.crf}, per x264 preset; "-split" runs the 720p rung in one ffmpeg and the lower rungs in a second one at the same time ` +
       `(each decodes the source). ${r.runsPerConfig} runs of each configuration in rotating order; wall and CPU (user + system of the reaped ffmpegs) as median with min-max. ` +
       `Targets: ${TARGET_REALTIME}x realtime or better, at most ${TARGET_CPU_PER_VIDEO_MINUTE} CPU-seconds per video-minute.`,
-    unreliable
-      ? `**Timing figures unreliable**: the 1-minute load average reached ${f(Math.max(...r.configs.map((c) => c.maxLoad)), 1)} on ${r.cores} cores while they ran ` +
+    competed
+      ? `**Timing figures unreliable**: ${seen} ` +
         "(other work competed for the cores). Wall times and the realtime factor are not what the machine can do; CPU seconds are inflated less, but still by cache and frequency contention."
-      : `Load average stayed at or below the ${r.cores} cores during the runs.`,
+      : `Nothing else competed for the cores: ${seen} (limit ${f(MAX_OTHERS_CORES, 1)}; the load average, which the encodes' own threads raise too, is in the table).`,
     table(
       [
         "config",
@@ -352,6 +369,11 @@ export function speedSection(r: SpeedSection): string {
         f(c.bytes / 1e6, 2),
       ]),
     ),
-    `Every run (config: wall s / CPU s / load before-after): ${r.runs.map((x) => `${x.config} ${f(x.wallSeconds, 1)}/${f(x.cpuSeconds, 1)}/${f(x.loadBefore, 1)}-${f(x.loadAfter, 1)}`).join(", ")}.`,
+    `Every run (config: wall s / CPU s / others' CPU s / load before-after): ${r.runs
+      .map(
+        (x) =>
+          `${x.config} ${f(x.wallSeconds, 1)}/${f(x.cpuSeconds, 1)}/${x.othersCpuSeconds === undefined ? "-" : f(x.othersCpuSeconds, 1)}/${f(x.loadBefore, 1)}-${f(x.loadAfter, 1)}`,
+      )
+      .join(", ")}.`,
   ].join("\n\n");
 }

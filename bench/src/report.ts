@@ -344,7 +344,7 @@ function firstPlayableSection(r: FirstPlayableSection): string {
       ]),
     ),
     "Where the time to first playable goes, per run, in seconds from the rows' timestamps (history, chunk rows, playable_at): upload complete to " +
-      "PROBED (queue + probe); to ENCODING; the planner (normalize by stream copy, put in the bucket, the first chunk's job queued and taken; " +
+      "PROBED (queue + probe); to ENCODING; the planner (normalize by stream copy, the first chunk's head put in the bucket, its job queued and taken; runs before 2026-11-30 09:20 UTC put the whole normalized file there first; " +
       "runs before 2026-11-30 also waited for the whole-source audio encode here); the first chunk (every rung encoded, segments put in the bucket); to playable (playlists published); to the client " +
       "(event, playbackUrl query, the GETs). A dash: the step did not happen (a video not chunked).",
     table(

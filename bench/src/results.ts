@@ -166,6 +166,8 @@ const speedRunSchema = z.object({
   /** 1-minute load average just before and just after the run. */
   loadBefore: num,
   loadAfter: num,
+  /** CPU seconds the rest of the machine used during the run (absent in results from before it was measured). */
+  othersCpuSeconds: num.optional(),
 });
 
 export const speedSectionSchema = z.object({

@@ -52,13 +52,19 @@ function runOf(encoders: number, cpus: number[], t: VideoTimeline, loadStart: nu
   };
 }
 
-/** Least squares of wall = a + b x length over the measured chunks (b alone when they all have one length). */
+/**
+ * Least squares of wall = a + b x length over the measured chunks; of wall = b x length when their
+ * lengths hardly differ (chunks of 36 and 36.09 s gave a line of 662 s - 16 x length).
+ */
 function fitChunkTime(points: { d: number; t: number }[]): { fixed: number; perSecond: number } {
   const n = points.length;
   const md = points.reduce((s, p) => s + p.d, 0) / n;
   const mt = points.reduce((s, p) => s + p.t, 0) / n;
   const sdd = points.reduce((s, p) => s + (p.d - md) ** 2, 0);
-  if (sdd < 1e-9) return { fixed: 0, perSecond: mt / md };
+  const lengths = points.map((p) => p.d);
+  if (Math.max(...lengths) - Math.min(...lengths) < 0.25 * md) {
+    return { fixed: 0, perSecond: points.reduce((s, p) => s + p.d * p.t, 0) / points.reduce((s, p) => s + p.d * p.d, 0) };
+  }
   const perSecond = points.reduce((s, p) => s + (p.d - md) * (p.t - mt), 0) / sdd;
   return { fixed: mt - perSecond * md, perSecond };
 }
@@ -68,7 +74,7 @@ function fitChunkTime(points: { d: number; t: number }[]): { fixed: number; perS
  * would plan, handed out in order to whichever worker is free first (the queue's order), the first
  * at once and the others once the whole-source audio is encoded (the shortest wait measured with
  * more than one encoder, scaled with the length); plus the serial parts measured here: the probe as
- * is, the planner (normalize by stream copy, put in the bucket) and the tail (fan-in, listing
+ * is, the planner (normalize by stream copy, the first chunk's head put in the bucket) and the tail (fan-in, listing
  * check) scaled with the length. The first chunk takes its measured time (median): it has the same
  * length whatever the source, and its own preset (CHUNK_FIRST_PRESET), so it stays out of the fit
  * of the others' wall time against their length.
@@ -79,7 +85,9 @@ function project(
   settings: Record<string, number>,
   target: { workers: number; sourceSeconds: number },
 ): ScaleOutSection["projection"] {
-  const measuredChunks = runs.flatMap((r) => r.chunks.flatMap((c) => (c.wallSeconds === null ? [] : [{ ...c, wallSeconds: c.wallSeconds }])));
+  const measuredChunks = runs.flatMap((r) =>
+    r.chunks.flatMap((c) => (c.wallSeconds === null ? [] : [{ ...c, wallSeconds: c.wallSeconds }])),
+  );
   const points = measuredChunks.filter((c) => c.index > 0).map((c) => ({ d: c.durationSeconds, t: c.wallSeconds }));
   const firstChunkSeconds = median(measuredChunks.filter((c) => c.index === 0).map((c) => c.wallSeconds));
   const serial = (pick: (r: Run) => number | null) => median(runs.flatMap((r) => (pick(r) === null ? [] : [pick(r)!])));

@@ -95,9 +95,11 @@ export async function runSpeed(ctx: BenchContext): Promise<SpeedSection> {
         cpuSeconds: round(run.cpuSeconds),
         loadBefore: round(loadBefore, 2),
         loadAfter: round(loadAfter, 2),
+        othersCpuSeconds: round(run.othersCpuSeconds),
       });
       ctx.log(
-        `speed ${id} run ${round_ + 1}/${s.runs}: wall ${run.wallSeconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s, load ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}`,
+        `speed ${id} run ${round_ + 1}/${s.runs}: wall ${run.wallSeconds.toFixed(1)} s, CPU ${run.cpuSeconds.toFixed(1)} s, ` +
+          `others ${run.othersCpuSeconds.toFixed(1)} CPU s, load ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}`,
       );
       await rm(dir, { recursive: true, force: true });
     }
