@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global process, console, setInterval, clearInterval */
+/* global process, console */
 // Entry point of `npm run dev`, `npm run demo` and of `npm test`'s set-up (`setup-tests`, run as
 // the root `pretest` script). Plain JavaScript with no dependencies on purpose: on a fresh clone
 // it runs before node_modules exists. It installs what is missing (system programs through
@@ -9,6 +9,7 @@ import { spawnSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { watchParents } from "./parent-watch.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const [command, ...args] = process.argv.slice(2);
@@ -78,16 +79,10 @@ const child = spawn(setpriv ?? process.execPath, setpriv ? ["--pdeathsig", "SIGT
   stdio: "inherit",
   env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...process.env },
 });
-// This process is npm's child under `npm run dev`, and nothing makes it die with npm: when npm
-// is killed (an IDE's stop button, a CI timeout) this one is handed to another parent, and it
-// then stops the stack. Polling is the only portable way to notice.
-const parent = process.ppid;
-const orphanWatch = setInterval(() => {
-  if (process.ppid === parent) return;
-  clearInterval(orphanWatch);
-  child.kill("SIGTERM");
-}, 1000);
-orphanWatch.unref();
+// Under `npm run dev` nothing makes this process die with npm: when npm is killed (an IDE's stop
+// button, a CI timeout) it notices within a second, through npm's `sh -c` (parent-watch.mjs), and
+// then stops the stack.
+watchParents(() => child.kill("SIGTERM"));
 // A Ctrl-C in the terminal reaches both processes already: the command stops the stack and
 // this one waits for it. Signals sent to this process alone are passed on.
 process.on("SIGINT", () => {});
