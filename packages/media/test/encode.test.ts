@@ -8,6 +8,8 @@ import { defaultLadderConfig, type LadderConfig } from "@aq/config";
 import { makeTestClip, type TestClipOptions } from "@aq/devkit";
 import { canToneMap } from "../src/ffmpeg-capabilities.js";
 import { encodeVideo, type EncodedVideo } from "../src/encode-video.js";
+import { planLadder } from "../src/ladder.js";
+import { probeMedia } from "../src/probe.js";
 import type { EncodeProgress } from "../src/progress.js";
 import { expectAlignedSegments, expectExactLayout, mediaPlaylist, streamsOf } from "./hls-assertions.js";
 
@@ -202,6 +204,26 @@ describe("encodeVideo", () => {
       const mean = Number(/mean_volume: (-?[\d.]+) dB/.exec(stderr)?.[1]);
       expect(mean).toBeGreaterThan(-30);
     }
+  });
+
+  it("encodes the stored plan it is given (the probe stage's), not one of its own ladder settings", async () => {
+    const info = await probeMedia(paths.fps24!);
+    // Its own settings would plan 240p and 360p; the stored verdict holds 240p alone.
+    expect(planLadder(info, smallLadder).map((r) => r.name)).toEqual(["240p", "360p"]);
+    const stored = { info, plan: planLadder(info, smallLadder).slice(0, 1) };
+    const result = await encodeVideo({
+      source: paths.fps24!,
+      workDir: join(dir, "work", "stored-plan"),
+      outDir: join(dir, "out", "stored-plan"),
+      videoId: "stored-plan",
+      ladder: smallLadder,
+      planned: stored,
+    });
+    expect(result.info).toBe(stored.info);
+    expect(result.plan).toEqual(stored.plan);
+    expect(result.renditions.map((r) => r.name)).toEqual(["240p"]);
+    expect((await master(result)).variants.map((v) => v.uri)).toEqual(["240p.m3u8"]);
+    await expectExactLayout(result.outputDir, stored.plan);
   });
 
   it("re-encodes into the same folder when a job is retried", async () => {
