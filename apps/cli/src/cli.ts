@@ -74,7 +74,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const mode: OutputMode = values.json ? "json" : io.stderr.isTTY ? "tty" : "plain";
   const reporter = createReporter(mode, io.stdout, io.stderr);
   try {
-    const result = await runEncode({ input, out: values.out, id: values.id, chunkSeconds, mp4: values.mp4, env: io.env, reporter, signal: io.signal });
+    const result = await runEncode({
+      input,
+      out: values.out,
+      id: values.id,
+      chunkSeconds,
+      mp4: values.mp4,
+      env: io.env,
+      reporter,
+      signal: io.signal,
+    });
     if (mode === "json") {
       io.stdout.write(
         `${JSON.stringify({ event: "done", videoId: result.videoId, output: result.outputDir, master: result.masterPath, renditions: result.renditions, warnings: result.warnings })}\n`,
