@@ -25,7 +25,15 @@ import {
 } from "@aq/media";
 import { changeVideoCaptions, getVideo, type Database, type VideoRow } from "@aq/platform/db";
 import type { Logger } from "@aq/platform/log";
-import { deleteObject, deletePrefix, presignPut, putText, readObjectBytes, type PresignedPut, type Storage } from "@aq/platform/storage";
+import {
+  deleteObject,
+  deletePrefix,
+  presignPut,
+  putTextObject,
+  readObjectBytes,
+  type PresignedPut,
+  type Storage,
+} from "@aq/platform/storage";
 
 /** Caption files are text: 2 MiB holds many hours of cues. */
 export const MAX_CAPTION_BYTES = 2 * 1024 * 1024;
@@ -143,7 +151,7 @@ async function publishMaster(storage: Storage, videoId: string, tracks: CaptionT
   const key = `${videoPrefix(videoId)}${MASTER_PLAYLIST}`;
   const master = await readObjectBytes(storage, key, MAX_CAPTION_BYTES);
   if (!master) throw new AqError("NOT_FOUND", `the video's ${MASTER_PLAYLIST} is missing from storage`);
-  await putText(storage, key, withSubtitles(master.toString("utf8"), tracks));
+  await putTextObject(storage, key, withSubtitles(master.toString("utf8"), tracks));
 }
 
 type Timeline = Awaited<ReturnType<typeof videoTimeline>>;
@@ -158,9 +166,9 @@ async function storeTrack(storage: Storage, videoId: string, language: string, c
     captionSegment(language, i).slice(CAPTIONS_DIR.length + 1),
   );
   await deletePrefix(storage, `${prefix}${CAPTIONS_DIR}/${language}_`);
-  await Promise.all(segmented.segments.map((segment, i) => putText(storage, prefix + captionSegment(language, i), segment)));
-  await putText(storage, prefix + captionFile(language), captionsVtt(cues));
-  await putText(storage, prefix + captionPlaylist(language), segmented.playlist);
+  await Promise.all(segmented.segments.map((segment, i) => putTextObject(storage, prefix + captionSegment(language, i), segment)));
+  await putTextObject(storage, prefix + captionFile(language), captionsVtt(cues));
+  await putTextObject(storage, prefix + captionPlaylist(language), segmented.playlist);
 }
 
 /** The cues of a pending track, from the WebVTT kept when it was completed. */
@@ -216,7 +224,7 @@ export async function completeCaptionUpload(
     }
     const track = { language, label: given || pending?.label || previous?.label || language };
     if (row.status !== "ready") {
-      await putText(deps.storage, pendingCaptionKey(videoId, language), captionsVtt(cues));
+      await putTextObject(deps.storage, pendingCaptionKey(videoId, language), captionsVtt(cues));
       return { pendingCaptions: withTrack(row.pendingCaptions, { ...track, error: null }) };
     }
     await storeTrack(deps.storage, videoId, language, cues, await videoTimeline(deps.storage, videoId));

@@ -145,7 +145,7 @@ export async function deletePrefix(storage: Storage, prefix: string, { batchSize
   }
 }
 
-/** Writes a small text object (a playlist) with the content type and cache headers its name calls for. */
+/** Writes a small text object (a playlist, a caption file) with the content type and caching its name calls for. */
 export async function putTextObject(storage: Storage, key: string, text: string): Promise<void> {
   await storage.client.send(
     new PutObjectCommand({
@@ -209,19 +209,6 @@ export async function presignPut(
 export async function presignGetText(storage: Storage, key: string, expiresInSeconds: number): Promise<string> {
   const command = new GetObjectCommand({ Bucket: storage.bucket, Key: key, ResponseContentType: "text/plain; charset=utf-8" });
   return getSignedUrl(storage.client, command, { expiresIn: expiresInSeconds });
-}
-
-/** Writes a small text object (a playlist, a caption file) with the content type and caching its name calls for. */
-export async function putText(storage: Storage, key: string, text: string): Promise<void> {
-  await storage.client.send(
-    new PutObjectCommand({
-      Bucket: storage.bucket,
-      Key: key,
-      Body: text,
-      ContentType: contentTypeFor(key),
-      CacheControl: cacheControlFor(key),
-    }),
-  );
 }
 
 /** An object's bytes, at most `maxBytes` of them (null when there is no such object). */
