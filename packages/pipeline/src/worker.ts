@@ -68,6 +68,8 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
       const nc = await connectBus(config.NATS_URL, log);
       await ensurePipelineStream(nc);
       const consumerSettings = { ackWaitSeconds: config.NATS_ACK_WAIT_SECONDS, maxDeliver: config.NATS_MAX_DELIVER };
+      // In-flight work gets most of the shutdown bound to finish before it is handed back.
+      const drainTimeoutMs = Math.max(1000, config.SHUTDOWN_TIMEOUT_SECONDS * 1000 - 5000);
       await ensureWorkConsumer(nc, worker, consumerSettings);
       if (spec.chunkJobs) await ensureWorkConsumer(nc, CHUNK_QUEUE, consumerSettings);
       const deps: StageDeps = {
@@ -87,10 +89,8 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
       }, config.SWEEP_INTERVAL_SECONDS * 1000);
       const consuming = consumeWork(nc, worker, {
         concurrency: spec.concurrency,
-        ackWaitSeconds: config.NATS_ACK_WAIT_SECONDS,
-        maxDeliver: config.NATS_MAX_DELIVER,
-        // In-flight work gets most of the shutdown bound to finish before it is handed back.
-        drainTimeoutMs: Math.max(1000, config.SHUTDOWN_TIMEOUT_SECONDS * 1000 - 5000),
+        ...consumerSettings,
+        drainTimeoutMs,
         log,
         signal,
         handler: async (event, delivery) => {
@@ -134,9 +134,8 @@ export function runPipelineWorker(spec: PipelineWorkerSpec): void {
       const consumingChunks = chunkJobs
         ? consumeWork(nc, CHUNK_QUEUE, {
             concurrency: chunkJobs.concurrency,
-            ackWaitSeconds: config.NATS_ACK_WAIT_SECONDS,
-            maxDeliver: config.NATS_MAX_DELIVER,
-            drainTimeoutMs: Math.max(1000, config.SHUTDOWN_TIMEOUT_SECONDS * 1000 - 5000),
+            ...consumerSettings,
+            drainTimeoutMs,
             log,
             signal,
             handler: async (job, delivery) => {
