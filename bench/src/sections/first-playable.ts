@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import { stat } from "node:fs/promises";
 import { parse } from "hls-parser";
 import { CompleteUploadDocument, CreateUploadDocument, PlayerDocument } from "@aq/graphql-client";
+import { uploadFile } from "@aq/stack";
 import { closeDatabase, createDatabase, type Database } from "@aq/platform/db";
 import { chunkSettings } from "../chunk-settings.js";
 import { followVideo, secondsBetween, type VideoTimeline } from "../chunk-timeline.js";
@@ -14,7 +15,6 @@ import { median, round } from "../measure.js";
 import type { FirstPlayableSection } from "../results.js";
 import { startS3Process, stopS3Process } from "../s3-process.js";
 import { startBenchStack } from "../stack-session.js";
-import { putFile } from "./pipeline-overhead.js";
 
 /** Issue #13's target: playable within 10 s of the upload completing, whatever the length. */
 const TARGET_SECONDS = 10;
@@ -98,7 +98,7 @@ async function oneRun(
       if (event.status === "READY") readyAt ??= Date.now();
     });
     done.catch(failPlayable);
-    await putFile(file, upload);
+    await uploadFile(file, upload);
     await gatewayRequest(endpoint, CompleteUploadDocument, { id });
     const completedAt = Date.now();
     const follower = followVideo(db, id);

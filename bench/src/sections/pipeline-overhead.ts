@@ -1,26 +1,14 @@
-import { createReadStream } from "node:fs";
 import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { Readable } from "node:stream";
 import { encodeVideo } from "@aq/media";
 import type { BenchContext } from "../context.js";
-import { CompleteUploadDocument, CreateUploadDocument, type CreateUploadMutation } from "@aq/graphql-client";
+import { CompleteUploadDocument, CreateUploadDocument } from "@aq/graphql-client";
+import { uploadFile } from "@aq/stack";
 import { followProgress, gatewayRequest, wsClient, type GatewayEndpoint } from "../gateway/graphql.js";
 import { alternation, median, round } from "../measure.js";
 import type { PipelineSection } from "../results.js";
 import type { StackSession } from "../stack-session.js";
-
-/** Sends the file to the presigned URL as a browser would: one PUT with the listed headers. */
-export async function putFile(path: string, target: NonNullable<CreateUploadMutation["createVideo"]["upload"]>): Promise<void> {
-  const { size } = await stat(path);
-  const headers = new Headers(target.headers.map(({ name, value }) => [name, value] as [string, string]));
-  headers.set("content-length", String(size));
-  const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
-  const response = await fetch(target.url, { method: target.method, headers, body, duplex: "half" } as RequestInit & { duplex: "half" });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`the upload was refused: HTTP ${response.status} ${text.slice(0, 300)}`);
-}
 
 /**
  * createVideo -> PUT -> completeVideoUpload -> videoProgress until READY, as an application
@@ -45,7 +33,7 @@ export async function sendThroughGateway(endpoint: GatewayEndpoint, file: string
   try {
     // Subscribed before the upload completes, so every status change is seen.
     const done = followProgress(client, id, (event) => mark(event.status));
-    await putFile(file, upload);
+    await uploadFile(file, upload);
     mark("PUT_DONE");
     await gatewayRequest(endpoint, CompleteUploadDocument, { id });
     await done;
