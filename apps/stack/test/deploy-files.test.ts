@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -224,7 +224,7 @@ describe("Dockerfile", () => {
     });
   });
 
-  it("keeps the dev-only devkit (s3rver, PGlite) out of every runtime dependency list", () => {
+  it("keeps the dev-only devkit (s3rver, PGlite) out of every runtime dependency list: a devDependency of any workspace", () => {
     const manifests = [...APPS.map((app) => `apps/${app}`), ...RUNTIME_PACKAGES.map((pkg) => `packages/${pkg}`)];
     for (const dir of manifests) {
       const pkg = JSON.parse(readFileSync(join(repoRoot, dir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
@@ -232,6 +232,24 @@ describe("Dockerfile", () => {
         expect(Object.keys(pkg.dependencies ?? {}), `${dir} depends on ${name}`).not.toContain(name);
       }
     }
+    // Every workspace, the dev-only ones (the stack, the bench, tests/*) included.
+    const root = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { workspaces: string[] };
+    const workspaces = root.workspaces.flatMap((pattern) =>
+      pattern.endsWith("/*")
+        ? readdirSync(join(repoRoot, pattern.slice(0, -2))).map((name) => `${pattern.slice(0, -2)}/${name}`)
+        : [pattern],
+    );
+    const devkitUsers = workspaces.filter((dir) => {
+      const path = join(repoRoot, dir, "package.json");
+      if (!existsSync(path)) return false;
+      const pkg = JSON.parse(readFileSync(path, "utf8")) as {
+        dependencies?: Record<string, string>;
+        devDependencies?: Record<string, string>;
+      };
+      expect(Object.keys(pkg.dependencies ?? {}), `${dir}: @aq/devkit only ever as a devDependency`).not.toContain("@aq/devkit");
+      return "@aq/devkit" in (pkg.devDependencies ?? {});
+    });
+    expect(devkitUsers).toEqual(expect.arrayContaining(["apps/stack", "bench", "tests/pipeline", "tests/platform"]));
   });
 
   it("gives every app a target that runs its built entry point as a non-root user, with ffmpeg where needed", () => {
