@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultLadderConfig, type LadderConfig } from "@aq/config";
 import { AqError } from "@aq/contracts";
+import { encodeTimeoutMs } from "../src/encode-video.js";
 import { chooseFrameRate } from "../src/frame-rate.js";
 import { planLadder } from "../src/ladder.js";
 import type { MediaInfo } from "../src/media-info.js";
@@ -211,6 +212,13 @@ describe("validateSource", () => {
     });
     expect(message(noDuration)).toMatch(/^SOURCE_NOT_MEDIA: source duration/);
   });
+
+  it("caps width x height x fps x duration on the probe (SOURCE_MAX_DECODED_PIXELS)", () => {
+    // 1280 x 720 x 30 fps x 30 s = 829 megapixels to decode.
+    const clip = source({ width: 1280, height: 720, duration: 30 });
+    expect(message(clip, { ...strict, maxDecodedPixels: 8e8 })).toMatch(/^SOURCE_TOO_LARGE: source has 1 gigapixels to decode/);
+    expect(message(clip, { ...strict, maxDecodedPixels: 9e8 })).toBe("ok");
+  });
 });
 
 describe("parseProbeJson", () => {
@@ -237,5 +245,17 @@ describe("parseProbeJson", () => {
     expect(info.audio).toMatchObject({ index: 2, codec: "ac3", channels: 6 });
     expect(info.audioTrackCount).toBe(2);
     expect(info.durationSeconds).toBe(12.5);
+  });
+});
+
+describe("encodeTimeoutMs", () => {
+  it("grows with the duration only up to the longest accepted source, so a source cannot buy itself time", () => {
+    const ladder: LadderConfig = { ...strict, maxDurationSeconds: 20, encodeTimeoutSeconds: 0 };
+    expect(encodeTimeoutMs(ladder, 10)).toBe((600 + 20 * 10) * 1000);
+    // Capped at the limit plus the slack normalizing copies past it (22 s here), however long the source claims or runs.
+    expect(encodeTimeoutMs(ladder, 40)).toBe((600 + 20 * 22) * 1000);
+    expect(encodeTimeoutMs(ladder, 3600 * 24 * 365)).toBe((600 + 20 * 22) * 1000);
+    // A configured ENCODE_TIMEOUT_SECONDS is the limit as it is.
+    expect(encodeTimeoutMs({ ...ladder, encodeTimeoutSeconds: 900 }, 3600 * 24)).toBe(900_000);
   });
 });
