@@ -22,9 +22,9 @@ interface Closed {
 }
 
 /** Opens a graphql-ws socket; resolves once open, or rejects with the HTTP status of a refused upgrade. */
-function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+function open(url: string, headers: Record<string, string> = {}, localAddress?: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, PROTOCOL, { headers });
+    const ws = new WebSocket(url, PROTOCOL, { headers, ...(localAddress ? { localAddress } : {}) });
     ws.once("open", () => resolve(ws));
     ws.once("unexpected-response", (_req, res) =>
       reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })),
@@ -231,6 +231,39 @@ describe("WebSocket limits", () => {
       const done = closed(ws);
       await pinged;
       expect(await done).toEqual({ code: 1000, reason: "idle" });
+    });
+  });
+
+  describe("total cap", () => {
+    let gw: TestGateway;
+    let wsUrl: string;
+
+    beforeAll(async () => {
+      gw = await startTestGateway(
+        infra,
+        {},
+        { relay: false, webSocketLimits: { maxSockets: 3, maxSocketsPerAddress: 2, maxUnauthenticated: 10 } },
+      );
+      wsUrl = `${gw.url.replace(/^http/, "ws")}/graphql`;
+    });
+
+    afterAll(async () => {
+      await gw?.stop();
+    });
+
+    it("caps open sockets in all, whichever addresses they come from, and frees the place once one closes", async () => {
+      // Other loopback addresses, so that the per-address cap (2) is not what refuses.
+      const sockets = [await accepted(wsUrl), await accepted(wsUrl), await open(wsUrl, {}, "127.0.0.2")];
+      expect(await refusedStatus(open(wsUrl, {}, "127.0.0.3"))).toBe(503);
+      const first = sockets.shift()!;
+      first.close();
+      await closed(first);
+      await waitFor(async () => (await refusedStatus(open(wsUrl, {}, "127.0.0.3"))) === undefined, {
+        timeoutMs: 5_000,
+        message: "the closed socket's place to be free",
+      });
+      for (const ws of sockets) ws.close();
+      await Promise.all(sockets.map(closed));
     });
   });
 });
