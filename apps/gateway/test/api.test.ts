@@ -513,18 +513,31 @@ describe("gateway API", () => {
       expect(result.errors?.[0]?.message).toBe("the query selects 600 fields; the limit is 200");
     });
 
-    it("refuses a fragment fan-out document by its size, not by running out of time", async () => {
+    it("refuses a fragment fan-out document by its size within 100 ms, not by running out of time", async () => {
       // 30 fragments each spreading the one below twice: 2^31 fields once expanded, 1.6 KB as sent.
-      const fragments = [`fragment F0 on Video { id __typename }`];
-      for (let i = 1; i <= 30; i++) fragments.push(`fragment F${i} on Video { ...F${i - 1} ... on Video { ...F${i - 1} } }`);
-      const started = performance.now();
-      const result = await gw.graphql(`{ video(id: "x") { ...F30 } } ${fragments.join(" ")}`);
-      console.info(`fan-out n=30 refused over HTTP in ${(performance.now() - started).toFixed(0)} ms`);
-      expect(result.status).toBe(400);
-      expect(result.errors?.[0]).toMatchObject({
-        message: expect.stringMatching(/^the query selects \d+ fields; the limit is 200$/),
-        extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
-      });
+      const fanOut = (name: string) => {
+        const fragments = [`fragment ${name}0 on Video { id __typename }`];
+        for (let i = 1; i <= 30; i++)
+          fragments.push(`fragment ${name}${i} on Video { ...${name}${i - 1} ... on Video { ...${name}${i - 1} } }`);
+        return `{ video(id: "x") { ...${name}30 } } ${fragments.join(" ")}`;
+      };
+      // Three documents (other fragment names, so none is served from Apollo's document cache); the
+      // fastest is judged, as any one of them takes minutes when spreads are measured again each time.
+      // On this 2-core machine under other tests' load (load average 6-17) a trivial query took 10-60 ms
+      // and these 10-350 ms, the slowest always the first a cold gateway validates.
+      const times: number[] = [];
+      for (const name of ["F", "G", "H"]) {
+        const started = performance.now();
+        const result = await gw.graphql(fanOut(name));
+        times.push(performance.now() - started);
+        expect(result.status).toBe(400);
+        expect(result.errors?.[0]).toMatchObject({
+          message: expect.stringMatching(/^the query selects \d+ fields; the limit is 200$/),
+          extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+        });
+      }
+      console.info(`fan-out n=30 refused over HTTP in ${times.map((ms) => ms.toFixed(0)).join(", ")} ms`);
+      expect(Math.min(...times)).toBeLessThan(100);
     });
 
     it("refuses alias amplification of video lists and their histories by cost", async () => {
