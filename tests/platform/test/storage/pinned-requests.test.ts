@@ -4,15 +4,25 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  copyObject,
+  createMultipartUpload,
   createStorage,
+  deleteObject,
   deletePrefix,
   downloadObject,
   ensureBucket,
   getObjectStream,
   headObject,
+  listMultipartUploads,
   listPrefix,
+  listUploadedParts,
   MIN_PART_BYTES,
+  presignGet,
   presignPut,
+  presignUploadPart,
+  putText,
   uploadFile,
   type Storage,
 } from "@aq/platform/storage";
@@ -50,6 +60,22 @@ function answer(request: Recorded): { statusCode: number; headers: Record<string
   }
   if (method === "POST" && "uploadId" in query)
     return { statusCode: 200, headers: XML, body: '<CompleteMultipartUploadResult><ETag>"e"</ETag></CompleteMultipartUploadResult>' };
+  if (method === "GET" && "uploadId" in query) {
+    return {
+      statusCode: 200,
+      headers: XML,
+      body: '<ListPartsResult><IsTruncated>false</IsTruncated><Part><PartNumber>1</PartNumber><ETag>"e"</ETag><Size>5242880</Size></Part></ListPartsResult>',
+    };
+  }
+  if (method === "GET" && "uploads" in query)
+    return {
+      statusCode: 200,
+      headers: XML,
+      body: "<ListMultipartUploadsResult><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>",
+    };
+  if (method === "PUT" && "x-amz-copy-source" in request.headers)
+    return { statusCode: 200, headers: XML, body: '<CopyObjectResult><ETag>"e"</ETag></CopyObjectResult>' };
+  if (method === "DELETE") return { statusCode: 204, headers: {}, body: "" };
   if (method === "HEAD")
     return { statusCode: 200, headers: { "content-length": "4", "content-type": "video/mp2t", etag: '"e"' }, body: "" };
   if (method === "GET") return { statusCode: 200, headers: { "content-length": "4", etag: '"e"' }, body: "abcd" };
@@ -68,6 +94,10 @@ function operation(r: Recorded): string {
   if (r.method === "POST" && "uploads" in q) return "CreateMultipartUpload";
   if (r.method === "POST" && "uploadId" in q) return "CompleteMultipartUpload";
   if (r.method === "PUT" && "uploadId" in q) return "UploadPart";
+  if (r.method === "GET" && "uploadId" in q) return "ListParts";
+  if (r.method === "DELETE" && "uploadId" in q) return "AbortMultipartUpload";
+  if (r.method === "GET" && "uploads" in q) return "ListMultipartUploads";
+  if (r.method === "PUT" && "x-amz-copy-source" in r.headers) return "CopyObject";
   if (r.method === "PUT" && "cors" in q) return "PutBucketCors";
   if (r.method === "GET" && "list-type" in q) return "ListObjectsV2";
   if (r.method === "HEAD" && r.path.split("/").filter(Boolean).length === 1) return "HeadBucket";
@@ -119,6 +149,15 @@ beforeAll(async () => {
   await uploadFile(storage, small, "videos/v/small.ts", { attempts: 1 });
   await uploadFile(storage, large, "videos/v/large.ts", { attempts: 1, partSizeBytes: MIN_PART_BYTES });
   await ensureBucket(storage, { corsOrigins: ["https://app.example"] });
+  // A browser's multipart upload as the gateway drives it, the uploader's copies and playlists, and single deletes.
+  const uploadId = await createMultipartUpload(storage, "uploads/v/big.mp4", "video/mp4");
+  await listUploadedParts(storage, "uploads/v/big.mp4", uploadId);
+  await completeMultipartUpload(storage, "uploads/v/big.mp4", uploadId, [{ partNumber: 1, etag: '"e"' }]);
+  await abortMultipartUpload(storage, "uploads/v/big.mp4", uploadId);
+  await listMultipartUploads(storage, "uploads/");
+  await copyObject(storage, "work/v/output/a b.ts", "videos/v/a b.ts", { sizeBytes: 4 });
+  await putText(storage, "videos/v/master.m3u8", "#EXTM3U\n");
+  await deleteObject(storage, "videos/v/captions/.upload-en");
 });
 
 afterAll(async () => {
@@ -140,6 +179,11 @@ describe("requests the storage module sends", () => {
         "CompleteMultipartUpload",
         "HeadBucket",
         "PutBucketCors",
+        "ListParts",
+        "AbortMultipartUpload",
+        "ListMultipartUploads",
+        "CopyObject",
+        "DeleteObject",
       ]),
     );
   });
@@ -162,7 +206,7 @@ describe("requests the storage module sends", () => {
   it("send no checksum headers with object uploads or PutBucketCors (R2 answers 501 to some)", () => {
     const checksumHeaders = (r: Recorded) => Object.keys(r.headers).filter((name) => /^x-amz-(sdk-)?checksum-/.test(name));
     for (const request of requests.filter((r) =>
-      ["PutObject", "UploadPart", "CreateMultipartUpload", "CompleteMultipartUpload", "PutBucketCors"].includes(operation(r)),
+      ["PutObject", "UploadPart", "CreateMultipartUpload", "CompleteMultipartUpload", "CopyObject", "PutBucketCors"].includes(operation(r)),
     )) {
       expect(checksumHeaders(request), operation(request)).toEqual([]);
     }
@@ -179,14 +223,24 @@ describe("requests the storage module sends", () => {
     }
   });
 
+  it("copy with the key percent-encoded in x-amz-copy-source and the target's own headers (MetadataDirective REPLACE)", () => {
+    const copies = requests.filter((r) => operation(r) === "CopyObject");
+    expect(copies).toHaveLength(1);
+    expect(copies[0]!.headers).toMatchObject({
+      "x-amz-copy-source": "aq-videos/work/v/output/a%20b.ts",
+      "x-amz-metadata-directive": "REPLACE",
+      "content-type": "video/mp2t",
+    });
+  });
+
   it("never ask for checksum validation of GetObject responses (R2 broke ranged reads with it)", () => {
     for (const request of requests.filter((r) => operation(r) === "GetObject"))
       expect(request.headers["x-amz-checksum-mode"]).toBeUndefined();
   });
 });
 
-describe("presigned upload URLs", () => {
-  it("carry no checksum parameters, expire within 7 days and sign exactly the headers the target lists", async () => {
+describe("presigned URLs", () => {
+  it("for a PUT carry no checksum parameters, expire within 7 days and sign exactly the headers the target lists", async () => {
     const target = await presignPut(storage, "uploads/v/clip.mp4", {
       contentType: "video/mp4",
       contentLength: 1234,
@@ -202,6 +256,30 @@ describe("presigned upload URLs", () => {
         .map((name) => name.toLowerCase())
         .sort(),
     );
+  });
+
+  it("for one part of a multipart upload carry no checksum parameters, expire within 7 days and sign the part's length", async () => {
+    const part = await presignUploadPart(
+      storage,
+      { key: "uploads/v/big.mp4", uploadId: "up-1", partNumber: 3, contentLength: MIN_PART_BYTES },
+      7 * 24 * 3600,
+    );
+    const query = new URL(part.url).searchParams;
+    expect([...query.keys()].filter((name) => /checksum/i.test(name))).toEqual([]);
+    expect(Number(query.get("X-Amz-Expires"))).toBeLessThanOrEqual(604_800);
+    expect(query.get("partNumber")).toBe("3");
+    const signed = query.get("X-Amz-SignedHeaders")!.split(";");
+    expect(signed.filter((name) => name !== "host").sort()).toEqual(
+      Object.keys(part.headers)
+        .map((name) => name.toLowerCase())
+        .sort(),
+    );
+  });
+
+  it("for reading (a chunk encode's source) carry no checksum mode and expire within 7 days", async () => {
+    const query = new URL(await presignGet(storage, "work/v/source.mp4", 3600)).searchParams;
+    expect([...query.keys()].filter((name) => /checksum/i.test(name))).toEqual([]);
+    expect(Number(query.get("X-Amz-Expires"))).toBeLessThanOrEqual(604_800);
   });
 
   it("cannot be made to last longer than 7 days", async () => {
