@@ -214,6 +214,9 @@ describe("gateway API", () => {
           input: uploadInput(MAX_SINGLE_PUT_BYTES),
         });
         expect(over.data!.createVideo.multipart!.partCount).toBe(Math.ceil(MAX_SINGLE_PUT_BYTES / (16 * 1024 ** 2)));
+        // uploadRules states what createVideo takes (clients check it first), not the single-PUT limit.
+        const rules = await large.graphql<{ uploadRules: { maxUploadBytes: number } }>(`{ uploadRules { maxUploadBytes } }`);
+        expect(rules.data!.uploadRules.maxUploadBytes).toBe(MAX_OBJECT_BYTES);
       } finally {
         await large.stop();
       }

@@ -78,9 +78,12 @@ function checkTitle(title: string | null | undefined): string | null {
   return trimmed;
 }
 
-/** The largest file a direct upload may send: the configured limit, within one presigned PUT. */
+/**
+ * The largest file a direct upload may send: the configured limit, within the largest object a
+ * bucket stores (above the single-PUT limit the upload is a multipart one).
+ */
 export function largestUploadBytes(maxSourceBytes: number): number {
-  return Math.min(maxSourceBytes, MAX_SINGLE_PUT_BYTES);
+  return Math.min(maxSourceBytes, MAX_OBJECT_BYTES);
 }
 
 function checkUpload(upload: UploadSource, maxBytes: number): void {
