@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { uploadKey, uploadPrefix, videoPrefix } from "@aq/contracts";
+import { uploadKey, uploadPrefix, videoPrefix, workPrefix } from "@aq/contracts";
 import { makeTestClip, waitFor } from "@aq/devkit";
 import { insertVideo } from "@aq/platform/db";
 import {
@@ -113,8 +113,8 @@ describe.skipIf(!configured)("Cloudflare R2 (live)", () => {
       stack = await startPipelineStack({ ...r2Env, S3_FORCE_PATH_STYLE: "true" });
     });
     afterAll(async () => {
-      await deletePrefix(storage, videoPrefix(id));
-      await deletePrefix(storage, uploadPrefix(id));
+      // work/<id>/ holds the encoder's staged output until the uploader copies it: left behind if the run fails.
+      for (const prefix of [videoPrefix(id), uploadPrefix(id), workPrefix(id)]) await deletePrefix(storage, prefix);
       await stack?.stop();
     });
 
@@ -136,9 +136,12 @@ describe.skipIf(!configured)("Cloudflare R2 (live)", () => {
       const keys = (await listPrefix(storage, videoPrefix(id))).map((o) => o.key);
       expect(keys).toContain(`${videoPrefix(id)}master.m3u8`);
       expect(keys.some((k) => k.endsWith(".ts"))).toBe(true);
-      // The uploader deletes the original after it records READY.
+      // The uploader deletes the original and the staged work/ objects after it records READY.
       await waitFor(async () => (await listPrefix(storage, uploadPrefix(id))).length === 0, {
         message: "the original upload to be deleted",
+      });
+      await waitFor(async () => (await listPrefix(storage, workPrefix(id))).length === 0, {
+        message: "the staged output under work/ to be deleted",
       });
     });
   });
