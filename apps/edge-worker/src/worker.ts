@@ -131,7 +131,7 @@ async function serve(
     text(416, "the requested range is not satisfiable", { ...cors, "content-range": `bytes */${size}` });
   let object: R2Object | R2ObjectBody | null;
   try {
-    object = await env.BUCKET.get(request.key, { range: range ?? undefined, onlyIf: range ? undefined : httpRequest.headers });
+    object = await env.BUCKET.get(request.key, { range: range ?? undefined, onlyIf: httpRequest.headers });
   } catch (error) {
     if (!range) throw error;
     // R2 refuses a range outside the object.

@@ -182,6 +182,17 @@ describe("edge worker in the Workers runtime (workerd via Miniflare) with a loca
     const sameTag = await mf.dispatchFetch(segment, { headers: { "if-match": etag } });
     expect(sameTag.status).toBe(200);
     expect(new Uint8Array(await sameTag.arrayBuffer())).toEqual(SEGMENT);
+
+    // A range does not skip the preconditions (RFC 9110 13.2.2: they come before Range).
+    const rangedOtherTag = await mf.dispatchFetch(segment, { headers: { range: "bytes=0-9", "if-match": '"not-the-etag"' } });
+    expect(rangedOtherTag.status).toBe(412);
+    await rangedOtherTag.arrayBuffer();
+    const rangedSameTag = await mf.dispatchFetch(segment, { headers: { range: "bytes=0-9", "if-match": etag } });
+    expect(rangedSameTag.status).toBe(206);
+    expect(new Uint8Array(await rangedSameTag.arrayBuffer())).toEqual(SEGMENT.subarray(0, 10));
+    const rangedCurrent = await mf.dispatchFetch(segment, { headers: { range: "bytes=0-9", "if-none-match": etag } });
+    expect(rangedCurrent.status).toBe(304);
+    await rangedCurrent.arrayBuffer();
   });
 
   it("serves ranges that run past the end with the range actually served", async () => {
