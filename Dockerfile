@@ -48,8 +48,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 # ---- runtimes: system packages first, so that they stay cached across app changes ----
 FROM base AS runtime
 ENV NODE_ENV=production
-# The work directory shared by encoder and uploader; a named volume mounted here takes this
-# ownership, so the unprivileged user can write to it.
+# Each replica's own scratch folder (compose mounts an anonymous volume here, which takes this
+# ownership, so the unprivileged user can write to it); services hand work over through the bucket.
 RUN mkdir -p /data/work && chown node:node /data/work
 ENV WORK_DIR=/data/work
 WORKDIR /app
