@@ -1,9 +1,20 @@
 import type { VideoStatus } from "@aq/contracts";
 import { getVideo, listExpiredUploads, transitionVideo, type Database } from "@aq/platform/db";
 import type { Logger } from "@aq/platform/log";
-import { abortMultipartUpload, deletePrefix, listMultipartUploads, listPrefix, uploadPrefix, type Storage } from "@aq/platform/storage";
+import {
+  abortMultipartUpload,
+  deletePrefix,
+  listMultipartUploads,
+  listPrefix,
+  uploadPrefix,
+  workPrefix,
+  type Storage,
+} from "@aq/platform/storage";
 
-/** Statuses after which a video never reads its upload again (the encoder reads it until READY, and again on a retry). */
+/**
+ * Statuses after which a video never reads its upload or its work/ objects again (the encoder reads
+ * them until READY, and again on a retry; a failed upload's retry copies the staged output).
+ */
 const DONE_WITH_UPLOAD: readonly VideoStatus[] = ["ready", "rejected", "deleted"];
 /** Expired videos handled per sweep; the next sweep takes the rest. */
 const BATCH = 100;
@@ -19,7 +30,7 @@ export interface UploadSweepDeps {
 export interface UploadSweepResult {
   /** AWAITING_UPLOAD videos whose upload URL expired unused, now DELETED. */
   expired: string[];
-  /** Videos whose left-over upload objects were removed. */
+  /** Videos whose left-over objects under uploads/<id>/ or work/<id>/ were removed. */
   cleaned: string[];
   /** Videos whose unfinished multipart upload was aborted (its parts freed). */
   aborted: string[];
@@ -30,7 +41,8 @@ export interface UploadSweepResult {
  * MULTIPART_UPLOAD_TTL_SECONDS passed) nothing can PUT to it any more, so what is left under
  * uploads/<id>/ can go for good: a video still AWAITING_UPLOAD then is marked DELETED (it can
  * never be completed) and its partial upload removed, and the upload of a video that no longer
- * needs it (READY, REJECTED, DELETED, or gone) is removed, including one PUT again after READY.
+ * needs it (READY, REJECTED, DELETED, or gone) is removed, including one PUT again after READY,
+ * and so is its work/<id>/ (the uploader removes both after READY, but only logs a refusal there).
  * Unfinished multipart uploads are aborted unless their video still awaits them, so the bucket
  * keeps no orphaned parts (which no object listing shows, and R2 bills).
  */
@@ -59,18 +71,23 @@ export async function sweepUploads(deps: UploadSweepDeps, now = new Date()): Pro
     aborted.push(id);
   }
 
-  const cleaned: string[] = [];
-  const ids = new Set((await listPrefix(deps.storage, "uploads/")).map((object) => object.key.split("/")[1] ?? ""));
-  for (const id of ids) {
-    if (!id) continue;
-    const video = await getVideo(deps.db, id);
-    if (video && (video.createdAt >= urlsExpiredBefore || !DONE_WITH_UPLOAD.includes(video.status))) continue;
-    await deletePrefix(deps.storage, uploadPrefix(id));
-    cleaned.push(id);
+  const cleaned = new Set<string>();
+  for (const [root, prefixOf] of [
+    ["uploads/", uploadPrefix],
+    ["work/", workPrefix],
+  ] as const) {
+    const ids = new Set((await listPrefix(deps.storage, root)).map((object) => object.key.split("/")[1] ?? ""));
+    for (const id of ids) {
+      if (!id) continue;
+      const video = await getVideo(deps.db, id);
+      if (video && (video.createdAt >= urlsExpiredBefore || !DONE_WITH_UPLOAD.includes(video.status))) continue;
+      await deletePrefix(deps.storage, prefixOf(id));
+      cleaned.add(id);
+    }
   }
-  if (expired.length > 0 || cleaned.length > 0 || aborted.length > 0)
-    deps.log.info({ expired: expired.length, cleaned: cleaned.length, aborted: aborted.length }, "upload sweep");
-  return { expired, cleaned, aborted };
+  if (expired.length > 0 || cleaned.size > 0 || aborted.length > 0)
+    deps.log.info({ expired: expired.length, cleaned: cleaned.size, aborted: aborted.length }, "upload sweep");
+  return { expired, cleaned: [...cleaned], aborted };
 }
 
 /** Runs sweepUploads every `intervalMs` until the signal aborts; a failed sweep is logged and the next one tries again. */

@@ -8,7 +8,9 @@ import {
   listMultipartUploads,
   listUploadedParts,
   presignUploadPart,
+  putText,
   uploadPrefix,
+  workKey,
 } from "@aq/platform/storage";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sweepUploads } from "../src/upload-sweep.js";
@@ -84,7 +86,7 @@ it("marks an upload never completed DELETED once its URL has expired, and remove
   expect(await headObject(gw.storage, `uploads/${video.id}/clip.mp4`)).toBeNull();
 });
 
-it("removes an upload PUT again after READY once the URL has expired, and keeps a source the encoder still needs", async () => {
+it("removes an upload PUT again and work/ left after READY once the URL has expired, and keeps what the encoder still needs", async () => {
   const body = Buffer.alloc(64, 2);
   const ready = await createUpload(body);
   const encoding = await createUpload(body);
@@ -109,12 +111,16 @@ it("removes an upload PUT again after READY once the URL has expired, and keeps 
   await deletePrefix(gw.storage, uploadPrefix(ready.id));
   // The upload URL is still valid: the file can be put back after READY.
   expect(await ready.put()).toBe(200);
+  // work/<id>/ left behind by a refused cleanup after READY; the other's still in use.
+  for (const video of [ready, encoding]) await putText(gw.storage, workKey(video.id, "head.mp4"), "a chunk input");
 
   const result = await sweep(afterExpiry(ready));
   expect(result.cleaned).toContain(ready.id);
   expect(result.cleaned).not.toContain(encoding.id);
   expect(await headObject(gw.storage, `uploads/${ready.id}/clip.mp4`)).toBeNull();
+  expect(await headObject(gw.storage, workKey(ready.id, "head.mp4"))).toBeNull();
   expect(await headObject(gw.storage, `uploads/${encoding.id}/clip.mp4`)).not.toBeNull();
+  expect(await headObject(gw.storage, workKey(encoding.id, "head.mp4"))).not.toBeNull();
   expect((await getVideo(gw.db, ready.id))?.status).toBe("ready");
 });
 

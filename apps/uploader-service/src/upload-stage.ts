@@ -88,7 +88,11 @@ async function cleanUp(deps: StageDeps, videoId: string): Promise<void> {
     for (const prefix of [uploadPrefix(videoId), workPrefix(videoId)])
       await deletePrefixWithRetries(deps.storage, prefix, { log: deps.log });
   } catch (error) {
-    // The video is ready either way; the original stays until deleteVideo removes it.
-    deps.log.error({ videoId, code: "CLEANUP_FAILED", err: toErrorValue(error) }, "cleanup: the original upload is still in the bucket");
+    // The video is ready either way; the gateway's upload sweep removes what is left once the
+    // upload window has closed (or deleteVideo does).
+    deps.log.error(
+      { videoId, code: "CLEANUP_FAILED", err: toErrorValue(error) },
+      "cleanup: objects under uploads/ or work/ are still in the bucket; the upload sweep removes them later",
+    );
   }
 }
