@@ -15,7 +15,7 @@ import { apiKeyIdentifier } from "./auth.js";
 import type { GatewayDeps, GatewayRuntime } from "./deps.js";
 import type { GatewayContext } from "./graphql/context.js";
 import { BusGaps } from "./graphql/bus-gaps.js";
-import { executionDeadlinePlugin } from "./graphql/execution-deadline.js";
+import { withExecutionDeadline } from "./graphql/execution-deadline.js";
 import { errorFormatter } from "./graphql/format-error.js";
 import { unauthenticated } from "./graphql/errors.js";
 import { MAX_COST, MAX_TOKENS, operationLimitsRule } from "./graphql/limits.js";
@@ -47,7 +47,7 @@ export interface GatewayOptions {
   relay?: boolean;
   /** How often this gateway expires unused uploads and removes left-over upload objects (upload-sweep.ts); default 60 s, false: never. */
   uploadSweepIntervalMs?: number | false;
-  /** How long one HTTP operation may execute before its remaining fields fail (default EXECUTION_TIME_LIMIT_MS). */
+  /** How long one query or mutation may execute, over HTTP or WebSocket, before its remaining fields fail (default EXECUTION_TIME_LIMIT_MS). */
   executionTimeLimitMs?: number;
   /** Overrides of the WebSocket limits (DEFAULT_WEBSOCKET_LIMITS; messages up to GRAPHQL_MAX_BODY_BYTES). */
   webSocketLimits?: Partial<WebSocketLimits>;
@@ -106,7 +106,7 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     startUploadSweep(sweepDeps, options.uploadSweepIntervalMs ?? 60_000, background.signal);
   }
 
-  const schema = buildSchema();
+  const schema = withExecutionDeadline(buildSchema(), options.executionTimeLimitMs ?? EXECUTION_TIME_LIMIT_MS);
   const formatError = errorFormatter(log, production);
   const rules: ValidationRule[] = [
     operationLimitsRule({
@@ -152,7 +152,6 @@ export async function createGateway(deps: GatewayDeps, options: GatewayOptions =
     formatError,
     plugins: [
       fastifyApolloDrainPlugin(app),
-      executionDeadlinePlugin<GatewayContext>(options.executionTimeLimitMs ?? EXECUTION_TIME_LIMIT_MS),
       {
         async serverWillStart() {
           return { drainServer: () => subscriptions.dispose() };

@@ -1,4 +1,6 @@
+import { createClient, type FormattedExecutionResult } from "graphql-ws";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import WebSocket from "ws";
 import { startInfrastructure, startTestGateway, TEST_API_KEY, type Infrastructure, type TestGateway } from "./harness.js";
 
 let infra: Infrastructure;
@@ -36,16 +38,42 @@ it("answers /healthz and /readyz in the format of every AQ service's health port
   expect((await fetch(`${gw.url}/nothing-here`)).status).toBe(404);
 });
 
-it("stops resolving an operation's fields once it has run past the execution time limit", async () => {
-  const hurried = await startTestGateway(infra, {}, { relay: false, uploadSweepIntervalMs: false, executionTimeLimitMs: 0 });
+type WsResult = FormattedExecutionResult<Record<string, unknown>, unknown>;
+
+/** A query sent over the gateway's WebSocket (graphql-ws), which does not go through Apollo. */
+async function queryOverWebSocket(gateway: TestGateway, query: string): Promise<WsResult> {
+  const client = createClient({
+    url: `${gateway.url.replace(/^http/, "ws")}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${TEST_API_KEY}` },
+    retryAttempts: 0,
+  });
   try {
-    const result = await hurried.graphql(`{ videos(first: 5) { edges { node { id history { to } } } } }`);
-    expect(result.errors?.[0]).toMatchObject({
+    return await new Promise<WsResult>((resolve, reject) => {
+      let result: WsResult | undefined;
+      client.subscribe(
+        { query },
+        { next: (value) => (result = value), error: reject, complete: () => (result ? resolve(result) : reject(new Error("no result"))) },
+      );
+    });
+  } finally {
+    await client.dispose();
+  }
+}
+
+it("stops resolving an operation's fields once it has run past the execution time limit, over HTTP and WebSocket", async () => {
+  const hurried = await startTestGateway(infra, {}, { relay: false, uploadSweepIntervalMs: false, executionTimeLimitMs: 0 });
+  const query = `{ videos(first: 5) { edges { node { id history { to } } } } }`;
+  try {
+    const timedOut = {
       message: "the operation ran for more than 0 s and was stopped; ask for fewer items or fields",
       extensions: { code: "OPERATION_TIMEOUT" },
-    });
+    };
+    expect((await hurried.graphql(query)).errors?.[0]).toMatchObject(timedOut);
+    expect((await queryOverWebSocket(hurried, query)).errors?.[0]).toMatchObject(timedOut);
     // The normal limit leaves the same query alone.
-    expect((await gw.graphql(`{ videos(first: 5) { edges { node { id history { to } } } } }`)).errors).toBeUndefined();
+    expect((await gw.graphql(query)).errors).toBeUndefined();
+    expect((await queryOverWebSocket(gw, query)).errors).toBeUndefined();
   } finally {
     await hurried.stop();
   }
