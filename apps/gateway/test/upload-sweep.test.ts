@@ -8,7 +8,7 @@ import {
   listMultipartUploads,
   listUploadedParts,
   presignUploadPart,
-  putText,
+  putTextObject,
   uploadPrefix,
   workKey,
 } from "@aq/platform/storage";
@@ -112,7 +112,7 @@ it("removes an upload PUT again and work/ left after READY once the URL has expi
   // The upload URL is still valid: the file can be put back after READY.
   expect(await ready.put()).toBe(200);
   // work/<id>/ left behind by a refused cleanup after READY; the other's still in use.
-  for (const video of [ready, encoding]) await putText(gw.storage, workKey(video.id, "head.mp4"), "a chunk input");
+  for (const video of [ready, encoding]) await putTextObject(gw.storage, workKey(video.id, "head.mp4"), "a chunk input");
 
   const result = await sweep(afterExpiry(ready));
   expect(result.cleaned).toContain(ready.id);

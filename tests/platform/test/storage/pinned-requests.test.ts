@@ -22,7 +22,7 @@ import {
   presignGet,
   presignPut,
   presignUploadPart,
-  putText,
+  putTextObject,
   uploadFile,
   type Storage,
 } from "@aq/platform/storage";
@@ -156,7 +156,7 @@ beforeAll(async () => {
   await abortMultipartUpload(storage, "uploads/v/big.mp4", uploadId);
   await listMultipartUploads(storage, "uploads/");
   await copyObject(storage, "work/v/output/a b.ts", "videos/v/a b.ts", { sizeBytes: 4 });
-  await putText(storage, "videos/v/master.m3u8", "#EXTM3U\n");
+  await putTextObject(storage, "videos/v/master.m3u8", "#EXTM3U\n");
   await deleteObject(storage, "videos/v/captions/.upload-en");
 });
 
