@@ -15,7 +15,7 @@ import { encodeTimeoutMs, FFMPEG_LOG_NAME, makeAssets, playlistName, writeQcRepo
 import { sharedInputsPending, type VideoChunkRow, type VideoRow } from "@aq/platform/db";
 import {
   deleteObject,
-  deletePrefixWithRetries,
+  deletePrefixWithBackoff,
   downloadObject,
   forEachAtOnce,
   uploadDirectory,
@@ -96,7 +96,7 @@ export async function makeChunkedAssets(
   // The bucket's copy is replaced only by the lease holder.
   await delivery.lease.assertHeld();
   for (const dir of [IMAGES_DIR, DOWNLOAD_DIR]) {
-    await deletePrefixWithRetries(storage, `${prefix}${dir}/`, { log }).catch((error: unknown) => {
+    await deletePrefixWithBackoff(storage, `${prefix}${dir}/`, { log }).catch((error: unknown) => {
       // The bucket refused to clear the way: the same verdict as a refused put.
       if (isAqError(error) && error.code === "CLEANUP_FAILED")
         throw new AqError("UPLOAD_FAILED", `putting the assets in place failed: ${error.message}`);

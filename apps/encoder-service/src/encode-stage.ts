@@ -5,7 +5,7 @@ import type { ErrorValue } from "@aq/contracts";
 import { beginAttempt, getChunks, releaseAttempt, setVideoProgress, transitionVideo, type LeaseRef, type VideoRow } from "@aq/platform/db";
 import { AqError, downloadName, ENCODE_ATTEMPTS, isAqError, stagedOutputPrefix, toErrorValue } from "@aq/contracts";
 import { encodeTimeoutMs, encodeVideo, FFMPEG_LOG_NAME, makeAssets, type EncodeProgress } from "@aq/media";
-import { deletePrefixWithRetries, downloadObject, listLocalTree, uploadDirectory, workKey, type TreeEntry } from "@aq/platform/storage";
+import { deletePrefixWithBackoff, downloadObject, listLocalTree, uploadDirectory, workKey, type TreeEntry } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 import { assertRoomToEncode } from "@aq/pipeline";
 import { attemptDir, logsDir, sourceCopyPath, videoWorkDir } from "@aq/pipeline";
@@ -186,7 +186,7 @@ async function stageOutput(
 ): Promise<TreeEntry[]> {
   const prefix = stagedOutputPrefix(videoId);
   try {
-    await deletePrefixWithRetries(deps.storage, prefix, { log: deps.log });
+    await deletePrefixWithBackoff(deps.storage, prefix, { log: deps.log });
   } catch (error) {
     // The bucket refused the staging's first step: the same verdict as a refused put.
     if (isAqError(error) && error.code === "CLEANUP_FAILED")

@@ -5,7 +5,7 @@ import { transitionVideo } from "@aq/platform/db";
 import { isAqError, toErrorValue } from "@aq/contracts";
 import { checkSourceFile, planLadder, probeMedia, validateSource } from "@aq/media";
 import { fetchSourceToFile } from "@aq/platform/sources";
-import { deletePrefixWithRetries, downloadObject, uploadFile, uploadKey, uploadPrefix } from "@aq/platform/storage";
+import { deletePrefixWithBackoff, downloadObject, uploadFile, uploadKey, uploadPrefix } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 
 export interface ProbeStageOptions {
@@ -87,7 +87,7 @@ export async function runProbeStage(
       if (!rejected) return log.warn({ videoId, code }, "probe: lease lost before the rejection was recorded; the new owner decides");
       log.info({ videoId, code }, "probe: source rejected");
       // A rejected source will never be encoded: it is only a storage cost now.
-      await deletePrefixWithRetries(storage, uploadPrefix(videoId), { log }).catch((cleanupError: unknown) =>
+      await deletePrefixWithBackoff(storage, uploadPrefix(videoId), { log }).catch((cleanupError: unknown) =>
         log.error(
           { videoId, code: "CLEANUP_FAILED", err: toErrorValue(cleanupError) },
           "probe: the rejected upload is still in the bucket",

@@ -1,7 +1,7 @@
 import { uploaderServiceConfig } from "@aq/config";
 import { loadConfigOrExit } from "@aq/platform/service";
 import { runPipelineWorker } from "@aq/pipeline";
-import { runUploadStage } from "./upload-stage.js";
+import { runStoreStage } from "./store-stage.js";
 
 const config = loadConfigOrExit("uploader-service", uploaderServiceConfig);
 
@@ -10,5 +10,5 @@ runPipelineWorker({
   worker: "uploader",
   config,
   concurrency: config.UPLOADER_CONCURRENCY,
-  handle: (deps, videoId, delivery) => runUploadStage(deps, videoId, delivery, { concurrency: config.UPLOAD_FILE_CONCURRENCY }),
+  handle: (deps, videoId, delivery) => runStoreStage(deps, videoId, delivery, { concurrency: config.UPLOAD_FILE_CONCURRENCY }),
 });

@@ -1,7 +1,7 @@
 import { AqError, isAqError, VIDEO_STATUSES } from "@aq/contracts";
 import { getVideo, transitionVideo, type Database } from "@aq/platform/db";
 import type { Logger } from "@aq/platform/log";
-import { abortMultipartUpload, deletePrefixWithRetries, uploadPrefix, videoPrefix, workPrefix, type Storage } from "@aq/platform/storage";
+import { abortMultipartUpload, deletePrefixWithBackoff, uploadPrefix, videoPrefix, workPrefix, type Storage } from "@aq/platform/storage";
 
 const NOT_DELETED = VIDEO_STATUSES.filter((status) => status !== "deleted");
 
@@ -26,7 +26,7 @@ export async function deleteVideo(
     // Parts of an unfinished multipart upload are no objects a prefix deletion sees; a completed upload is gone already (no error).
     if (video.multipartUploadId) await abortMultipartUpload(deps.storage, video.sourceLocation, video.multipartUploadId);
     for (const prefix of [videoPrefix(id), uploadPrefix(id), workPrefix(id)])
-      removed += await deletePrefixWithRetries(deps.storage, prefix, { log: deps.log });
+      removed += await deletePrefixWithBackoff(deps.storage, prefix, { log: deps.log });
   } catch (error) {
     if (!isAqError(error)) throw error;
     deps.log.error({ videoId: id, code: error.code, err: error.toValue() }, "video deleted, but objects remain in the bucket");

@@ -13,7 +13,7 @@ import {
   type WorkerName,
 } from "@aq/contracts";
 import type { Logger } from "../log/index.js";
-import { backoffMs, sleep } from "../service/retry.js";
+import { backoffMs, sleep } from "../service/backoff.js";
 import { ensurePipelineStream, ensureWorkConsumer } from "./streams.js";
 
 /** A durable work queue in the pipeline stream: its consumer, what it filters, and what its messages hold. */

@@ -3,7 +3,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { jetstream } from "@nats-io/jetstream";
 import { drainOutbox, type Database, type OutboxMessage } from "../db/index.js";
 import type { Logger } from "../log/index.js";
-import { backoffMs } from "../service/retry.js";
+import { backoffMs } from "../service/backoff.js";
 import { wakeablePause } from "../service/wakeable-pause.js";
 
 /**

@@ -1,6 +1,6 @@
 import { AqError } from "@aq/contracts";
 import type { Logger } from "../log/index.js";
-import { withRetries } from "../service/retry.js";
+import { withBackoff } from "../service/backoff.js";
 import type { Storage } from "./client.js";
 import { describeSafely } from "./describe-safely.js";
 import { deletePrefix } from "./objects.js";
@@ -17,15 +17,15 @@ export interface CleanupOptions {
  * that does not take the request) would otherwise leave objects that nothing removes. After
  * the last attempt it throws CLEANUP_FAILED naming the prefix, never the credentials.
  */
-export async function deletePrefixWithRetries(storage: Storage, prefix: string, options: CleanupOptions = {}): Promise<number> {
+export async function deletePrefixWithBackoff(storage: Storage, prefix: string, options: CleanupOptions = {}): Promise<number> {
   const attempts = options.attempts ?? 4;
   try {
-    return await withRetries(() => deletePrefix(storage, prefix), {
+    return await withBackoff(() => deletePrefix(storage, prefix), {
       attempts,
       baseMs: options.retryBaseMs ?? 500,
       maxMs: 10_000,
       signal: options.signal,
-      onRetry: (error, attempt, delayMs) => options.log?.warn({ prefix, attempt, delayMs, err: error }, "delete failed, retrying"),
+      onBackoff: (error, attempt, delayMs) => options.log?.warn({ prefix, attempt, delayMs, err: error }, "delete failed, retrying"),
     });
   } catch (error) {
     const reason = await describeSafely(storage, error);

@@ -1,7 +1,7 @@
 import { CopyObjectCommand } from "@aws-sdk/client-s3";
 import { AqError, cacheControlFor, contentTypeFor } from "@aq/contracts";
 import type { Logger } from "../log/index.js";
-import { withRetries } from "../service/retry.js";
+import { withBackoff } from "../service/backoff.js";
 import type { Storage } from "./client.js";
 import { describeSafely } from "./describe-safely.js";
 import { MAX_SINGLE_PUT_BYTES } from "./limits.js";
@@ -81,7 +81,7 @@ export async function copyTree(
   const copies = entries.map((entry) => ({ ...entry, from: keyFor(fromPrefix, entry.path), key: keyFor(toPrefix, entry.path) }));
   await forEachAtOnce(copies, options.concurrency, options.signal, async (copy) => {
     try {
-      await withRetries(
+      await withBackoff(
         () =>
           copyObject(storage, copy.from, copy.key, { sizeBytes: copy.size, maxCopyBytes: options.maxCopyBytes, signal: options.signal }),
         {
@@ -89,7 +89,7 @@ export async function copyTree(
           baseMs: options.retryBaseMs ?? 500,
           maxMs: 10_000,
           signal: options.signal,
-          onRetry: (error, attempt, delayMs) =>
+          onBackoff: (error, attempt, delayMs) =>
             options.log?.warn({ key: copy.key, attempt, delayMs, err: error }, "object copy failed, retrying"),
         },
       );

@@ -5,7 +5,7 @@ import { join, relative, sep } from "node:path";
 import { Upload } from "@aws-sdk/lib-storage";
 import { AqError } from "@aq/contracts";
 import type { Logger } from "../log/index.js";
-import { withRetries } from "../service/retry.js";
+import { withBackoff } from "../service/backoff.js";
 import type { Storage } from "./client.js";
 import { cacheControlFor, contentTypeFor } from "@aq/contracts";
 import { listPrefix } from "./objects.js";
@@ -84,12 +84,12 @@ export async function putStream(
 export async function uploadFile(storage: Storage, localPath: string, key: string, options: UploadFileOptions = {}): Promise<void> {
   const attempts = options.attempts ?? 4;
   try {
-    await withRetries(() => putStream(storage, key, createReadStream(localPath), options), {
+    await withBackoff(() => putStream(storage, key, createReadStream(localPath), options), {
       attempts,
       baseMs: options.retryBaseMs ?? 500,
       maxMs: 10_000,
       signal: options.signal,
-      onRetry: (error, attempt, delayMs) => options.log?.warn({ key, attempt, delayMs, err: error }, "object upload failed, retrying"),
+      onBackoff: (error, attempt, delayMs) => options.log?.warn({ key, attempt, delayMs, err: error }, "object upload failed, retrying"),
     });
   } catch (error) {
     const reason = await describeSafely(storage, error);

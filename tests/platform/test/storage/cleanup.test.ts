@@ -2,7 +2,7 @@ import { DeleteObjectsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAqError } from "@aq/contracts";
 import { captureLog, startS3Server, type TestS3Server } from "@aq/devkit";
-import { createStorage, deletePrefixWithRetries, listPrefix, type Storage } from "@aq/platform/storage";
+import { createStorage, deletePrefixWithBackoff, listPrefix, type Storage } from "@aq/platform/storage";
 
 let s3: TestS3Server;
 
@@ -17,10 +17,10 @@ async function put(storage: Storage, keys: string[]): Promise<void> {
   for (const key of keys) await storage.client.send(new PutObjectCommand({ Bucket: storage.bucket, Key: key, Body: "x" }));
 }
 
-describe("deletePrefixWithRetries against the strict R2 stand-in", () => {
+describe("deletePrefixWithBackoff against the strict R2 stand-in", () => {
   it("deletes every object under the prefix and counts them", async () => {
     await put(s3.storage, ["clean/a/1.ts", "clean/a/2.ts", "clean/b/1.ts"]);
-    expect(await deletePrefixWithRetries(s3.storage, "clean/a/")).toBe(2);
+    expect(await deletePrefixWithBackoff(s3.storage, "clean/a/")).toBe(2);
     expect((await listPrefix(s3.storage, "clean/")).map((o) => o.key)).toEqual(["clean/b/1.ts"]);
   });
 
@@ -39,7 +39,7 @@ describe("deletePrefixWithRetries against the strict R2 stand-in", () => {
       { step: "build", priority: "low" },
     );
     const captured = captureLog();
-    const error = await deletePrefixWithRetries(storage, "refused/", { attempts: 3, retryBaseMs: 5, log: captured.log }).catch(
+    const error = await deletePrefixWithBackoff(storage, "refused/", { attempts: 3, retryBaseMs: 5, log: captured.log }).catch(
       (e: unknown) => e,
     );
     storage.client.destroy();
@@ -52,7 +52,7 @@ describe("deletePrefixWithRetries against the strict R2 stand-in", () => {
   it("keeps the credentials out of the error", async () => {
     const secret = "a-secret-that-must-not-leak";
     const wrong = createStorage({ ...s3.env, S3_SECRET_ACCESS_KEY: secret });
-    const error = await deletePrefixWithRetries(wrong, "clean/", { attempts: 2, retryBaseMs: 5 }).catch((e: unknown) => e);
+    const error = await deletePrefixWithBackoff(wrong, "clean/", { attempts: 2, retryBaseMs: 5 }).catch((e: unknown) => e);
     wrong.client.destroy();
     expect(isAqError(error) && error.code).toBe("CLEANUP_FAILED");
     expect((error as Error).message).toContain("SignatureDoesNotMatch");

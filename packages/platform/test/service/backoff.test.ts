@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, sleep, withRetries } from "../../src/service/retry.js";
+import { backoffMs, sleep, withBackoff } from "../../src/service/backoff.js";
 
 describe("backoffMs", () => {
   it("doubles from the base up to the cap, jittered within the upper half", () => {
@@ -12,15 +12,15 @@ describe("backoffMs", () => {
   });
 });
 
-describe("withRetries", () => {
-  it("retries until success and reports each retry", async () => {
+describe("withBackoff", () => {
+  it("tries again until success and reports each pause", async () => {
     const retried: number[] = [];
-    const result = await withRetries(
+    const result = await withBackoff(
       async (attempt) => {
         if (attempt < 3) throw new Error(`fail ${attempt}`);
         return attempt;
       },
-      { attempts: 5, baseMs: 1, maxMs: 2, onRetry: (_error, attempt) => retried.push(attempt) },
+      { attempts: 5, baseMs: 1, maxMs: 2, onBackoff: (_error, attempt) => retried.push(attempt) },
     );
     expect(result).toBe(3);
     expect(retried).toEqual([1, 2]);
@@ -29,7 +29,7 @@ describe("withRetries", () => {
   it("rethrows the last error after the last attempt", async () => {
     let calls = 0;
     await expect(
-      withRetries(
+      withBackoff(
         async (attempt) => {
           calls++;
           throw new Error(`fail ${attempt}`);
@@ -40,11 +40,11 @@ describe("withRetries", () => {
     expect(calls).toBe(3);
   });
 
-  it("stops retrying once the signal aborts", async () => {
+  it("stops trying once the signal aborts", async () => {
     const controller = new AbortController();
     let calls = 0;
     await expect(
-      withRetries(
+      withBackoff(
         async () => {
           calls++;
           controller.abort();

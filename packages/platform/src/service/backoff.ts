@@ -26,22 +26,22 @@ export function backoffMs(attempt: number, { baseMs, maxMs }: BackoffOptions): n
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
-export interface RetryOptions extends BackoffOptions {
+export interface WithBackoffOptions extends BackoffOptions {
   attempts: number;
   signal?: AbortSignal;
-  /** Called before each retry with the error that caused it. */
-  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** Called before each pause with the error that caused it (a try again after backoff, not a retry in the glossary's sense). */
+  onBackoff?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
 /** Runs `fn` up to `attempts` times, waiting with backoff between tries; rethrows the last error. */
-export async function withRetries<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function withBackoff<T>(fn: (attempt: number) => Promise<T>, options: WithBackoffOptions): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (error) {
       if (attempt >= options.attempts || options.signal?.aborted) throw error;
       const delay = backoffMs(attempt, options);
-      options.onRetry?.(error, attempt, delay);
+      options.onBackoff?.(error, attempt, delay);
       await sleep(delay, options.signal);
     }
   }

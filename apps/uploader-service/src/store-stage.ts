@@ -1,10 +1,10 @@
 import { transitionVideo } from "@aq/platform/db";
 import { CAPTIONS_DIR, isAqError, stagedOutputPrefix, toErrorValue } from "@aq/contracts";
-import { copyTree, deletePrefixWithRetries, uploadPrefix, verifyListing, videoPrefix, workPrefix } from "@aq/platform/storage";
+import { copyTree, deletePrefixWithBackoff, uploadPrefix, verifyListing, videoPrefix, workPrefix } from "@aq/platform/storage";
 import { verifyChunkedOutput } from "./chunked-output.js";
 import { publishPendingCaptions, type DeliveryContext, type StageDeps } from "@aq/pipeline";
 
-export interface UploadStageOptions {
+export interface StoreStageOptions {
   /** Objects copied at once. */
   concurrency: number;
 }
@@ -18,11 +18,11 @@ export interface UploadStageOptions {
  * move to READY succeeded publishes; a crash before it leaves the tracks pending for
  * completeCaptionUpload to publish. The uploader keeps nothing on its own disk.
  */
-export async function runUploadStage(
+export async function runStoreStage(
   deps: StageDeps,
   videoId: string,
   delivery: DeliveryContext,
-  options: UploadStageOptions,
+  options: StoreStageOptions,
 ): Promise<void> {
   const { db, log, storage } = deps;
   const { lease } = delivery;
@@ -70,14 +70,14 @@ export async function runUploadStage(
   } catch (error) {
     if (delivery.signal.aborted || !isAqError(error)) throw error;
     if (await finish("failed_upload", { errorCode: error.code, errorMessage: error.message }, error.code)) {
-      log.error({ videoId, code: error.code }, "upload: failed; the staged output stays in the bucket for a retry");
+      log.error({ videoId, code: error.code }, "store: failed; the staged output stays in the bucket for a retry");
     }
     return;
   }
 
   const ready = await finish("ready", { outputPrefix: prefix, progress: 100, errorCode: null, errorMessage: null });
-  if (!ready) return log.warn({ videoId }, "upload: lease lost before the upload was recorded; the new owner decides");
-  log.info({ videoId, prefix }, "upload: stored and verified; ready");
+  if (!ready) return log.warn({ videoId }, "store: lease lost before READY was recorded; the new owner decides");
+  log.info({ videoId, prefix }, "store: stored and verified; ready");
   await publishPendingCaptions(deps, videoId);
   await cleanUp(deps, videoId);
 }
@@ -86,7 +86,7 @@ export async function runUploadStage(
 async function cleanUp(deps: StageDeps, videoId: string): Promise<void> {
   try {
     for (const prefix of [uploadPrefix(videoId), workPrefix(videoId)])
-      await deletePrefixWithRetries(deps.storage, prefix, { log: deps.log });
+      await deletePrefixWithBackoff(deps.storage, prefix, { log: deps.log });
   } catch (error) {
     // The video is ready either way; the gateway's upload sweep removes what is left once the
     // upload window has closed (or deleteVideo does).
