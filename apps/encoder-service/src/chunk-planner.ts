@@ -11,7 +11,8 @@ import {
   prepareNormalizedSource,
   type ChunkPlanOptions,
 } from "@aq/media";
-import { getChunks, queueChunks, sharedInputsPending, type ChunkRange, type VideoRow } from "@aq/platform/db";
+import { getChunks, queueChunks, sharedInputsPending, type VideoRow } from "@aq/platform/db";
+import type { StoredChunkRange } from "@aq/contracts";
 import { headObject, presignGet, uploadFile, workKey } from "@aq/platform/storage";
 import type { DeliveryContext, StageDeps } from "@aq/pipeline";
 
@@ -76,7 +77,7 @@ export async function planChunkedEncode(
       signal: delivery.signal,
     });
   let source = video.chunkSource;
-  let ranges: readonly ChunkRange[];
+  let ranges: readonly StoredChunkRange[];
   // This attempt's normalized file, when it made one.
   let normalized: string | null = null;
   // Chunks whose job the first hand-off queued and which are still on their way.

@@ -15,6 +15,25 @@ export const CHUNK_STATUSES = ["pending", "encoding", "done", "failed"] as const
 export const chunkStatusSchema = z.enum(CHUNK_STATUSES);
 export type ChunkStatus = z.infer<typeof chunkStatusSchema>;
 
+/** One time range of the source, encoded in every rung by one chunk job (the media core's planChunks makes them). */
+export interface ChunkRange {
+  /** 0-based, in playback order. */
+  index: number;
+  /** On the segment grid: a multiple of the segment length. */
+  startSeconds: number;
+  /** Whole segments, except the last chunk's, which runs to the end of the source. */
+  durationSeconds: number;
+  /** Number of its first segment (`segments/<rung>_<NNN>.ts`). */
+  firstSegment: number;
+  /** Segments it writes in each rung (the last chunk's counts a partial last segment). */
+  segmentCount: number;
+  /** The last chunk reads to the end of the source instead of stopping at startSeconds + durationSeconds. */
+  last: boolean;
+}
+
+/** What a chunk's row keeps of its range: which chunk is last follows from the highest index. */
+export type StoredChunkRange = Omit<ChunkRange, "last">;
+
 /** Chunk jobs are a work queue of their own in the pipeline stream, pulled by every encoder instance. */
 export const CHUNK_SUBJECTS = "aq.chunk.>";
 export const CHUNK_CONSUMER = { durable: "encoder-chunks", filterSubject: CHUNK_SUBJECTS } as const;

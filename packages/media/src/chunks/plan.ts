@@ -1,18 +1,6 @@
-/** One time range of the source, encoded in every rung by one chunk job. */
-export interface ChunkRange {
-  /** 0-based, in playback order. */
-  index: number;
-  /** On the segment grid: a multiple of the segment length. */
-  startSeconds: number;
-  /** Whole segments, except the last chunk's, which runs to the end of the source. */
-  durationSeconds: number;
-  /** Number of its first segment (`segments/<rung>_<NNN>.ts`). */
-  firstSegment: number;
-  /** Segments it writes in each rung (the last chunk's counts a partial last segment). */
-  segmentCount: number;
-  /** The last chunk reads to the end of the source instead of stopping at startSeconds + durationSeconds. */
-  last: boolean;
-}
+import type { ChunkRange } from "@aq/contracts";
+
+export type { ChunkRange };
 
 /** About two segments: the first segments of every rung exist within seconds (issue #13 point 4). */
 export const DEFAULT_FIRST_CHUNK_SEGMENTS = 2;

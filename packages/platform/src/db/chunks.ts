@@ -8,6 +8,7 @@ import {
   type ChunkJob,
   type ErrorValue,
   type PlayableEvent,
+  type StoredChunkRange,
 } from "@aq/contracts";
 import type { Database } from "./client.js";
 import { clearExpiredLease, holdsLease, releaseLease, type LeaseRef } from "./leases.js";
@@ -24,15 +25,6 @@ import {
   type VideoRow,
 } from "./schema.js";
 import { announceToStageWithin, transitionWithin, type Tx } from "./videos.js";
-
-/** A chunk's time range, as the media core's planChunks gives it (extra fields are ignored). */
-export interface ChunkRange {
-  index: number;
-  startSeconds: number;
-  durationSeconds: number;
-  firstSegment: number;
-  segmentCount: number;
-}
 
 async function queueJob(tx: Tx, videoId: string, index: number, round: number): Promise<void> {
   const job: ChunkJob = { v: 1, videoId, index, round, at: new Date().toISOString() };
@@ -59,7 +51,7 @@ export function sharedInputsPending(source: ChunkSource): boolean {
 export async function queueChunks(
   db: Database,
   lease: LeaseRef,
-  ranges: readonly ChunkRange[],
+  ranges: readonly StoredChunkRange[],
   source: ChunkSource,
   options: { indices?: readonly number[]; keepLease?: boolean } = {},
 ): Promise<number[] | null> {

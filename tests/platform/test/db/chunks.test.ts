@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chunkLeaseUnit, chunkMessageId, type ChunkJob, type MediaInfo } from "@aq/contracts";
+import { chunkLeaseUnit, chunkMessageId, type ChunkJob, type MediaInfo, type StoredChunkRange } from "@aq/contracts";
 import { createTestDatabase, type TestDatabase } from "@aq/devkit";
 import {
   acquireLease,
@@ -16,7 +16,6 @@ import {
   queueChunks,
   requeueChunk,
   transitionVideo,
-  type ChunkRange,
   type LeaseRef,
   type OutboxMessage,
 } from "@aq/platform/db";
@@ -31,7 +30,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const RANGES: ChunkRange[] = [
+const RANGES: StoredChunkRange[] = [
   { index: 0, startSeconds: 0, durationSeconds: 12, firstSegment: 0, segmentCount: 2 },
   { index: 1, startSeconds: 12, durationSeconds: 12, firstSegment: 2, segmentCount: 2 },
   { index: 2, startSeconds: 24, durationSeconds: 6.5, firstSegment: 4, segmentCount: 2 },
@@ -61,7 +60,7 @@ async function plannedVideo(id: string): Promise<number[] | null> {
   return queueChunks(db, planner, RANGES, SOURCE);
 }
 
-const renditionsOf = (range: ChunkRange) => [
+const renditionsOf = (range: StoredChunkRange) => [
   {
     name: "240p",
     videoCodec: "avc1.42c015",
