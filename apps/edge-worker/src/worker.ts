@@ -89,6 +89,17 @@ function failsWritePrecondition(httpRequest: Request, object: R2Object): boolean
   return !Number.isNaN(ifUnmodifiedSince) && object.uploaded.getTime() > ifUnmodifiedSince + 999;
 }
 
+/** Whether If-None-Match (or, without it, If-Modified-Since) finds the client's copy current: 304. */
+function clientCopyCurrent(httpRequest: Request, object: R2Object): boolean {
+  const ifNoneMatch = httpRequest.headers.get("if-none-match");
+  if (ifNoneMatch !== null) {
+    const tags = ifNoneMatch.split(",").map((tag) => tag.trim().replace(/^W\//, ""));
+    return tags.includes("*") || tags.includes(object.httpEtag);
+  }
+  const ifModifiedSince = Date.parse(httpRequest.headers.get("if-modified-since") ?? "");
+  return !Number.isNaN(ifModifiedSince) && object.uploaded.getTime() <= ifModifiedSince + 999;
+}
+
 /** Segments are cached at the edge under their object key (not the tokenized URL), after the token check. */
 const cacheKeyFor = (key: string) => new Request(`https://edge-cache.aq.invalid/${key}`);
 
@@ -121,7 +132,10 @@ async function serve(
   if (httpRequest.method === "HEAD") {
     const head = await env.BUCKET.head(request.key);
     if (!head) return text(404, "no such file", cors);
+    // A HEAD answers as its GET would (RFC 9110 9.3.2), preconditions included; R2's head takes none.
+    if (failsWritePrecondition(httpRequest, head)) return text(412, "the precondition failed", cors);
     const headers = objectHeaders(request, head, cors);
+    if (clientCopyCurrent(httpRequest, head)) return new Response(null, { status: 304, headers });
     headers.set("content-length", String(head.size));
     return new Response(null, { headers });
   }

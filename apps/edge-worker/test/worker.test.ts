@@ -170,7 +170,7 @@ describe("edge worker in the Workers runtime (workerd via Miniflare) with a loca
     await hidden.arrayBuffer();
   });
 
-  it("answers 412 when If-Match or If-Unmodified-Since fails, and serves when they hold", async () => {
+  it("answers 412 when If-Match or If-Unmodified-Since fails, and serves when they hold, for GET, ranged GET and HEAD", async () => {
     const segment = await url("video-b", "segments/360p_000.ts");
     const etag = (await mf.dispatchFetch(segment, { method: "HEAD" })).headers.get("etag")!;
     const otherTag = await mf.dispatchFetch(segment, { headers: { "if-match": '"not-the-etag"' } });
@@ -193,6 +193,15 @@ describe("edge worker in the Workers runtime (workerd via Miniflare) with a loca
     const rangedCurrent = await mf.dispatchFetch(segment, { headers: { range: "bytes=0-9", "if-none-match": etag } });
     expect(rangedCurrent.status).toBe(304);
     await rangedCurrent.arrayBuffer();
+
+    // HEAD answers as GET would.
+    const head = (headers: Record<string, string>) => mf.dispatchFetch(segment, { method: "HEAD", headers });
+    expect((await head({ "if-match": '"not-the-etag"' })).status).toBe(412);
+    expect((await head({ "if-unmodified-since": "Mon, 01 Jan 2001 00:00:00 GMT" })).status).toBe(412);
+    expect((await head({ "if-none-match": etag })).status).toBe(304);
+    expect((await head({ "if-modified-since": new Date(Date.now() + 60_000).toUTCString() })).status).toBe(304);
+    expect((await head({ "if-match": etag })).status).toBe(200);
+    expect((await head({ "if-modified-since": "Mon, 01 Jan 2001 00:00:00 GMT" })).status).toBe(200);
   });
 
   it("serves ranges that run past the end with the range actually served", async () => {
