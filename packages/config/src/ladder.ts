@@ -48,7 +48,10 @@ export const ladderEnv = {
     "x264 CRF of `capped-crf` (lower is better and bigger); the default is the bench's choice (BENCHMARKS.md).",
   ),
   ENCODE_THREADS: described(envInt(0, 0, 256), "libx264 threads per encode; `0` lets ffmpeg decide."),
-  ENCODE_STALL_TIMEOUT_SECONDS: described(envInt(120, 1, 24 * 3600), "ffmpeg is killed when its output time stops advancing this long."),
+  ENCODE_STALL_TIMEOUT_SECONDS: described(
+    envInt(120, 1, 24 * 3600),
+    "ffmpeg is killed when its output time stops advancing this long; time its threads wait for a busy CPU does not count.",
+  ),
   ENCODE_TIMEOUT_SECONDS: described(
     envInt(0, 0, 7 * 24 * 3600),
     "Wall-clock limit of one ffmpeg run; `0` derives it from the source duration (10 min + 20 × duration).",

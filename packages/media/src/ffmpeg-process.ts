@@ -6,6 +6,7 @@ import type { ErrorCode } from "@aq/contracts";
 import { AqError } from "@aq/contracts";
 import { tailLog } from "./log-tail.js";
 import { createProgressParser, type FfmpegProgress } from "./progress.js";
+import { createStallClock, runQueueWaitMs } from "./stall-clock.js";
 
 export interface RunFfmpegOptions {
   args: string[];
@@ -18,7 +19,7 @@ export interface RunFfmpegOptions {
   cwd?: string;
   signal?: AbortSignal;
   timeoutMs?: number;
-  /** Killed when `-progress` output time has not advanced for this long. */
+  /** Killed when `-progress` output time has not advanced for this long, time spent waiting for a core aside (stall-clock.ts). */
   stallTimeoutMs?: number;
   onProgress?: (progress: FfmpegProgress) => void;
   /** Strings replaced by "<redacted>" in the log (a presigned URL's signature): ffmpeg prints its input URLs. */
@@ -94,6 +95,7 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
   const timers: NodeJS.Timeout[] = [];
   let onAbort: (() => void) | undefined;
   let pid: number | undefined;
+  let settled = false;
   try {
     const redact = (text: string) => (options.redact ?? []).reduce((t, secret) => (secret ? t.replaceAll(secret, "<redacted>") : t), text);
     await appendFile(logFile, `\n==== ${new Date().toISOString()} ${label}: ffmpeg ${redact(args.map(quoteForLog).join(" "))}\n`);
@@ -127,12 +129,13 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
       liveGroups.add(pid);
     }
 
-    let lastAdvance = Date.now();
+    const stallMs = options.stallTimeoutMs;
+    const stallClock = stallMs ? createStallClock(stallMs, Date.now()) : null;
     let lastOutTime = -1;
     const parse = createProgressParser((progress) => {
       if (progress.outTimeSeconds !== null && progress.outTimeSeconds > lastOutTime) {
         lastOutTime = progress.outTimeSeconds;
-        lastAdvance = Date.now();
+        stallClock?.progressed(Date.now());
       }
       options.onProgress?.(progress);
     });
@@ -141,12 +144,18 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
     onAbort = () => stop("aborted");
     signal?.addEventListener("abort", onAbort, { once: true });
     if (options.timeoutMs) timers.push(setTimeout(() => stop("timeout"), options.timeoutMs));
-    const stallMs = options.stallTimeoutMs;
-    if (stallMs) {
+    if (stallMs && stallClock) {
+      let reading = false;
       timers.push(
         setInterval(
           () => {
-            if (Date.now() - lastAdvance > stallMs) stop("stalled");
+            if (reading) return;
+            reading = true;
+            void (pid === undefined ? Promise.resolve(null) : runQueueWaitMs(pid)).then((waitMs) => {
+              reading = false;
+              // A reading that ends after ffmpeg did must not kill a process group that is gone.
+              if (!settled && stallClock.tick(Date.now(), waitMs)) stop("stalled");
+            });
           },
           Math.min(1000, stallMs / 2),
         ),
@@ -159,7 +168,11 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
       throw await failure(options, "ENCODE_TIMEOUT", `${label} did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s`);
     }
     if (stopReason === "stalled") {
-      throw await failure(options, "ENCODE_STALLED", `${label} made no progress for ${Math.round((stallMs ?? 0) / 1000)} s`);
+      throw await failure(
+        options,
+        "ENCODE_STALLED",
+        `${label} made no progress for ${Math.round((stallMs ?? 0) / 1000)} s (time spent waiting for a CPU core not counted)`,
+      );
     }
     // Through setpriv a missing ffmpeg is setpriv's exit 127 ("failed to execute"), not ENOENT.
     if (result.code === "ENOENT" || (SETPRIV && result.exitCode === 127))
@@ -172,6 +185,7 @@ export async function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
       });
     }
   } finally {
+    settled = true;
     for (const timer of timers) clearTimeout(timer);
     if (onAbort) signal?.removeEventListener("abort", onAbort);
     if (pid !== undefined) liveGroups.delete(pid);

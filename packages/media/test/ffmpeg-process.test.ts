@@ -1,7 +1,8 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { openSync, closeSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -186,6 +187,58 @@ describe("runFfmpeg", () => {
     } finally {
       closeSync(writer);
     }
+  });
+
+  it("does not count time a background ffmpeg waits for a core as a stall", async () => {
+    const stallTimeoutMs = 1000;
+    const advances: number[] = [];
+    let lastOutTime = -1;
+    let hogs: ChildProcess[] = [];
+    let released: Promise<void> | undefined;
+    const run = runFfmpeg({
+      // 1080p at preset medium costs about 0.1 CPU-s a frame, so with the percent or so of a core
+      // left to it ffmpeg's output time stands still for seconds; zerolatency (no lookahead, no
+      // frame threads) puts each frame out as soon as it is encoded, so the running time between
+      // outputs stays well under the limit.
+      args: [
+        "-hide_banner",
+        "-nostdin",
+        "-progress",
+        "pipe:1",
+        "-stats_period",
+        "0.1",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=1920x1080:rate=30",
+      ].concat(["-t", "1.5", "-c:v", "libx264", "-preset", "medium", "-tune", "zerolatency", "-f", "null", "-"]),
+      logFile: join(dir, "starved.log"),
+      label: "encode",
+      failureCode: "ENCODE_FAILED",
+      stallTimeoutMs,
+      background: true,
+      onProgress: (progress) => {
+        if (progress.outTimeSeconds === null || progress.outTimeSeconds <= lastOutTime) return;
+        lastOutTime = progress.outTimeSeconds;
+        advances.push(Date.now());
+        // Once it is under way, a busy loop per core at normal priority takes every core for 4 s.
+        if (!released && lastOutTime > 0.2) {
+          hogs = Array.from({ length: availableParallelism() }, () => spawn("sh", ["-c", "while :; do :; done"], { stdio: "ignore" }));
+          released = new Promise((resolve) => setTimeout(resolve, 4 * stallTimeoutMs)).then(() => {
+            for (const hog of hogs) hog.kill("SIGKILL");
+          });
+        }
+      },
+    });
+    try {
+      await run;
+    } finally {
+      for (const hog of hogs) hog.kill("SIGKILL");
+    }
+    await released;
+    // The starvation happened: ffmpeg's output time stood still for longer than the stall limit.
+    const longestGap = Math.max(...advances.slice(1).map((at, i) => at - advances[i]!));
+    expect(longestGap).toBeGreaterThan(2 * stallTimeoutMs);
   });
 
   it("refuses to start when already aborted", async () => {
