@@ -19,6 +19,7 @@ import type { BenchContext } from "../context.js";
 import { round } from "../measure.js";
 import { acceptedCorpusFiles } from "../real-media.js";
 import type { ChunkingSection } from "../results.js";
+import { frameIndexTimestamps } from "../vmaf.js";
 
 /** Chunks of one segment after a first of one: the most joins a source can have, so the cost of a join shows most. */
 const CHUNKS = { segmentSeconds: SEGMENT_SECONDS, chunkSegments: 1, firstChunkSegments: 1 };
@@ -113,7 +114,7 @@ async function scoreRung(reference: string, outDir: string, rung: RenditionPlan,
   const files = playlist.segments.map((s) => join(outDir, s.uri));
   let bytes = 0;
   for (const file of files) bytes += (await stat(file)).size;
-  const pts = `setpts=N/(${rung.frameRateText})/TB`;
+  const pts = frameIndexTimestamps(rung);
   const graph = [
     `[0:v]fps=fps=${rung.frameRateText},scale=w=${rung.width}:h=${rung.height}:flags=bicubic,setsar=1,format=yuv420p,${pts},split[r1][r2]`,
     `[1:v]${pts},setsar=1,format=yuv420p,split[d1][d2]`,
