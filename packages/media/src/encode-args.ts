@@ -4,7 +4,7 @@ import { fileArg, inputSafetyArgs } from "./input-safety.js";
 import type { RenditionPlan } from "./ladder.js";
 import type { MediaInfo, VideoStreamInfo } from "./media-info.js";
 import { FFMPEG_RUN_ARGS } from "./progress.js";
-import { CHUNK_INITIAL_BUFFER_SHARE, CRF_INITIAL_BUFFER_SHARE, rateControlArgs, rungRateControl } from "./rate-control.js";
+import { rateControlArgs, rungRateControl } from "./rate-control.js";
 
 export interface EncodeArgsOptions {
   input: string;
@@ -121,8 +121,7 @@ export function ladderOutputArgs(options: LadderOutputOptions): string[] {
   plan.forEach((r, i) => {
     maps.push("-map", `[v${i}]`);
     if (audioMaps) maps.push("-map", audioMaps[i]!);
-    // A chunk after the first continues a stream whose buffer is no longer at its start.
-    const rc = rungRateControl(r, rateControl, (options.keyframesBefore ?? 0) > 0 ? CHUNK_INITIAL_BUFFER_SHARE : CRF_INITIAL_BUFFER_SHARE);
+    const rc = rungRateControl(r, rateControl);
     perStream.push(...rateControlArgs(i, rc));
     if (audioMaps && options.audioMode === "encode") perStream.push(`-b:a:${i}`, `${r.audioBitrateKbps}k`);
   });

@@ -31,11 +31,11 @@ describe("ladderOutputArgs for a chunk", () => {
     ]);
   });
 
-  it("starts a later chunk's VBV buffer half full instead of a quarter, as the single run is mid-stream", () => {
+  it("starts every chunk's VBV buffer half full, the first as a video's start and a later one as the single run mid-stream", () => {
     const first = valuesOf(ladderOutputArgs({ ...base, audioMode: "copy" }), "-rc_init_occupancy:v:0");
     const later = valuesOf(ladderOutputArgs({ ...base, audioMode: "copy", keyframesBefore: 3 }), "-rc_init_occupancy:v:0");
     // 240p: 400 kbit/s cap, a 2 s buffer of 800 kbit.
-    expect(first).toEqual(["200k"]);
+    expect(first).toEqual(["400k"]);
     expect(later).toEqual(["400k"]);
   });
 
