@@ -104,9 +104,24 @@ async function longEnoughCorpusFiles(mediaDir: string, only: string[] | null) {
   return long;
 }
 
+/** Video frames of an ffmpeg input after `filter` (packets of the first video stream when none). */
+async function countFrames(input: string, filter?: string): Promise<number> {
+  const { stderr } = await execa("ffmpeg", [
+    ...["-hide_banner", "-nostdin", "-nostats", "-i", input, "-map", "0:v:0"],
+    ...(filter ? ["-vf", filter, "-f", "null", "-"] : ["-c", "copy", "-f", "null", "-"]),
+  ]);
+  const frames = [...stderr.matchAll(/frame=\s*(\d+)/g)].at(-1)?.[1];
+  if (frames === undefined) throw new Error(`ffmpeg printed no frame count for ${input}`);
+  return Number(frames);
+}
+
 /**
  * SSIM-Y and PSNR-Y of every frame of a rendition against the normalized source brought to the
- * rendition's frame rate and size as the encoders do (fps filter, bicubic scale); frames pair by index.
+ * rendition's frame rate and size as the encoders do (fps filter, bicubic scale); frames pair by
+ * index. Where the video starts half a frame or more after the audio (the 30 s WebM, 21 ms at
+ * 24 fps), the single run fills the first frame slot with a copy of the first frame and a chunked
+ * encode does not, at the same timestamps: the side with more frames drops its surplus at the
+ * start, else every later frame would be scored against its neighbour.
  */
 async function scoreRung(reference: string, outDir: string, rung: RenditionPlan, prefix: string): Promise<RungRun> {
   const playlist = parse(await readFile(join(outDir, playlistName(rung)), "utf8"));
@@ -114,15 +129,19 @@ async function scoreRung(reference: string, outDir: string, rung: RenditionPlan,
   const files = playlist.segments.map((s) => join(outDir, s.uri));
   let bytes = 0;
   for (const file of files) bytes += (await stat(file)).size;
+  const rendition = `concat:${files.join("|")}`;
+  const fps = `fps=fps=${rung.frameRateText}`;
+  const surplus = (await countFrames(rendition)) - (await countFrames(reference, fps));
+  const skip = (n: number) => (n > 0 ? `trim=start_frame=${n},` : "");
   const pts = frameIndexTimestamps(rung);
   const graph = [
-    `[0:v]fps=fps=${rung.frameRateText},scale=w=${rung.width}:h=${rung.height}:flags=bicubic,setsar=1,format=yuv420p,${pts},split[r1][r2]`,
-    `[1:v]${pts},setsar=1,format=yuv420p,split[d1][d2]`,
+    `[0:v]${fps},${skip(-surplus)}scale=w=${rung.width}:h=${rung.height}:flags=bicubic,setsar=1,format=yuv420p,${pts},split[r1][r2]`,
+    `[1:v]${skip(surplus)}${pts},setsar=1,format=yuv420p,split[d1][d2]`,
     `[d1][r1]ssim=stats_file=${prefix}-ssim.log[o1]`,
     `[d2][r2]psnr=stats_file=${prefix}-psnr.log[o2]`,
   ].join(";");
   await execa("ffmpeg", [
-    ...["-hide_banner", "-nostdin", "-loglevel", "error", "-i", reference, "-i", `concat:${files.join("|")}`],
+    ...["-hide_banner", "-nostdin", "-loglevel", "error", "-i", reference, "-i", rendition],
     ...["-filter_complex", graph, "-map", "[o1]", "-f", "null", "-", "-map", "[o2]", "-f", "null", "-"],
   ]);
   const column = async (file: string, key: RegExp) =>
