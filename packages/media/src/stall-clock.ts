@@ -4,8 +4,9 @@ import { readdir, readFile } from "node:fs/promises";
  * How long an ffmpeg has gone without progress while it could have run. Time its threads spent
  * waiting for a core does not count: a background run (nice 19) on a saturated host gets almost no
  * CPU for minutes, and counting that as a hang failed the video with ENCODE_STALLED, a code that
- * blames the source and is not retryable. A hung ffmpeg (blocked on a read, stopped, or spinning)
- * does not wait on the run queue, so it is still caught; the overall timeout bounds both.
+ * blames the source and is not retryable. A hung ffmpeg (blocked on a read, or stopped) does not
+ * wait on the run queue, so it is still caught, and so is one spinning on a core it gets;
+ * ENCODE_TIMEOUT_SECONDS, where set, bounds the rest.
  */
 export interface StallClock {
   /** ffmpeg's output time advanced. */
