@@ -104,6 +104,9 @@ async function longEnoughCorpusFiles(mediaDir: string, only: string[] | null) {
   return long;
 }
 
+/** Frames of the reference after an fps filter, by `${path} ${filter}`: every rung and run of a source shares one count. */
+const referenceFrames = new Map<string, Promise<number>>();
+
 /** Video frames of an ffmpeg input after `filter` (packets of the first video stream when none). */
 async function countFrames(input: string, filter?: string): Promise<number> {
   const { stderr } = await execa("ffmpeg", [
@@ -131,7 +134,9 @@ async function scoreRung(reference: string, outDir: string, rung: RenditionPlan,
   for (const file of files) bytes += (await stat(file)).size;
   const rendition = `concat:${files.join("|")}`;
   const fps = `fps=fps=${rung.frameRateText}`;
-  const surplus = (await countFrames(rendition)) - (await countFrames(reference, fps));
+  const key = `${reference} ${fps}`;
+  if (!referenceFrames.has(key)) referenceFrames.set(key, countFrames(reference, fps));
+  const surplus = (await countFrames(rendition)) - (await referenceFrames.get(key)!);
   const skip = (n: number) => (n > 0 ? `trim=start_frame=${n},` : "");
   const pts = frameIndexTimestamps(rung);
   const graph = [
