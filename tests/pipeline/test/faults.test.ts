@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { sleep } from "@aq/platform/service";
 import { cacheControlFor, contentTypeFor, stagedOutputPrefix, videoPrefix, workPrefix } from "@aq/contracts";
-import { headObject, listPrefix } from "@aq/platform/storage";
+import { BUCKET_BACKOFF, headObject, listPrefix } from "@aq/platform/storage";
 import {
   makeTestClip,
   startPipelineServices,
@@ -97,7 +97,7 @@ it("ends failed_upload with the staged output kept in the bucket when S3 stays d
   const failed = await waitForStatus(s, "s3-down");
   expect(failed.status).toBe("failed_upload");
   expect(failed.errorCode).toBe("UPLOAD_FAILED");
-  expect(failed.errorMessage).toMatch(/^copy of work\/s3-down\/output\/.+ failed after 4 attempts/);
+  expect(failed.errorMessage).toMatch(new RegExp(`^copy of work/s3-down/output/.+ failed after ${BUCKET_BACKOFF.attempts} attempts`));
   expect(failed.errorMessage).not.toMatch(/S3RVER|secret/i);
   // What the retry needs is in the bucket, as the encoder recorded it; neither disk holds any of it.
   const staged = await tree(s, stagedOutputPrefix("s3-down"));

@@ -1,6 +1,7 @@
 import { AqError } from "@aq/contracts";
 import type { Logger } from "../log/index.js";
 import { withBackoff } from "../service/backoff.js";
+import { BUCKET_BACKOFF } from "./bucket-backoff.js";
 import type { Storage } from "./client.js";
 import { describeSafely } from "./describe-safely.js";
 import { deletePrefix } from "./objects.js";
@@ -18,12 +19,12 @@ export interface CleanupOptions {
  * the last attempt it throws CLEANUP_FAILED naming the prefix, never the credentials.
  */
 export async function deletePrefixWithBackoff(storage: Storage, prefix: string, options: CleanupOptions = {}): Promise<number> {
-  const attempts = options.attempts ?? 4;
+  const attempts = options.attempts ?? BUCKET_BACKOFF.attempts;
   try {
     return await withBackoff(() => deletePrefix(storage, prefix), {
       attempts,
-      baseMs: options.retryBaseMs ?? 500,
-      maxMs: 10_000,
+      baseMs: options.retryBaseMs ?? BUCKET_BACKOFF.baseMs,
+      maxMs: BUCKET_BACKOFF.maxMs,
       signal: options.signal,
       onBackoff: (error, attempt, delayMs) => options.log?.warn({ prefix, attempt, delayMs, err: error }, "delete failed, retrying"),
     });

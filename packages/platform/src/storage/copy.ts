@@ -2,6 +2,7 @@ import { CopyObjectCommand } from "@aws-sdk/client-s3";
 import { AqError, cacheControlFor, contentTypeFor } from "@aq/contracts";
 import type { Logger } from "../log/index.js";
 import { withBackoff } from "../service/backoff.js";
+import { BUCKET_BACKOFF } from "./bucket-backoff.js";
 import type { Storage } from "./client.js";
 import { describeSafely } from "./describe-safely.js";
 import { MAX_SINGLE_PUT_BYTES } from "./limits.js";
@@ -77,7 +78,7 @@ export async function copyTree(
   toPrefix: string,
   options: CopyTreeOptions,
 ): Promise<void> {
-  const attempts = options.attempts ?? 4;
+  const attempts = options.attempts ?? BUCKET_BACKOFF.attempts;
   const copies = entries.map((entry) => ({ ...entry, from: keyFor(fromPrefix, entry.path), key: keyFor(toPrefix, entry.path) }));
   await forEachAtOnce(copies, options.concurrency, options.signal, async (copy) => {
     try {
@@ -86,8 +87,8 @@ export async function copyTree(
           copyObject(storage, copy.from, copy.key, { sizeBytes: copy.size, maxCopyBytes: options.maxCopyBytes, signal: options.signal }),
         {
           attempts,
-          baseMs: options.retryBaseMs ?? 500,
-          maxMs: 10_000,
+          baseMs: options.retryBaseMs ?? BUCKET_BACKOFF.baseMs,
+          maxMs: BUCKET_BACKOFF.maxMs,
           signal: options.signal,
           onBackoff: (error, attempt, delayMs) =>
             options.log?.warn({ key: copy.key, attempt, delayMs, err: error }, "object copy failed, retrying"),

@@ -5,5 +5,6 @@ export * from "./upload-directory.js";
 export * from "./bucket.js";
 export * from "./limits.js";
 export * from "./cleanup.js";
+export * from "./bucket-backoff.js";
 export * from "./multipart.js";
 export * from "./copy.js";

@@ -6,6 +6,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { AqError } from "@aq/contracts";
 import type { Logger } from "../log/index.js";
 import { withBackoff } from "../service/backoff.js";
+import { BUCKET_BACKOFF } from "./bucket-backoff.js";
 import type { Storage } from "./client.js";
 import { cacheControlFor, contentTypeFor } from "@aq/contracts";
 import { listPrefix } from "./objects.js";
@@ -82,12 +83,12 @@ export async function putStream(
  * for; multipart when it is large; retried with backoff. Fails with UPLOAD_FAILED.
  */
 export async function uploadFile(storage: Storage, localPath: string, key: string, options: UploadFileOptions = {}): Promise<void> {
-  const attempts = options.attempts ?? 4;
+  const attempts = options.attempts ?? BUCKET_BACKOFF.attempts;
   try {
     await withBackoff(() => putStream(storage, key, createReadStream(localPath), options), {
       attempts,
-      baseMs: options.retryBaseMs ?? 500,
-      maxMs: 10_000,
+      baseMs: options.retryBaseMs ?? BUCKET_BACKOFF.baseMs,
+      maxMs: BUCKET_BACKOFF.maxMs,
       signal: options.signal,
       onBackoff: (error, attempt, delayMs) => options.log?.warn({ key, attempt, delayMs, err: error }, "object upload failed, retrying"),
     });
