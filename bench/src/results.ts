@@ -469,8 +469,13 @@ export const benchResultsSchema = z.object({
   ladder: z.record(z.string(), z.unknown()),
   /** Sections the run was stopped in: they hold what they had saved (--report-from). */
   stoppedMidway: z.array(z.enum(SECTION_IDS)).default([]),
-  /** --report-from with several files: their names (each section from one of them). */
-  combinedFrom: z.array(z.string()).default([]),
+  /**
+   * --report-from with several files: each file that gave sections, with its start and CPU (the
+   * machine above is the first file's; runs on other days may have had other CPUs).
+   */
+  sectionRuns: z
+    .array(z.object({ file: z.string(), startedAt: z.string(), cpuModel: z.string(), sections: z.array(z.enum(SECTION_IDS)) }))
+    .default([]),
   sections: z.object({
     encode: outcome(encodeSectionSchema),
     pipeline: outcome(pipelineSectionSchema),

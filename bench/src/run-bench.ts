@@ -195,6 +195,8 @@ export async function reportFromFiles(options: BenchOptions, paths: string[]): P
   const first = files[0];
   if (!first) throw new Error("--report-from needs a file");
   const stoppedMidway: SectionId[] = [];
+  // Which files each section came from.
+  const origins = new Map<SectionId, Outcome[]>();
   const sections = Object.fromEntries(
     SECTION_IDS.map((id) => {
       const all = files.map((f) => f.data.sections[id]).filter((o): o is Outcome => o !== undefined && o.status !== "skipped");
@@ -202,6 +204,7 @@ export async function reportFromFiles(options: BenchOptions, paths: string[]): P
       if (id === "quality" && withResult.length > 1) {
         // Runs that split the corpus between them: their sources side by side, settings alike
         // (the default CRF is set to today's below).
+        origins.set(id, withResult);
         const parts = withResult.map((o) => o.result as { sources: unknown[] });
         const settings = (r: object) => JSON.stringify({ ...r, sources: undefined, defaultCrf: undefined });
         if (new Set(parts.map(settings)).size > 1) throw new Error("--report-from: the quality sections were run with different settings");
@@ -220,6 +223,7 @@ export async function reportFromFiles(options: BenchOptions, paths: string[]): P
         // Runs that measured different source lengths (--first-playable-seconds): their sources side by
         // side, each length from the first file that has it. A stopped run's section may hold its
         // sources only; the settings come from a file that has them, and must agree where both do.
+        origins.set(id, withResult);
         const parts = withResult.map((o) => o.result as { sources: { seconds: number }[]; addedLatencyMs?: number });
         const settings = (r: object) => JSON.stringify({ ...r, sources: undefined });
         // Sections saved before the settings were (their runs used these defaults) take today's.
@@ -240,6 +244,7 @@ export async function reportFromFiles(options: BenchOptions, paths: string[]): P
       const outcome = all.find((o) => o.status === "ok") ?? all.find((o) => o.status === "partial") ?? all[0];
       if (id === "quality" && outcome) withCurrentDefault(outcome.result as { crfs: number[]; defaultCrf: number } | undefined);
       if (!outcome) return [id, { status: "skipped", reason: "not run, or not reached before the run was stopped" }];
+      origins.set(id, [outcome]);
       if (outcome.status !== "partial") return [id, outcome];
       stoppedMidway.push(id);
       return [id, { status: "ok", seconds: 0, result: outcome.result }];
@@ -256,7 +261,17 @@ export async function reportFromFiles(options: BenchOptions, paths: string[]): P
     machine: first.data.machine,
     ladder: first.data.ladder,
     stoppedMidway,
-    combinedFrom: files.length > 1 ? files.map((f) => basename(f.path)) : [],
+    sectionRuns:
+      files.length > 1
+        ? files
+            .map((f) => ({
+              file: basename(f.path),
+              startedAt: f.data.startedAt,
+              cpuModel: (f.data.machine as { cpuModel: string }).cpuModel,
+              sections: SECTION_IDS.filter((id) => origins.get(id)?.some((o) => f.data.sections[id] === o)),
+            }))
+            .filter((run) => run.sections.length > 0)
+        : [],
     sections,
   });
   const stamp = startedAt.replace(/[:.]/g, "-");

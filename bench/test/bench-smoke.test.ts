@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseBenchArgs, type BenchOptions } from "../src/options.js";
 import { benchResultsSchema, SECTION_IDS } from "../src/results.js";
-import { runBench } from "../src/run-bench.js";
+import { reportFromFiles, runBench } from "../src/run-bench.js";
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -127,5 +127,25 @@ describe("npm run bench -- --quick", () => {
 
     // Encoded outputs and the stack's state are removed; the generated sources stay for the next run.
     expect((await readdir(join(dir, "results"))).sort()).toEqual([expect.stringMatching(/^bench-.*-quick\.json$/), "sources"]);
+
+    // --report-from two runs, one of them on another CPU with only the speed section: the report
+    // says which run gave which section, and that their absolute times do not compare.
+    const other = join(dir, "other.json");
+    const skipped = { status: "skipped", reason: "not part of this run" };
+    await writeFile(
+      other,
+      JSON.stringify({
+        ...json,
+        startedAt: "2026-01-02T00:00:00.000Z",
+        machine: { ...json.machine, cpuModel: "Another CPU" },
+        sections: { ...Object.fromEntries(SECTION_IDS.map((id) => [id, skipped])), speed: json.sections.speed },
+      }),
+    );
+    const combined = await reportFromFiles({ ...options, reportPath: join(dir, "combined.md") }, [other, run.jsonPath]);
+    expect(combined.results.sectionRuns.map((r) => [r.cpuModel, r.sections.includes("speed"), r.sections.includes("quality")])).toEqual([
+      ["Another CPU", true, false],
+      [json.machine.cpuModel, false, true],
+    ]);
+    expect(await readFile(combined.reportPath, "utf8")).toContain("The runs had different CPUs");
   });
 });
