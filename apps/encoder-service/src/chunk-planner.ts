@@ -9,6 +9,7 @@ import {
   firstChunkHeadSeconds,
   planChunks,
   prepareNormalizedSource,
+  sideBySide,
   type ChunkPlanOptions,
 } from "@aq/media";
 import { getChunks, queueChunks, sharedInputsPending, type VideoRow } from "@aq/platform/db";
@@ -48,7 +49,7 @@ export function isChunked(video: VideoRow, options: ChunkingOptions): boolean {
  *    cut by stream copy, go to the bucket (work/<id>/), the chunk rows are written and the first
  *    chunk queued: it reads that head and encodes the start of the audio itself (encodeChunk);
  * 2. meanwhile the planner puts the whole normalized file in the bucket, where every encoder reads
- *    it, encodes the whole source's audio once, puts it there too, and queues the other chunks,
+ *    it, while it encodes the whole source's audio once, puts that there too, and queues the other chunks,
  *    which copy their AAC frames from it (continuous across joins), and gives the stage's lease up;
  *    the video stays `encoding` while the chunks run.
  * A retry finds the rows in place, makes again and puts in the bucket what step 2 had not put
@@ -113,29 +114,35 @@ export async function planChunkedEncode(
   }
   if (sharedInputsPending(source)) {
     if (normalized === null && !(await headObject(deps.storage, source.normalizedKey))) normalized = (await normalize()).normalizedPath;
-    if (normalized !== null) {
-      await lease.assertHeld();
-      await uploadFile(deps.storage, normalized, source.normalizedKey, upload);
-    }
+    const local = normalized;
+    const { normalizedKey, info } = source;
     const input =
-      normalized ??
-      (await presignGet(deps.storage, source.normalizedKey, Math.ceil(encodeTimeoutMs(ladder, source.info.durationSeconds) / 1000) + 60));
-    // In the background: the first chunk, which may be running on these cores, makes the video playable.
-    const audio = await encodeSourceAudio({
-      input,
-      info: source.info,
-      plan,
-      outDir: work.dir,
-      logFile: join(work.dir, FFMPEG_LOG_NAME),
-      background: true,
-      signal: delivery.signal,
-      stallTimeoutMs: ladder.stallTimeoutSeconds * 1000,
-    });
+      local ?? (await presignGet(deps.storage, normalizedKey, Math.ceil(encodeTimeoutMs(ladder, info.durationSeconds) / 1000) + 60));
+    await lease.assertHeld();
+    // The chunks after the first wait for both the normalized file and the audio in the bucket, so
+    // the one is put there while the other is encoded (from the local file when this attempt has one).
+    const [, audio] = await sideBySide(delivery.signal, [
+      async (signal) => {
+        if (local !== null) await uploadFile(deps.storage, local, normalizedKey, { ...upload, signal });
+      },
+      // In the background: the first chunk, which may be running on these cores, makes the video playable.
+      (signal) =>
+        encodeSourceAudio({
+          input,
+          info,
+          plan,
+          outDir: work.dir,
+          logFile: join(work.dir, FFMPEG_LOG_NAME),
+          background: true,
+          signal,
+          stallTimeoutMs: ladder.stallTimeoutSeconds * 1000,
+        }),
+    ]);
     await lease.assertHeld();
     const tracks = audio.map((track) => ({ bitrateKbps: track.bitrateKbps, key: workKey(video.id, basename(track.input)) }));
     for (const [i, track] of audio.entries()) await uploadFile(deps.storage, track.input, tracks[i]!.key, upload);
     // The chunks read the whole file from now on; the first chunk's job keeps the head it started with.
-    source = { normalizedKey: source.normalizedKey, info: source.info, audio: tracks };
+    source = { normalizedKey, info, audio: tracks };
   }
   const rest = ranges.map((r) => r.index).filter((index) => !inFlight.includes(index));
   const queued = await queueChunks(deps.db, lease.ref, ranges, source, { indices: rest });

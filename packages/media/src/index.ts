@@ -44,6 +44,7 @@ export {
   type FfmpegProgress,
 } from "./progress.js";
 export { runFfmpeg, type RunFfmpegOptions } from "./ffmpeg-process.js";
+export { sideBySide } from "./side-by-side.js";
 export { canToneMap } from "./ffmpeg-capabilities.js";
 export { masterVariantOrder, peakSegmentBitrate, playlistName, type MeasuredRendition, type SegmentSize } from "./hls-playlists.js";
 export { tailLog } from "./log-tail.js";

@@ -1,11 +1,12 @@
 import { appendFile, mkdir, readFile, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { AqError, isAqError } from "@aq/contracts";
+import { AqError } from "@aq/contracts";
 import { runFfmpeg } from "../ffmpeg-process.js";
 import { inputArg, inputSafetyArgs } from "../input-safety.js";
 import type { RenditionPlan } from "../ladder.js";
 import type { MediaInfo } from "../media-info.js";
 import { FFMPEG_RUN_ARGS, ffmpegStageProgress, type EncodeProgress } from "../progress.js";
+import { sideBySide } from "../side-by-side.js";
 
 /** AAC frames hold 1024 samples; AQ's audio is 48 kHz (docs/encoding-guide.md §4). */
 export const AAC_FRAME_SAMPLES = 1024;
@@ -68,55 +69,47 @@ export async function encodeSourceAudio(options: EncodeSourceAudioOptions): Prom
   const outDir = resolve(options.outDir);
   await mkdir(outDir, { recursive: true });
   const logFile = resolve(options.logFile);
-  // A failed track stops the others: the caller gets one error and no ffmpeg left running.
-  const stopAll = new AbortController();
-  const stop = () => stopAll.abort();
-  options.signal?.addEventListener("abort", stop, { once: true });
-  if (options.signal?.aborted) stop();
-  const runs = tracks.map(async (track, i) => {
-    try {
-      await runFfmpeg({
-        args: [
-          ...FFMPEG_RUN_ARGS,
-          ...inputSafetyArgs({ remote: isRemote(options.input) }),
-          ...(options.untilSeconds === undefined ? [] : ["-t", options.untilSeconds.toFixed(6)]),
-          "-i",
-          inputArg(options.input),
-          "-vn",
-          ...trackOutputArgs(info.audio!.index, track, outDir),
-        ],
-        logFile: trackLogFile(logFile, track),
-        label: `audio ${track.bitrateKbps}k`,
-        failureCode: "ENCODE_FAILED",
-        background: options.background,
-        signal: stopAll.signal,
-        timeoutMs: options.timeoutMs,
-        stallTimeoutMs: options.stallTimeoutMs,
-        redact: redactionsFor(options.input),
-        // The tracks advance together: one of them speaks for all.
-        onProgress:
-          i === 0 && options.onProgress
-            ? (p) => options.onProgress?.(ffmpegStageProgress("encode", p, info.durationSeconds ?? 0))
-            : undefined,
-      });
-    } catch (error) {
-      stop();
-      throw error;
+  try {
+    // A failed track stops the others: the caller gets that track's error and no ffmpeg left running.
+    await sideBySide(
+      options.signal,
+      tracks.map(
+        (track, i) => (signal: AbortSignal) =>
+          runFfmpeg({
+            args: [
+              ...FFMPEG_RUN_ARGS,
+              ...inputSafetyArgs({ remote: isRemote(options.input) }),
+              ...(options.untilSeconds === undefined ? [] : ["-t", options.untilSeconds.toFixed(6)]),
+              "-i",
+              inputArg(options.input),
+              "-vn",
+              ...trackOutputArgs(info.audio!.index, track, outDir),
+            ],
+            logFile: trackLogFile(logFile, track),
+            label: `audio ${track.bitrateKbps}k`,
+            failureCode: "ENCODE_FAILED",
+            background: options.background,
+            signal,
+            timeoutMs: options.timeoutMs,
+            stallTimeoutMs: options.stallTimeoutMs,
+            redact: redactionsFor(options.input),
+            // The tracks advance together: one of them speaks for all.
+            onProgress:
+              i === 0 && options.onProgress
+                ? (p) => options.onProgress?.(ffmpegStageProgress("encode", p, info.durationSeconds ?? 0))
+                : undefined,
+          }),
+      ),
+    );
+  } finally {
+    // Every track's ffmpeg output lands in the one log, in bit-rate order, whatever happened.
+    for (const track of tracks) {
+      const own = trackLogFile(logFile, track);
+      const text = await readFile(own, "utf8").catch(() => "");
+      await appendFile(logFile, text);
+      await rm(own, { force: true });
     }
-  });
-  const settled = await Promise.allSettled(runs);
-  options.signal?.removeEventListener("abort", stop);
-  // Every track's ffmpeg output lands in the one log, in bit-rate order, whatever happened.
-  for (const track of tracks) {
-    const own = trackLogFile(logFile, track);
-    const text = await readFile(own, "utf8").catch(() => "");
-    await appendFile(logFile, text);
-    await rm(own, { force: true });
   }
-  // The track that failed first says why; the others only saw the stop.
-  const failures = settled.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
-  const cause = failures.find((e) => !(isAqError(e) && e.code === "ENCODE_ABORTED")) ?? failures[0];
-  if (cause !== undefined) throw cause;
   return tracks.map((t) => ({ bitrateKbps: t.bitrateKbps, input: join(outDir, t.fileName) }));
 }
 
