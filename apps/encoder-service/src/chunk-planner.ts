@@ -49,8 +49,8 @@ export function isChunked(video: VideoRow, options: ChunkingOptions): boolean {
  *    cut by stream copy, go to the bucket (work/<id>/), the chunk rows are written and the first
  *    chunk queued: it reads that head and encodes the start of the audio itself (encodeChunk);
  * 2. meanwhile the planner puts the whole normalized file in the bucket, where every encoder reads
- *    it, while it encodes the whole source's audio once, puts that there too, and queues the other chunks,
- *    which copy their AAC frames from it (continuous across joins), and gives the stage's lease up;
+ *    it, while it encodes the whole source's audio once, puts that there too, and queues the other
+ *    chunks, which copy their AAC frames from it (continuous across joins), and gives the stage's lease up;
  *    the video stays `encoding` while the chunks run.
  * A retry finds the rows in place, makes again and puts in the bucket what step 2 had not put
  * there (a stream copy gives the same packets), and queues only the chunks not done (leaving the
